@@ -1,0 +1,50 @@
+#include "clientmessage.h"
+
+#include <QJsonDocument>
+#include <QJsonValue>
+
+#include "jsonbody.h"
+
+namespace orchard {
+
+ClientMessage ClientMessage::parse(const QByteArray &body)
+{
+    ClientMessage message;
+    message.text = QString::fromUtf8(body);
+    if (!startsWithJsonObject(body))
+        return message;
+
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    if (!document.isObject())
+        return message;
+    message.object = document.object();
+    const QJsonValue action = message.object.value(QStringLiteral("action"));
+    if (!action.isString())
+        return message;
+
+    message.actionName = action.toString();
+    if (message.actionName == QLatin1String("offline")) {
+        message.action = Action::Offline;
+        message.text = message.object.value(QStringLiteral("text")).toString();
+    } else if (message.actionName == QLatin1String("ping")) {
+        message.action = Action::Ping;
+    } else if (message.actionName == QLatin1String("info")) {
+        message.action = Action::Info;
+    } else {
+        message.action = Action::Other;
+    }
+    return message;
+}
+
+QByteArray ClientMessage::offlineBody(const QString &text)
+{
+    return compactJson({ { QStringLiteral("action"), QStringLiteral("offline") },
+                         { QStringLiteral("text"), text } });
+}
+
+QByteArray ClientMessage::actionBody(const QString &action)
+{
+    return compactJson({ { QStringLiteral("action"), action } });
+}
+
+} // namespace orchard

@@ -1,0 +1,98 @@
+#include "servermessage.h"
+
+#include <QJsonArray>
+#include <QJsonValue>
+
+#include "jsonbody.h"
+
+namespace orchard {
+
+namespace {
+const QString kKind = QStringLiteral("kind");
+} // namespace
+
+ServerMessage ServerMessage::queued(int position, int workers)
+{
+    return ServerMessage({ { kKind, QStringLiteral("queued") },
+                           { QStringLiteral("position"), position },
+                           { QStringLiteral("workers"), workers } });
+}
+
+ServerMessage ServerMessage::welcome(const WelcomeInfo &info)
+{
+    return ServerMessage({ { kKind, QStringLiteral("welcome") },
+                           { QStringLiteral("server"), info.server },
+                           { QStringLiteral("version"), info.version },
+                           { QStringLiteral("model"), info.model },
+                           { QStringLiteral("labels"), QJsonArray::fromStringList(info.labels) },
+                           { QStringLiteral("max_msg_len"), info.maxMessageLength },
+                           { QStringLiteral("encodings"), QJsonArray::fromStringList(info.encodings) },
+                           { QStringLiteral("workers"), info.workers } });
+}
+
+ServerMessage ServerMessage::offline(const QString &clientText, const QString &timestamp)
+{
+    const QString text = clientText.isEmpty() ? timestamp : clientText + QLatin1Char(' ') + timestamp;
+    return ServerMessage({ { kKind, QStringLiteral("offline") }, { QStringLiteral("text"), text } });
+}
+
+ServerMessage ServerMessage::pong()
+{
+    return ServerMessage({ { kKind, QStringLiteral("pong") } });
+}
+
+ServerMessage ServerMessage::info(const QJsonObject &details)
+{
+    QJsonObject fields = details;
+    fields.insert(kKind, QStringLiteral("info"));
+    return ServerMessage(fields);
+}
+
+ServerMessage ServerMessage::shutdown(const QString &reason)
+{
+    return ServerMessage({ { kKind, QStringLiteral("shutdown") }, { QStringLiteral("text"), reason } });
+}
+
+Result<ServerMessage> ServerMessage::fromBody(const QByteArray &body)
+{
+    Result<QJsonObject> parsed =
+            parseJsonObject(body, ErrorCode::Internal, QStringLiteral("server message"));
+    if (!parsed)
+        return parsed.error();
+    if (!parsed->value(kKind).isString())
+        return ProtocolError { ErrorCode::Internal,
+                               QStringLiteral("The server message has no \"kind\"."), std::nullopt };
+    return ServerMessage(parsed.value());
+}
+
+QString ServerMessage::kind() const
+{
+    return m_fields.value(kKind).toString();
+}
+
+QByteArray ServerMessage::toBody() const
+{
+    return compactJson(m_fields);
+}
+
+int ServerMessage::position() const
+{
+    return m_fields.value(QStringLiteral("position")).toInt();
+}
+
+int ServerMessage::workers() const
+{
+    return m_fields.value(QStringLiteral("workers")).toInt();
+}
+
+QString ServerMessage::text() const
+{
+    return m_fields.value(QStringLiteral("text")).toString();
+}
+
+bool ServerMessage::acceptsBinary() const
+{
+    return m_fields.value(QStringLiteral("encodings")).toArray().contains(QStringLiteral("binary"));
+}
+
+} // namespace orchard

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include "result.h"
+
+namespace orchard {
+
+/** What a server says in a `welcome`: who it is and what it accepts. */
+struct WelcomeInfo
+{
+    QString server = QStringLiteral("Orchard");
+    QString version;
+    QString model;
+    QStringList labels;
+    qint64 maxMessageLength = 0;
+    QStringList encodings { QStringLiteral("base64"), QStringLiteral("binary") };
+    int workers = 0;
+};
+
+/**
+ * The body of SERVER_MESSAGE: a `kind` and the fields that kind carries.
+ *
+ * Kinds: queued, welcome, offline, pong, info, shutdown. The object keeps every field it
+ * was given, so a newer server's extra fields reach a client that looks for them.
+ */
+class ServerMessage
+{
+public:
+    static ServerMessage queued(int position, int workers);
+    static ServerMessage welcome(const WelcomeInfo &info);
+    /** The reply to an offline message: the client's text followed by a timestamp. */
+    static ServerMessage offline(const QString &clientText, const QString &timestamp);
+    static ServerMessage pong();
+    static ServerMessage info(const QJsonObject &details);
+    static ServerMessage shutdown(const QString &reason);
+
+    /** INTERNAL when the body is not a JSON object with a "kind". */
+    static Result<ServerMessage> fromBody(const QByteArray &body);
+
+    QString kind() const;
+    const QJsonObject &fields() const { return m_fields; }
+    QByteArray toBody() const;
+
+    /** queued: 1-based place in the line of connections waiting for a worker. */
+    int position() const;
+    /** queued, welcome: how many workers the server has. */
+    int workers() const;
+    /** offline: the echoed text with its timestamp; shutdown: the reason. */
+    QString text() const;
+    /** welcome: whether the server takes raw (binary) image bodies. */
+    bool acceptsBinary() const;
+
+private:
+    explicit ServerMessage(QJsonObject fields) : m_fields(std::move(fields)) { }
+    QJsonObject m_fields;
+};
+
+} // namespace orchard

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian (bookworm) package Orchard needs to build, test, train and demo.
+# Idempotent: when dpkg already reports every package installed it does nothing.
+set -euo pipefail
+
+PACKAGES=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config git
+    # Qt 6: Core, Network, Widgets, Concurrent, Test (all in qt6-base-dev)
+    qt6-base-dev qt6-base-dev-tools libgl-dev
+    # inference
+    libopencv-dev libtorch-dev zlib1g-dev
+    # tests
+    catch2
+    # model training (Debian's own python3 and torch, not whatever is first on PATH)
+    python3 python3-torch python3-torchvision python3-numpy python3-pil python3-opencv
+    dataset-fashion-mnist
+    # fonts for offscreen/Xvfb rendering; a virtual display and screenshots for the demo
+    fonts-dejavu-core xvfb xauth imagemagick
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    # Unknown packages print nothing, so compare the status word rather than the exit code.
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+echo "setup: installing ${#missing[@]} missing package(s): ${missing[*]}"
+install_cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+else
+    echo "setup: not root and no sudo. Run this as root, then try again:" >&2
+    echo "  apt-get update && ${install_cmd[*]}" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" "${install_cmd[@]}"

@@ -1,0 +1,262 @@
+#include <catch2/catch.hpp>
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include "clientmessage.h"
+#include "framereader.h"
+#include "imagerequest.h"
+#include "predictionreply.h"
+#include "servererror.h"
+#include "servermessage.h"
+
+using namespace orchard;
+
+namespace {
+
+/** Bytes that are not valid UTF-8 or ASCII, like a real image file's. */
+const QByteArray kImageBytes = QByteArray::fromHex("89504e470d0a1a0a0000000d49484452ff00fe7f80");
+
+Frame readBack(const Result<QByteArray> &bytes)
+{
+    REQUIRE(bytes.ok());
+    FrameReader reader;
+    reader.feed(bytes.value());
+    REQUIRE(reader.hasFrame());
+    return reader.takeFrame();
+}
+
+Frame imageFrame(const QByteArray &body, std::optional<qint64> id = 12)
+{
+    return readBack(encodeFrame(MessageType::ClientImage, body, id));
+}
+
+} // namespace
+
+TEST_CASE("A CLIENT_IMAGE whose body is base64 text (the original form) yields the file bytes")
+{
+    const Result<ImageRequest> request = ImageRequest::fromFrame(imageFrame(kImageBytes.toBase64()));
+    REQUIRE(request.ok());
+    CHECK(request->imageData == kImageBytes);
+    CHECK(request->name.isEmpty());
+    CHECK_FALSE(request->topK.has_value());
+    CHECK(request->messageId == 12);
+}
+
+TEST_CASE("The JSON body form carries a non-ASCII file name and top_k")
+{
+    ImageRequest sent;
+    sent.imageData = kImageBytes;
+    sent.name = QStringLiteral("苹果叶_Test_0 (été).jpg");
+    sent.topK = 3;
+    sent.messageId = 99;
+    const Frame frame = readBack(sent.toFrame(ImageBodyForm::Base64Json));
+    CHECK(frame.body.trimmed().startsWith('{'));
+
+    const Result<ImageRequest> received = ImageRequest::fromFrame(frame);
+    REQUIRE(received.ok());
+    CHECK(received->imageData == kImageBytes);
+    CHECK(received->name == sent.name);
+    CHECK(received->topK == 3);
+    CHECK(received->messageId == 99);
+}
+
+TEST_CASE("Leading white space before '{' still selects the JSON form")
+{
+    const QByteArray body = "  \n{\"image\":\"" + kImageBytes.toBase64() + "\",\"name\":\"a.png\"}";
+    const Result<ImageRequest> request = ImageRequest::fromFrame(imageFrame(body));
+    REQUIRE(request.ok());
+    CHECK(request->name == "a.png");
+    CHECK(request->imageData == kImageBytes);
+}
+
+TEST_CASE("With binary encoding the body is the raw file, 25% smaller than base64")
+{
+    ImageRequest sent;
+    sent.imageData = QByteArray(3000, '\x7f');
+    sent.messageId = 1;
+    const Result<QByteArray> binary = sent.toFrame(ImageBodyForm::Binary);
+    const Result<QByteArray> base64 = sent.toFrame(ImageBodyForm::Base64Text);
+    REQUIRE(binary.ok());
+    REQUIRE(base64.ok());
+    CHECK(binary->size() - 128 == 3000);
+    CHECK(base64->size() - 128 == 4000);
+
+    const Frame frame = readBack(binary);
+    CHECK(frame.header.encoding == BodyEncoding::Binary);
+    const Result<ImageRequest> received = ImageRequest::fromFrame(frame);
+    REQUIRE(received.ok());
+    CHECK(received->imageData == sent.imageData);
+}
+
+TEST_CASE("Invalid base64 is a BAD_IMAGE carrying the msg_id, in both base64 forms")
+{
+    const Result<ImageRequest> raw = ImageRequest::fromFrame(imageFrame("iVBORw0KGgo*not-base64*", 5));
+    REQUIRE_FALSE(raw.ok());
+    CHECK(raw.error().code == ErrorCode::BadImage);
+    CHECK(raw.error().messageId == 5);
+    CHECK(raw.error().message.contains("base64"));
+
+    const Result<ImageRequest> json = ImageRequest::fromFrame(imageFrame(R"({"image":"@@@@"})", 6));
+    REQUIRE_FALSE(json.ok());
+    CHECK(json.error().code == ErrorCode::BadImage);
+    CHECK(json.error().messageId == 6);
+}
+
+TEST_CASE("A malformed JSON image request is a BAD_IMAGE that says what is wrong")
+{
+    const auto errorOf = [](const QByteArray &body) {
+        const Result<ImageRequest> request = ImageRequest::fromFrame(imageFrame(body));
+        REQUIRE_FALSE(request.ok());
+        CHECK(request.error().code == ErrorCode::BadImage);
+        return request.error().message;
+    };
+    CHECK(errorOf(R"({"image": "aGk=", )").contains("not valid JSON"));
+    CHECK(errorOf(R"({"name":"x.jpg"})").contains("\"image\""));
+    CHECK(errorOf(R"({"image":"aGk=","top_k":0})").contains("top_k"));
+    CHECK(errorOf(R"({"image":"aGk=","top_k":2.5})").contains("top_k"));
+}
+
+TEST_CASE("An empty image is a BAD_IMAGE in every form")
+{
+    CHECK(ImageRequest::fromFrame(imageFrame(QByteArray())).error().code == ErrorCode::BadImage);
+    CHECK(ImageRequest::fromFrame(imageFrame(R"({"image":""})")).error().code == ErrorCode::BadImage);
+    ImageRequest empty;
+    const Frame binary = readBack(empty.toFrame(ImageBodyForm::Binary));
+    CHECK(ImageRequest::fromFrame(binary).error().message.contains("empty"));
+}
+
+TEST_CASE("CLIENT_MESSAGE plain text is the original offline message")
+{
+    const ClientMessage message = ClientMessage::parse(QStringLiteral("客户机下线 bye").toUtf8());
+    CHECK(message.action == ClientMessage::Action::Offline);
+    CHECK(message.text == QStringLiteral("客户机下线 bye"));
+}
+
+TEST_CASE("CLIENT_MESSAGE JSON actions: offline with text, ping, info, unknown")
+{
+    const ClientMessage offline = ClientMessage::parse(ClientMessage::offlineBody("farm 3 done"));
+    CHECK(offline.action == ClientMessage::Action::Offline);
+    CHECK(offline.text == "farm 3 done");
+    CHECK(ClientMessage::parse(ClientMessage::actionBody("ping")).action == ClientMessage::Action::Ping);
+    CHECK(ClientMessage::parse(ClientMessage::actionBody("info")).action == ClientMessage::Action::Info);
+    const ClientMessage other = ClientMessage::parse(R"({"action":"dance"})");
+    CHECK(other.action == ClientMessage::Action::Other);
+    CHECK(other.actionName == "dance");
+}
+
+TEST_CASE("A CLIENT_MESSAGE that is not a JSON object with an action means offline")
+{
+    CHECK(ClientMessage::parse(R"({"text":"no action"})").action == ClientMessage::Action::Offline);
+    CHECK(ClientMessage::parse(R"({"action":5})").action == ClientMessage::Action::Offline);
+    CHECK(ClientMessage::parse(R"(["ping"])").action == ClientMessage::Action::Offline);
+    CHECK(ClientMessage::parse(R"({broken json)").action == ClientMessage::Action::Offline);
+    CHECK(ClientMessage::parse(QByteArray()).action == ClientMessage::Action::Offline);
+}
+
+TEST_CASE("A prediction reply round-trips every field")
+{
+    PredictionReply reply;
+    reply.messageId = 31;
+    reply.name = QStringLiteral("Test_0.jpg");
+    reply.model = "fashion-mnist";
+    reply.label = "Ankle boot";
+    reply.index = 9;
+    reply.confidence = 0.97;
+    reply.topK = { { "Ankle boot", 9, 0.97 }, { "Sneaker", 7, 0.02 }, { "Sandal", 5, 0.01 } };
+    reply.imageWidth = 28;
+    reply.imageHeight = 28;
+    reply.timing = { 0.1, 0.2, 0.05, 0.4, 0.8 };
+
+    const Result<PredictionReply> back = PredictionReply::fromBody(reply.toBody());
+    REQUIRE(back.ok());
+    CHECK(back->messageId == 31);
+    CHECK(back->name == reply.name);
+    CHECK(back->model == reply.model);
+    CHECK(back->label == reply.label);
+    CHECK(back->index == 9);
+    CHECK(back->confidence == Approx(0.97));
+    CHECK(back->topK == reply.topK);
+    CHECK(back->imageWidth == 28);
+    CHECK(back->imageHeight == 28);
+    CHECK(back->timing.decode == Approx(0.2));
+    CHECK(back->timing.total == Approx(0.8));
+
+    const QJsonObject json = reply.toJson();
+    for (const char *key : { "msg_id", "name", "model", "label", "index", "confidence", "top_k",
+                             "image", "timing_ms" })
+        CHECK(json.contains(QLatin1String(key)));
+}
+
+TEST_CASE("A prediction reply without label is refused")
+{
+    CHECK_FALSE(PredictionReply::fromBody(R"({"confidence":0.5})").ok());
+    CHECK_FALSE(PredictionReply::fromBody("not json").ok());
+}
+
+TEST_CASE("Every server message kind round-trips with its fields")
+{
+    const ServerMessage queued = *ServerMessage::fromBody(ServerMessage::queued(3, 2).toBody());
+    CHECK(queued.kind() == "queued");
+    CHECK(queued.position() == 3);
+    CHECK(queued.workers() == 2);
+
+    WelcomeInfo info;
+    info.version = "0.1.0";
+    info.model = "fashion-mnist";
+    info.labels = { "a", "b" };
+    info.maxMessageLength = 33554432;
+    info.workers = 5;
+    const ServerMessage welcome = *ServerMessage::fromBody(ServerMessage::welcome(info).toBody());
+    CHECK(welcome.kind() == "welcome");
+    CHECK(welcome.fields().value("server").toString() == "Orchard");
+    CHECK(welcome.fields().value("labels").toArray().size() == 2);
+    CHECK(welcome.fields().value("max_msg_len").toInteger() == 33554432);
+    CHECK(welcome.workers() == 5);
+    CHECK(welcome.acceptsBinary());
+
+    const ServerMessage offline =
+            *ServerMessage::fromBody(ServerMessage::offline("bye", "2026-11-24 10:00:00").toBody());
+    CHECK(offline.kind() == "offline");
+    CHECK(offline.text() == "bye 2026-11-24 10:00:00");
+
+    CHECK(ServerMessage::fromBody(ServerMessage::pong().toBody())->kind() == "pong");
+    const ServerMessage details =
+            *ServerMessage::fromBody(ServerMessage::info({ { "uptime_s", 12 } }).toBody());
+    CHECK(details.kind() == "info");
+    CHECK(details.fields().value("uptime_s").toInt() == 12);
+    const ServerMessage shutdown =
+            *ServerMessage::fromBody(ServerMessage::shutdown("server stopping").toBody());
+    CHECK(shutdown.kind() == "shutdown");
+    CHECK(shutdown.text() == "server stopping");
+}
+
+TEST_CASE("An old server's welcome without encodings means base64 only")
+{
+    const Result<ServerMessage> welcome = ServerMessage::fromBody(R"({"kind":"welcome"})");
+    REQUIRE(welcome.ok());
+    CHECK_FALSE(welcome->acceptsBinary());
+    CHECK_FALSE(ServerMessage::fromBody(R"({"position":1})").ok());
+}
+
+TEST_CASE("SERVER_ERROR bodies round-trip code, message and msg_id")
+{
+    for (ErrorCode code : { ErrorCode::BadHeader, ErrorCode::TooLarge, ErrorCode::BadImage,
+                            ErrorCode::UnknownType, ErrorCode::Busy, ErrorCode::Timeout,
+                            ErrorCode::Internal }) {
+        const ProtocolError sent { code, QStringLiteral("Explained: %1").arg(errorCodeName(code)), 8 };
+        const std::optional<ProtocolError> back = parseServerErrorBody(serverErrorBody(sent));
+        REQUIRE(back);
+        CHECK(back->code == code);
+        CHECK(back->message == sent.message);
+        CHECK(back->messageId == 8);
+    }
+    const std::optional<ProtocolError> future =
+            parseServerErrorBody(R"({"code":"RATE_LIMITED","message":"slow down"})");
+    REQUIRE(future);
+    CHECK(future->code == ErrorCode::Internal);
+    CHECK(future->message == "slow down");
+    CHECK_FALSE(future->messageId.has_value());
+    CHECK_FALSE(parseServerErrorBody("<html>502</html>"));
+}
