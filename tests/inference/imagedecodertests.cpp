@@ -1,0 +1,194 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include <QByteArray>
+#include <QtEndian>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "imagedecoder.h"
+#include "testimages.h"
+
+using namespace orchard;
+
+namespace {
+
+InferenceError decodeError(const ImageDecoder &decoder, const QByteArray &data, int channels = 3)
+{
+    const InferenceResult<ImageDecoder::Image> image = decoder.decode(data, channels, 28, 28);
+    REQUIRE_FALSE(image.ok());
+    return image.error();
+}
+
+} // namespace
+
+TEST_CASE("The JPEG reduction factor is the largest that keeps both sides at the target or above")
+{
+    CHECK(ImageDecoder::reductionFactor(2048, 1365, 224, 224) == 4); // 512 × 341; 8 gives 170
+    CHECK(ImageDecoder::reductionFactor(2048, 1365, 28, 28) == 8);
+    CHECK(ImageDecoder::reductionFactor(448, 448, 224, 224) == 2); // exactly twice
+    CHECK(ImageDecoder::reductionFactor(447, 448, 224, 224) == 1); // one side short
+    CHECK(ImageDecoder::reductionFactor(4000, 300, 224, 224) == 1); // wide but too short
+    CHECK(ImageDecoder::reductionFactor(224, 224, 224, 224) == 1);
+    CHECK(ImageDecoder::reductionFactor(100, 100, 224, 224) == 1); // smaller than target
+    CHECK(ImageDecoder::reductionFactor(1792, 1792, 224, 224) == 8);
+    CHECK(ImageDecoder::reductionFactor(1791, 1792, 224, 224) == 4);
+    CHECK(ImageDecoder::reductionFactor(10000, 10000, 0, 0) == 1); // no target, no guess
+}
+
+TEST_CASE("A 2048x1365 JPEG decodes reduced while PNGs and small JPEGs decode at full size")
+{
+    const ImageDecoder decoder;
+    const cv::Mat photo = testimages::photoLike(2048, 1365);
+    const QByteArray jpeg = testimages::encode(photo, "jpg", { cv::IMWRITE_JPEG_QUALITY, 90 });
+
+    const auto reduced = decoder.decode(jpeg, 3, 224, 224);
+    REQUIRE(reduced.ok());
+    CHECK(reduced->reduction == 4);
+    CHECK(reduced->pixels.cols == 512); // libjpeg rounds up: ceil(2048 / 4), ceil(1365 / 4)
+    CHECK(reduced->pixels.rows == 342);
+    CHECK(reduced->pixels.type() == CV_8UC3);
+    CHECK(reduced->header.width == 2048);
+
+    const auto gray = decoder.decode(jpeg, 1, 28, 28);
+    REQUIRE(gray.ok());
+    CHECK(gray->reduction == 8);
+    CHECK(gray->pixels.type() == CV_8UC1);
+    CHECK(gray->pixels.cols == 256);
+
+    const QByteArray png = testimages::encode(photo, "png");
+    const auto fullPng = decoder.decode(png, 3, 224, 224);
+    REQUIRE(fullPng.ok());
+    CHECK(fullPng->reduction == 1);
+    CHECK(fullPng->pixels.cols == 2048);
+
+    const QByteArray smallJpeg = testimages::encode(testimages::photoLike(400, 300), "jpg");
+    const auto full = decoder.decode(smallJpeg, 3, 224, 224);
+    REQUIRE(full.ok());
+    CHECK(full->reduction == 1);
+    CHECK(full->pixels.cols == 400);
+    CHECK(full->pixels.rows == 300);
+}
+
+TEST_CASE("A 30000x30000 PNG is refused from its header in well under 100 ms")
+{
+    const QByteArray png = testimages::bilevelPng(30000, 30000);
+    REQUIRE(png.size() < 512 * 1024); // a few hundred KB that would decode to 900 MB
+    const ImageDecoder decoder;
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto image = decoder.decode(png, 1, 28, 28);
+    const double elapsed
+        = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
+    REQUIRE_FALSE(image.ok());
+    CHECK(image.error().kind == InferenceError::Kind::BadImage);
+    CHECK(image.error().message
+        == QStringLiteral("the image is 30000 × 30000 pixels, more than the 40 megapixel limit"));
+    WARN("refused a 30000 x 30000 PNG (" << png.size() << " bytes) in " << elapsed << " ms");
+    CHECK(elapsed < 100.0);
+}
+
+TEST_CASE("Hostile headers of every format are refused by the pixel limit before decoding")
+{
+    const ImageDecoder decoder(1'000'000);
+    const cv::Mat small = testimages::photoLike(16, 16);
+
+    QByteArray jpeg = testimages::encode(small, "jpg");
+    const qsizetype sof = jpeg.indexOf(QByteArray("\xff\xc0", 2));
+    REQUIRE(sof > 0);
+    qToBigEndian<quint16>(60000, jpeg.data() + sof + 5); // height
+    qToBigEndian<quint16>(60000, jpeg.data() + sof + 7); // width
+
+    QByteArray bmp = testimages::encode(small, "bmp");
+    qToLittleEndian<qint32>(100000, bmp.data() + 18);
+    qToLittleEndian<qint32>(-100000, bmp.data() + 22);
+
+    QByteArray tiff("II*\0\x08\0\0\0\x02\0", 10);
+    tiff += QByteArray("\x00\x01\x04\0\x01\0\0\0\xa0\x86\x01\0", 12); // ImageWidth 100000
+    tiff += QByteArray("\x01\x01\x04\0\x01\0\0\0\xa0\x86\x01\0", 12); // ImageLength 100000
+    QByteArray pnm = "P6\n100000 100000\n255\n" + QByteArray(64, '\0');
+    QByteArray ras = testimages::encode(small, "ras");
+    qToBigEndian<quint32>(50000, ras.data() + 4);
+    qToBigEndian<quint32>(50000, ras.data() + 8);
+    QByteArray webp("RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\xff\x3f\0\xff\x3f\0", 30);
+
+    for (const QByteArray &data : { jpeg, bmp, tiff, pnm, ras, webp }) {
+        const InferenceError error = decodeError(decoder, data);
+        INFO(error.message.toStdString());
+        CHECK(error.kind == InferenceError::Kind::BadImage);
+        CHECK(error.message.contains(QStringLiteral("more than the 1 megapixel limit")));
+    }
+    const ImageDecoder tiny(255);
+    CHECK(decodeError(tiny, testimages::encode(small, "png")).message
+        == QStringLiteral("the image is 16 × 16 pixels, more than the 255 pixel limit"));
+}
+
+TEST_CASE("Truncated or empty or random or text data gives BadImage errors a person understands")
+{
+    const ImageDecoder decoder;
+    const cv::Mat photo = testimages::photoLike(640, 480);
+
+    const QByteArray jpeg = testimages::encode(photo, "jpg");
+    const InferenceError cutJpeg = decodeError(decoder, jpeg.left(jpeg.size() / 2));
+    CHECK(cutJpeg.kind == InferenceError::Kind::BadImage);
+    CHECK(cutJpeg.message.contains(QStringLiteral("JPEG file is cut short")));
+
+    const QByteArray png = testimages::encode(photo, "png");
+    const InferenceError cutPng = decodeError(decoder, png.left(png.size() / 2));
+    CHECK(cutPng.kind == InferenceError::Kind::BadImage);
+    CHECK(cutPng.message.contains(QStringLiteral("PNG file is cut short")));
+
+    CHECK(decodeError(decoder, {}).message == QStringLiteral("the image is empty (0 bytes)"));
+
+    cv::RNG rng(3);
+    QByteArray random(4096, '\0');
+    for (char &byte : random)
+        byte = char(rng.uniform(0, 256));
+    random[0] = char(0x80); // not by chance a magic number
+    const InferenceError noise = decodeError(decoder, random);
+    CHECK(noise.kind == InferenceError::Kind::BadImage);
+    CHECK(noise.message.contains(QStringLiteral("not an image")));
+
+    const InferenceError text = decodeError(decoder, "This is a README, not a leaf.\n");
+    CHECK(text.kind == InferenceError::Kind::BadImage);
+    CHECK(text.message.contains(QStringLiteral("text")));
+}
+
+TEST_CASE("A well-formed header over corrupt image data is refused by OpenCV and not crashed on")
+{
+    const ImageDecoder decoder;
+    QByteArray png = testimages::encode(testimages::photoLike(64, 64), "png");
+    const qsizetype idat = png.indexOf("IDAT");
+    REQUIRE(idat > 0);
+    for (qsizetype i = idat + 8; i < idat + 40; ++i)
+        png[i] = char(~png[i]); // the zlib stream (and the chunk's CRC no longer matches)
+    const InferenceError error = decodeError(decoder, png);
+    CHECK(error.kind == InferenceError::Kind::BadImage);
+    CHECK(error.message.contains(QStringLiteral("OpenCV")));
+
+    // Every other format cut in half: an error or (BMP, PNM) the rows that are there,
+    // never a crash.
+    for (const char *extension : { "bmp", "webp", "tif", "ppm", "ras" }) {
+        const QByteArray data = testimages::encode(testimages::photoLike(64, 64), extension);
+        const auto image = decoder.decode(data.left(data.size() / 2), 3, 28, 28);
+        if (!image.ok())
+            CHECK(image.error().kind == InferenceError::Kind::BadImage);
+    }
+}
+
+TEST_CASE("Gray and colour models get one and three channels from the same file")
+{
+    const ImageDecoder decoder;
+    const QByteArray png = testimages::encode(testimages::photoLike(30, 20), "png");
+    const auto gray = decoder.decode(png, 1, 28, 28);
+    const auto color = decoder.decode(png, 3, 28, 28);
+    REQUIRE(gray.ok());
+    REQUIRE(color.ok());
+    CHECK(gray->pixels.type() == CV_8UC1);
+    CHECK(color->pixels.type() == CV_8UC3);
+    CHECK(ImageDecoder::describeLimit(40'000'000) == QStringLiteral("40 megapixel"));
+    CHECK(ImageDecoder::describeLimit(2'500'000) == QStringLiteral("2.5 megapixel"));
+}
