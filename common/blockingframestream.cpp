@@ -85,12 +85,19 @@ BlockingFrameStream::ReadResult BlockingFrameStream::readFrame(std::chrono::mill
     }
 }
 
-bool BlockingFrameStream::writeFrame(const QByteArray &frame, std::chrono::milliseconds timeout)
+bool BlockingFrameStream::writeFrame(const QByteArray &frame, std::chrono::milliseconds timeout,
+                                     const std::atomic_bool *stopRequested)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState || m_socket->write(frame) != frame.size())
         return false;
-    const QDeadlineTimer deadline(timeout);
+    QDeadlineTimer deadline(timeout);
+    bool stopSeen = false;
     while (m_socket->bytesToWrite() > 0) {
+        if (!stopSeen && stopRequested && stopRequested->load(std::memory_order_relaxed)) {
+            stopSeen = true;
+            if (deadline.remainingTimeAsDuration() > kStopWriteGrace)
+                deadline.setRemainingTime(kStopWriteGrace);
+        }
         if (deadline.hasExpired() || m_socket->state() != QAbstractSocket::ConnectedState)
             return false;
         m_socket->waitForBytesWritten(waitSlice(deadline));

@@ -23,6 +23,7 @@ class BlockingFrameStream
 {
 public:
     static constexpr std::chrono::milliseconds kPollInterval { 50 };
+    static constexpr std::chrono::milliseconds kStopWriteGrace { 1000 };
 
     enum class ReadStatus {
         FrameReady,    ///< frame holds the next message
@@ -47,8 +48,12 @@ public:
                          std::chrono::milliseconds readTimeout,
                          const std::atomic_bool *stopRequested = nullptr);
 
-    /** Writes and waits until the socket has sent everything; false on timeout or close. */
-    bool writeFrame(const QByteArray &frame, std::chrono::milliseconds timeout);
+    /**
+     * Writes and waits until the socket has sent everything; false on timeout or close.
+     * Once the stop flag is up, a peer that does not read gets kStopWriteGrace at most.
+     */
+    bool writeFrame(const QByteArray &frame, std::chrono::milliseconds timeout,
+                    const std::atomic_bool *stopRequested = nullptr);
 
     /** True while a frame has begun arriving but is not complete. */
     bool isMidFrame() const { return m_reader.isMidFrame(); }

@@ -39,6 +39,8 @@ QJsonObject PredictionReply::toJson() const
     };
     if (messageId)
         object.insert(QStringLiteral("msg_id"), *messageId);
+    if (!advice.isEmpty())
+        object.insert(QStringLiteral("advice"), advice);
     return object;
 }
 
@@ -70,6 +72,7 @@ Result<PredictionReply> PredictionReply::fromBody(const QByteArray &body)
     reply.label = object.value(QStringLiteral("label")).toString();
     reply.index = object.value(QStringLiteral("index")).toInt();
     reply.confidence = object.value(QStringLiteral("confidence")).toDouble();
+    reply.advice = object.value(QStringLiteral("advice")).toString();
     const QJsonArray top = object.value(QStringLiteral("top_k")).toArray();
     for (const QJsonValue &entry : top) {
         const QJsonObject item = entry.toObject();

@@ -41,6 +41,7 @@ struct PredictionReply
     int index = 0;
     double confidence = 0.0;
     QVector<LabelScore> topK;
+    QString advice; ///< the model's advice for the label, when its manifest has one
     int imageWidth = 0; ///< as decoded (a reduced JPEG decode gives the reduced size)
     int imageHeight = 0;
     StageTimings timing;

@@ -11,10 +11,11 @@ namespace {
 const QString kKind = QStringLiteral("kind");
 } // namespace
 
-ServerMessage ServerMessage::queued(int position, int workers)
+ServerMessage ServerMessage::queued(int position, int waiting, int workers)
 {
     return ServerMessage({ { kKind, QStringLiteral("queued") },
                            { QStringLiteral("position"), position },
+                           { QStringLiteral("waiting"), waiting },
                            { QStringLiteral("workers"), workers } });
 }
 
@@ -78,6 +79,11 @@ QByteArray ServerMessage::toBody() const
 int ServerMessage::position() const
 {
     return m_fields.value(QStringLiteral("position")).toInt();
+}
+
+int ServerMessage::waiting() const
+{
+    return m_fields.value(QStringLiteral("waiting")).toInt();
 }
 
 int ServerMessage::workers() const

@@ -30,7 +30,8 @@ struct WelcomeInfo
 class ServerMessage
 {
 public:
-    static ServerMessage queued(int position, int workers);
+    /** position: 1 = next; waiting: how many wait in all; workers: the pool's size. */
+    static ServerMessage queued(int position, int waiting, int workers);
     static ServerMessage welcome(const WelcomeInfo &info);
     /** The reply to an offline message: the client's text followed by a timestamp. */
     static ServerMessage offline(const QString &clientText, const QString &timestamp);
@@ -47,6 +48,8 @@ public:
 
     /** queued: 1-based place in the line of connections waiting for a worker. */
     int position() const;
+    /** queued: how many connections wait in all (position is among them). */
+    int waiting() const;
     /** queued, welcome: how many workers the server has. */
     int workers() const;
     /** offline: the echoed text with its timestamp; shutdown: the reason. */

@@ -16,6 +16,12 @@ if [ -x "$bin/orchard-server" ] && [ -x "$bin/orchard-client" ]; then
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
     "$bin/orchard-client" --host 127.0.0.1 --port 5050 "$samples"
+elif [ -x "$bin/orchard-server" ]; then
+    # The desktop client is not built yet: show the model offline, then run the server.
+    echo "demo: classifying the sample images offline with the default model:"
+    "$bin/orchard-cli" classify "$samples"
+    echo "demo: starting orchard-server on port 5050 (Ctrl-C stops it gracefully)"
+    exec "$bin/orchard-server" --port 5050
 elif [ -x "$bin/orchard-cli" ]; then
     echo "demo: the server and desktop client are not built yet;"
     echo "demo: classifying the sample images offline with the default model instead:"

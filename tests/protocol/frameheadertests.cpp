@@ -115,7 +115,7 @@ TEST_CASE("A negative msg_len is a BAD_HEADER")
     CHECK(decodeErrorOf(R"({"msg_type":"CLIENT_IMAGE","msg_len":-1})") == ErrorCode::BadHeader);
 }
 
-TEST_CASE("A fractional msg_len is a BAD_HEADER; a whole one written as float is read")
+TEST_CASE("A fractional msg_len is a BAD_HEADER, but a whole one written as float is read")
 {
     CHECK(decodeErrorOf(R"({"msg_type":"CLIENT_IMAGE","msg_len":1.5})") == ErrorCode::BadHeader);
     const Result<FrameHeader> whole =
@@ -212,7 +212,7 @@ TEST_CASE("Message type and error code names round-trip")
     CHECK_FALSE(errorCodeFromName("NOPE").has_value());
 }
 
-TEST_CASE("Errors that lose framing or end the wait close; the others keep the session")
+TEST_CASE("Errors that lose framing or end the wait close, the others keep the session")
 {
     CHECK(errorClosesConnection(ErrorCode::BadHeader));
     CHECK(errorClosesConnection(ErrorCode::TooLarge));

@@ -168,6 +168,7 @@ TEST_CASE("A prediction reply round-trips every field")
     reply.imageWidth = 28;
     reply.imageHeight = 28;
     reply.timing = { 0.1, 0.2, 0.05, 0.4, 0.8 };
+    reply.advice = QStringLiteral("Remove fallen leaves; spray at green tip.");
 
     const Result<PredictionReply> back = PredictionReply::fromBody(reply.toBody());
     REQUIRE(back.ok());
@@ -182,6 +183,7 @@ TEST_CASE("A prediction reply round-trips every field")
     CHECK(back->imageHeight == 28);
     CHECK(back->timing.decode == Approx(0.2));
     CHECK(back->timing.total == Approx(0.8));
+    CHECK(back->advice == reply.advice);
 
     const QJsonObject json = reply.toJson();
     for (const char *key : { "msg_id", "name", "model", "label", "index", "confidence", "top_k",
@@ -197,9 +199,10 @@ TEST_CASE("A prediction reply without label is refused")
 
 TEST_CASE("Every server message kind round-trips with its fields")
 {
-    const ServerMessage queued = *ServerMessage::fromBody(ServerMessage::queued(3, 2).toBody());
+    const ServerMessage queued = *ServerMessage::fromBody(ServerMessage::queued(3, 4, 2).toBody());
     CHECK(queued.kind() == "queued");
     CHECK(queued.position() == 3);
+    CHECK(queued.waiting() == 4);
     CHECK(queued.workers() == 2);
 
     WelcomeInfo info;

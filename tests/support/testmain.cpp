@@ -13,6 +13,12 @@ using TestApplication = QCoreApplication;
 
 int main(int argc, char *argv[])
 {
+#ifdef ORCHARD_TEST_GUI
+    // Widget tests run offscreen unless a platform is asked for (QT_QPA_PLATFORM=xcb to
+    // watch them); ctest's test discovery runs them with no display at all.
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+#endif
     TestApplication app(argc, argv);
     return Catch::Session().run(argc, argv);
 }

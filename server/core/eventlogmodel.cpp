@@ -1,0 +1,119 @@
+#include "eventlogmodel.h"
+
+#include "serverevents.h"
+
+namespace orchard {
+
+QString EventLogModel::Entry::line() const
+{
+    QString text = time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    text += sessionId ? QStringLiteral(" #%1 %2").arg(sessionId).arg(peer) : QStringLiteral(" server");
+    text += QLatin1Char(' ') + event;
+    if (!details.isEmpty())
+        text += QLatin1Char(' ') + details;
+    return text;
+}
+
+EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractTableModel(parent)
+{
+    connect(events, &ServerEvents::listening, this, [this](const QString &address, quint16 port) {
+        add(0, QStringLiteral("listening"), tr("on %1 port %2").arg(address).arg(port));
+    });
+    connect(events, &ServerEvents::stopped, this,
+            [this] { add(0, QStringLiteral("stopped"), tr("no longer accepting connections")); });
+    connect(events, &ServerEvents::connectionQueued, this,
+            [this](quint64 id, const QString &peer, int position) {
+                m_peers.insert(id, peer);
+                add(id, QStringLiteral("queued"),
+                    tr("all workers busy; waiting at position %1").arg(position));
+            });
+    connect(events, &ServerEvents::connectionRejected, this,
+            [this](const QString &peer, const QString &reason) {
+                add(0, QStringLiteral("busy"), tr("refused %1: %2").arg(peer, reason));
+            });
+    connect(events, &ServerEvents::waitingConnectionLeft, this, [this](quint64 id) {
+        add(id, QStringLiteral("left"), tr("hung up while waiting"));
+        m_peers.remove(id);
+    });
+    connect(events, &ServerEvents::sessionStarted, this,
+            [this](quint64 id, const QString &peer, double waitedMs) {
+                m_peers.insert(id, peer);
+                add(id, QStringLiteral("started"),
+                    waitedMs >= 1.0 ? tr("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
+                                    : tr("worker assigned"));
+            });
+    connect(events, &ServerEvents::predictionServed, this,
+            [this](quint64 id, const QString &label, double confidence, double latencyMs) {
+                add(id, QStringLiteral("prediction"),
+                    tr("%1 %2% %3 ms").arg(label).arg(confidence * 100.0, 0, 'f', 1).arg(latencyMs, 0, 'f', 1));
+            });
+    connect(events, &ServerEvents::requestFailed, this,
+            [this](quint64 id, const QString &code, const QString &message) {
+                add(id, code == QLatin1String("TIMEOUT") ? QStringLiteral("timeout") : QStringLiteral("error"),
+                    QStringLiteral("%1: %2").arg(code, message));
+            });
+    connect(events, &ServerEvents::sessionEnded, this, [this](quint64 id, const QString &reason) {
+        const bool offline = reason == QLatin1String("offline");
+        add(id, offline ? QStringLiteral("offline") : QStringLiteral("closed"),
+            offline ? tr("client went offline") : reason);
+        m_peers.remove(id);
+    });
+    connect(events, &ServerEvents::workerCountChanged, this, [this](int workers) {
+        add(0, QStringLiteral("workers"), tr("worker pool resized to %1").arg(workers));
+    });
+}
+
+void EventLogModel::add(quint64 sessionId, const QString &event, const QString &details)
+{
+    if (m_entries.size() >= kMaxEntries) {
+        beginRemoveRows({}, 0, 0);
+        m_entries.pop_front();
+        endRemoveRows();
+    }
+    const int row = static_cast<int>(m_entries.size());
+    beginInsertRows({}, row, row);
+    m_entries.push_back({ QDateTime::currentDateTime(), sessionId, m_peers.value(sessionId), event, details });
+    endInsertRows();
+    emit entryAdded(m_entries.back());
+}
+
+int EventLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
+}
+
+int EventLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EventLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || role != Qt::DisplayRole || index.row() >= rowCount())
+        return {};
+    const Entry &e = entry(index.row());
+    switch (index.column()) {
+    case Time:
+        return e.time.toString(QStringLiteral("HH:mm:ss.zzz"));
+    case Session:
+        return e.sessionId ? QStringLiteral("#%1").arg(e.sessionId) : QString();
+    case Peer:
+        return e.peer;
+    case Event:
+        return e.event;
+    case Details:
+        return e.details;
+    default:
+        return {};
+    }
+}
+
+QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const char *const kTitles[] = { "Time", "Session", "Peer", "Event", "Details" };
+    return section >= 0 && section < ColumnCount ? tr(kTitles[section]) : QVariant();
+}
+
+} // namespace orchard

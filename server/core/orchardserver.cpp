@@ -1,0 +1,188 @@
+#include "orchardserver.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <QPointer>
+
+#include "frame.h"
+#include "servererror.h"
+#include "servermessage.h"
+#include "session.h"
+
+namespace orchard {
+
+namespace {
+
+/** "address:port" of the peer, read from the descriptor before any socket object exists. */
+QString peerOf(qintptr descriptor, QHostAddress *address, quint16 *port)
+{
+    sockaddr_storage storage {};
+    socklen_t length = sizeof storage;
+    if (::getpeername(static_cast<int>(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return QStringLiteral("unknown peer");
+    *address = QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+    // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; show them as a.b.c.d.
+    bool isMappedIpv4 = false;
+    const quint32 ipv4 = address->toIPv4Address(&isMappedIpv4);
+    if (isMappedIpv4)
+        *address = QHostAddress(ipv4);
+    if (storage.ss_family == AF_INET)
+        *port = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+    else if (storage.ss_family == AF_INET6)
+        *port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    const QString host = address->protocol() == QAbstractSocket::IPv6Protocol
+            ? QStringLiteral("[%1]").arg(address->toString())
+            : address->toString();
+    return QStringLiteral("%1:%2").arg(host).arg(*port);
+}
+
+} // namespace
+
+OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const InferenceEngine> engine,
+                             QString version, QObject *parent)
+    : QTcpServer(parent)
+    , m_config(std::move(config))
+    , m_engine(std::move(engine))
+    , m_version(std::move(version))
+{
+    m_pool.setMaxThreadCount(m_config.workers);
+    // The pool's threads are the workers users see; never let idle ones expire mid-demo.
+    m_pool.setExpiryTimeout(-1);
+    connect(&m_waitingRoom, &WaitingRoom::entryLeft, this, [this](quint64 sessionId) {
+        m_waitingSince.remove(sessionId);
+        emit m_events.waitingConnectionLeft(sessionId);
+        m_waitingRoom.announcePositions(m_config.workers);
+        emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
+    });
+}
+
+OrchardServer::~OrchardServer()
+{
+    shutdown();
+    // Sessions use m_events; they all end soon after the stop flag (bounded waits), so
+    // wait for the last one rather than leave it a dangling pointer.
+    m_pool.waitForDone();
+}
+
+bool OrchardServer::start()
+{
+    m_stopRequested = false;
+    if (!listen(m_config.host, m_config.port))
+        return false;
+    emit m_events.listening(serverAddress().toString(), serverPort());
+    return true;
+}
+
+void OrchardServer::shutdown(std::chrono::milliseconds grace)
+{
+    const bool wasListening = isListening();
+    close();
+    m_stopRequested = true;
+    if (!m_waitingRoom.isEmpty()) {
+        const QList<quint64> waiting = m_waitingRoom.sessionIds();
+        m_waitingRoom.closeAll(*encodeFrame(
+                MessageType::ServerMessage,
+                ServerMessage::shutdown(QStringLiteral("The server is shutting down.")).toBody()));
+        for (quint64 id : waiting) {
+            m_waitingSince.remove(id);
+            emit m_events.sessionEnded(id, QStringLiteral("server shutdown while waiting"));
+        }
+        emit m_events.waitingLineChanged({});
+    }
+    m_pool.waitForDone(static_cast<int>(grace.count()));
+    if (wasListening)
+        emit m_events.stopped();
+}
+
+void OrchardServer::setWorkerCount(int workers)
+{
+    if (workers < 1 || workers == m_config.workers)
+        return;
+    m_config.workers = workers;
+    m_pool.setMaxThreadCount(workers);
+    emit m_events.workerCountChanged(workers);
+    serveWaitingConnections();
+}
+
+void OrchardServer::incomingConnection(qintptr descriptor)
+{
+    WaitingRoom::Entry entry;
+    entry.sessionId = m_nextSessionId++;
+    entry.descriptor = descriptor;
+    const QString peer = peerOf(descriptor, &entry.peerAddress, &entry.peerPort);
+
+    if (m_stopRequested) {
+        WaitingRoom::closeDescriptor(descriptor);
+        return;
+    }
+    if (m_activeSessions < m_config.workers && m_waitingRoom.isEmpty()) {
+        m_waitingSince[entry.sessionId].start();
+        startSession(entry);
+        return;
+    }
+    if (m_waitingRoom.size() >= m_config.maxQueued) {
+        const QString reason = QStringLiteral(
+                "All %1 workers are busy and %2 connections are already waiting; try again later.")
+                                       .arg(m_config.workers)
+                                       .arg(m_waitingRoom.size());
+        WaitingRoom::sendNow(descriptor, *encodeFrame(MessageType::ServerError,
+                                                      serverErrorBody({ ErrorCode::Busy, reason, {} })));
+        WaitingRoom::closeDescriptor(descriptor);
+        emit m_events.connectionRejected(peer, reason);
+        return;
+    }
+    m_waitingSince[entry.sessionId].start();
+    m_waitingRoom.admit(entry, m_config.workers);
+    emit m_events.connectionQueued(entry.sessionId, peer, m_waitingRoom.size());
+    emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
+}
+
+void OrchardServer::startSession(const WaitingRoom::Entry &entry)
+{
+    QHostAddress address;
+    quint16 port = 0;
+    const QString peer = peerOf(entry.descriptor, &address, &port);
+    const double waitedMs = m_waitingSince.take(entry.sessionId).nsecsElapsed() / 1e6;
+
+    Session::Context context;
+    context.config = m_config;
+    context.engine = m_engine;
+    context.events = &m_events;
+    context.stopRequested = &m_stopRequested;
+    context.serverVersion = m_version;
+    // Back to this thread: the worker count and the waiting line are only touched here.
+    const QPointer<OrchardServer> server(this);
+    context.finished = [server](quint64 sessionId) {
+        QMetaObject::invokeMethod(server, [server, sessionId] {
+            if (server)
+                server->onSessionFinished(sessionId);
+        }, Qt::QueuedConnection);
+    };
+    ++m_activeSessions;
+    m_pool.start(new Session(entry.sessionId, entry.descriptor, peer, waitedMs, std::move(context)));
+}
+
+void OrchardServer::onSessionFinished(quint64 sessionId)
+{
+    Q_UNUSED(sessionId)
+    --m_activeSessions;
+    serveWaitingConnections();
+}
+
+void OrchardServer::serveWaitingConnections()
+{
+    if (m_stopRequested || m_waitingRoom.isEmpty())
+        return;
+    bool lineMoved = false;
+    while (m_activeSessions < m_config.workers && !m_waitingRoom.isEmpty()) {
+        startSession(m_waitingRoom.takeNext());
+        lineMoved = true;
+    }
+    if (lineMoved) {
+        m_waitingRoom.announcePositions(m_config.workers);
+        emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
+    }
+}
+
+} // namespace orchard

@@ -1,0 +1,139 @@
+#include "servercommandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace orchard {
+
+namespace {
+
+/** Reads a whole number option within [min, max]; sets error (naming the option) if not. */
+bool readNumber(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max,
+                qint64 *value, QString *error)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const qint64 number = parser.value(name).toLongLong(&ok);
+    if (!ok || number < min || number > max) {
+        *error = QStringLiteral("--%1 must be a whole number from %2 to %3, not \"%4\".")
+                         .arg(name)
+                         .arg(min)
+                         .arg(max)
+                         .arg(parser.value(name));
+        return false;
+    }
+    *value = number;
+    return true;
+}
+
+} // namespace
+
+ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const QString &version)
+{
+    ServerCommandLine result;
+    ServerConfig &config = result.config;
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Orchard server: diagnoses leaf photos sent by Orchard clients.\n"
+            "Each connection is served by one worker; when all are busy, connections wait "
+            "and are told their place in line."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    parser.addOptions({
+            { QStringLiteral("headless"),
+              QStringLiteral("No monitor window: log one line per event to stdout.") },
+            { QStringLiteral("host"), QStringLiteral("Address to listen on (default 0.0.0.0)."),
+              QStringLiteral("addr") },
+            { QStringLiteral("port"), QStringLiteral("TCP port (default 5050; 0 picks a free one and prints it)."),
+              QStringLiteral("n") },
+            { QStringLiteral("threads"), QStringLiteral("Workers: sessions served at once (default 5)."),
+              QStringLiteral("n") },
+            { QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled fashion-mnist)."),
+              QStringLiteral("dir") },
+            { QStringLiteral("max-queued"),
+              QStringLiteral("Connections that may wait for a worker; the next gets BUSY (default 64)."),
+              QStringLiteral("n") },
+            { QStringLiteral("read-timeout"),
+              QStringLiteral("Seconds to complete a message once its first byte arrived (default 30)."),
+              QStringLiteral("s") },
+            { QStringLiteral("idle-timeout"),
+              QStringLiteral("Seconds a connection may stay silent between messages (default 600)."),
+              QStringLiteral("s") },
+            { QStringLiteral("max-msg-len"),
+              QStringLiteral("Largest message body accepted, in bytes (default 33554432 = 32 MiB)."),
+              QStringLiteral("bytes") },
+            { QStringLiteral("max-pixels"),
+              QStringLiteral("Largest image accepted, in pixels, checked before decoding (default 40000000)."),
+              QStringLiteral("n") },
+            { QStringLiteral("intra-op-threads"),
+              QStringLiteral("LibTorch threads per prediction (default 1; workers x this should match the cores)."),
+              QStringLiteral("n") },
+            { QStringLiteral("log-file"), QStringLiteral("Also append every event line to this file."),
+              QStringLiteral("path") },
+    });
+
+    if (!parser.parse(arguments)) {
+        result.outcome = Outcome::ExitError;
+        result.message = parser.errorText();
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.outcome = Outcome::ExitOk;
+        result.message = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(versionOption)) {
+        result.outcome = Outcome::ExitOk;
+        result.message = QStringLiteral("orchard-server %1").arg(version);
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.outcome = Outcome::ExitError;
+        result.message = QStringLiteral("Unexpected argument \"%1\"; see --help.")
+                                 .arg(parser.positionalArguments().constFirst());
+        return result;
+    }
+
+    result.headless = parser.isSet(QStringLiteral("headless"));
+    result.logFile = parser.value(QStringLiteral("log-file"));
+    config.modelDirectory = parser.value(QStringLiteral("model"));
+    if (parser.isSet(QStringLiteral("host")) && !config.host.setAddress(parser.value(QStringLiteral("host")))) {
+        result.outcome = Outcome::ExitError;
+        result.message = QStringLiteral("--host must be an IP address such as 0.0.0.0 or 127.0.0.1, not \"%1\".")
+                                 .arg(parser.value(QStringLiteral("host")));
+        return result;
+    }
+
+    qint64 port = config.port, workers = config.workers, maxQueued = config.maxQueued;
+    qint64 readSeconds = config.readTimeout.count() / 1000;
+    qint64 idleSeconds = config.idleTimeout.count() / 1000;
+    qint64 maxMessage = config.maxMessageLength, maxPixels = config.maxPixels;
+    qint64 intraOp = config.intraOpThreads;
+    QString error;
+    const bool valid = readNumber(parser, QStringLiteral("port"), 0, 65535, &port, &error)
+            && readNumber(parser, QStringLiteral("threads"), 1, 256, &workers, &error)
+            && readNumber(parser, QStringLiteral("max-queued"), 0, 100000, &maxQueued, &error)
+            && readNumber(parser, QStringLiteral("read-timeout"), 1, 86400, &readSeconds, &error)
+            && readNumber(parser, QStringLiteral("idle-timeout"), 1, 604800, &idleSeconds, &error)
+            && readNumber(parser, QStringLiteral("max-msg-len"), 1, qint64(1) << 32, &maxMessage, &error)
+            && readNumber(parser, QStringLiteral("max-pixels"), 1, qint64(1) << 34, &maxPixels, &error)
+            && readNumber(parser, QStringLiteral("intra-op-threads"), 1, 256, &intraOp, &error);
+    if (!valid) {
+        result.outcome = Outcome::ExitError;
+        result.message = error;
+        return result;
+    }
+    config.port = static_cast<quint16>(port);
+    config.workers = static_cast<int>(workers);
+    config.maxQueued = static_cast<int>(maxQueued);
+    config.readTimeout = std::chrono::seconds(readSeconds);
+    config.idleTimeout = std::chrono::seconds(idleSeconds);
+    config.maxMessageLength = maxMessage;
+    config.maxPixels = maxPixels;
+    config.intraOpThreads = static_cast<int>(intraOp);
+    return result;
+}
+
+} // namespace orchard

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <chrono>
+
+#include <QHostAddress>
+#include <QString>
+
+#include "framereader.h"
+
+namespace orchard {
+
+/** Everything `orchard-server` can be told on its command line, with the defaults it documents. */
+struct ServerConfig
+{
+    QHostAddress host = QHostAddress::Any;
+    quint16 port = 5050;
+    int workers = 5; ///< sessions served at once; the original used a pool of 5
+    int maxQueued = 64; ///< connections allowed to wait for a worker; the next gets BUSY
+    std::chrono::milliseconds readTimeout { 30'000 }; ///< to complete a frame once begun
+    std::chrono::milliseconds idleTimeout { 600'000 }; ///< between frames
+    std::chrono::milliseconds writeTimeout { 30'000 }; ///< for a reply to leave
+    qint64 maxMessageLength = FrameReader::kDefaultMaxBodyLength;
+    qint64 maxPixels = 40'000'000;
+    int intraOpThreads = 1;
+    int defaultTopK = 3;
+    QString modelDirectory; ///< empty: the default model
+};
+
+} // namespace orchard

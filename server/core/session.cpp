@@ -1,0 +1,232 @@
+#include "session.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTcpSocket>
+
+#include "blockingframestream.h"
+#include "clientmessage.h"
+#include "imagerequest.h"
+#include "inferenceengine.h"
+#include "predictionreply.h"
+#include "servererror.h"
+#include "serverevents.h"
+#include "servermessage.h"
+
+namespace orchard {
+
+namespace {
+
+double millisecondsSince(const QElapsedTimer &timer)
+{
+    return timer.nsecsElapsed() / 1e6;
+}
+
+ErrorCode wireCodeFor(const InferenceError &error)
+{
+    return error.kind == InferenceError::Kind::BadImage ? ErrorCode::BadImage : ErrorCode::Internal;
+}
+
+} // namespace
+
+Session::Session(quint64 sessionId, qintptr descriptor, QString peer, double waitedMs,
+                 Context context)
+    : m_id(sessionId)
+    , m_descriptor(descriptor)
+    , m_peer(std::move(peer))
+    , m_waitedMs(waitedMs)
+    , m_context(std::move(context))
+{
+}
+
+void Session::run()
+{
+    serve();
+    m_context.events->sessionEnded(m_id, m_endReason);
+    if (m_context.finished)
+        m_context.finished(m_id);
+}
+
+void Session::serve()
+{
+    QTcpSocket socket;
+    if (!socket.setSocketDescriptor(m_descriptor)) {
+        m_endReason = QStringLiteral("socket error: %1").arg(socket.errorString());
+        return;
+    }
+    // Replies are small and a client waits for each one: don't let Nagle hold them back.
+    socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    BlockingFrameStream stream(&socket, m_context.config.maxMessageLength);
+    m_context.events->sessionStarted(m_id, m_peer, m_waitedMs);
+
+    const auto &manifest = m_context.engine->manifest();
+    WelcomeInfo welcome;
+    welcome.version = m_context.serverVersion;
+    welcome.model = manifest.name;
+    welcome.labels = manifest.labels;
+    welcome.maxMessageLength = m_context.config.maxMessageLength;
+    welcome.workers = m_context.config.workers;
+    if (!send(stream, MessageType::ServerMessage, ServerMessage::welcome(welcome).toBody())) {
+        m_endReason = QStringLiteral("client unreachable");
+        return;
+    }
+
+    for (;;) {
+        if (m_context.stopRequested->load()) {
+            send(stream, MessageType::ServerMessage,
+                 ServerMessage::shutdown(QStringLiteral("The server is shutting down.")).toBody());
+            m_endReason = QStringLiteral("server shutdown");
+            break;
+        }
+        const BlockingFrameStream::ReadResult result =
+                stream.readFrame(m_context.config.idleTimeout, m_context.config.readTimeout,
+                                 m_context.stopRequested);
+        if (result.status == BlockingFrameStream::ReadStatus::FrameReady) {
+            if (handleFrame(stream, result.frame) == Next::Close)
+                break;
+            continue;
+        }
+        if (result.status == BlockingFrameStream::ReadStatus::Stopped)
+            continue; // the top of the loop says goodbye
+        if (result.status == BlockingFrameStream::ReadStatus::Disconnected) {
+            m_endReason = stream.isMidFrame() ? QStringLiteral("client vanished mid-message")
+                                              : QStringLiteral("client disconnected");
+            break;
+        }
+        // TimedOut or a framing error: say why, then close.
+        sendError(stream, result.error);
+        m_endReason = result.status == BlockingFrameStream::ReadStatus::TimedOut
+                ? QStringLiteral("timeout")
+                : QStringLiteral("protocol error %1").arg(errorCodeName(result.error.code));
+        break;
+    }
+    socket.disconnectFromHost();
+    if (socket.state() != QAbstractSocket::UnconnectedState)
+        socket.waitForDisconnected(1000);
+}
+
+Session::Next Session::handleFrame(BlockingFrameStream &stream, const Frame &frame)
+{
+    switch (frame.type()) {
+    case MessageType::ClientImage:
+        return handleImage(stream, frame);
+    case MessageType::ClientMessage:
+        return handleClientMessage(stream, frame);
+    case MessageType::ServerPrediction:
+    case MessageType::ServerMessage:
+    case MessageType::ServerError:
+        return sendError(stream, { ErrorCode::UnknownType,
+                                   QStringLiteral("%1 is a server's message; a client cannot send it.")
+                                           .arg(frame.header.typeName),
+                                   frame.messageId() });
+    case MessageType::Unknown:
+        break;
+    }
+    return sendError(stream, { ErrorCode::UnknownType,
+                               QStringLiteral("Unknown message type \"%1\"; its %2-byte body was skipped.")
+                                       .arg(frame.header.typeName)
+                                       .arg(frame.header.length),
+                               frame.messageId() });
+}
+
+Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &frame)
+{
+    QElapsedTimer sinceReceived;
+    sinceReceived.start();
+    const Result<ImageRequest> request = ImageRequest::fromFrame(frame);
+    if (!request)
+        return sendError(stream, request.error());
+    const double waitMs = millisecondsSince(sinceReceived);
+    const auto prediction = m_context.engine->predict(
+            request->imageData, request->topK.value_or(m_context.config.defaultTopK));
+    if (!prediction) {
+        return sendError(stream, { wireCodeFor(prediction.error()), prediction.error().message,
+                                   request->messageId });
+    }
+
+    PredictionReply reply;
+    reply.messageId = request->messageId;
+    reply.name = request->name;
+    reply.model = m_context.engine->manifest().name;
+    reply.label = prediction->label;
+    reply.index = prediction->index;
+    reply.confidence = prediction->confidence;
+    reply.advice = m_context.engine->manifest().description(prediction->label);
+    for (const auto &entry : prediction->topK)
+        reply.topK.append({ entry.label, entry.index, entry.score });
+    reply.imageWidth = prediction->imageWidth;
+    reply.imageHeight = prediction->imageHeight;
+    reply.timing.wait = waitMs;
+    reply.timing.decode = prediction->decodeMs;
+    reply.timing.preprocess = prediction->preprocessMs;
+    reply.timing.infer = prediction->inferMs;
+    reply.timing.total = millisecondsSince(sinceReceived);
+    const bool sent = send(stream, MessageType::ServerPrediction, reply.toBody(), reply.messageId);
+    m_context.events->predictionServed(m_id, reply.label, reply.confidence, reply.timing.total);
+    if (!sent) {
+        m_endReason = QStringLiteral("reply not delivered (client stopped reading)");
+        return Next::Close;
+    }
+    return Next::Continue;
+}
+
+Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Frame &frame)
+{
+    const ClientMessage message = ClientMessage::parse(frame.body);
+    switch (message.action) {
+    case ClientMessage::Action::Offline: {
+        // As the original: the client's text with a timestamp, then the session ends.
+        const QString timestamp =
+                QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        send(stream, MessageType::ServerMessage,
+             ServerMessage::offline(message.text, timestamp).toBody(), frame.messageId());
+        m_endReason = QStringLiteral("offline");
+        return Next::Close;
+    }
+    case ClientMessage::Action::Ping:
+        return send(stream, MessageType::ServerMessage, ServerMessage::pong().toBody(),
+                    frame.messageId())
+                ? Next::Continue
+                : Next::Close;
+    case ClientMessage::Action::Info: {
+        const auto &manifest = m_context.engine->manifest();
+        const QJsonObject details {
+            { QStringLiteral("server"), QStringLiteral("Orchard") },
+            { QStringLiteral("version"), m_context.serverVersion },
+            { QStringLiteral("model"), manifest.name },
+            { QStringLiteral("labels"), QJsonArray::fromStringList(manifest.labels) },
+            { QStringLiteral("workers"), m_context.config.workers },
+            { QStringLiteral("max_msg_len"), m_context.config.maxMessageLength },
+            { QStringLiteral("session"), static_cast<qint64>(m_id) },
+        };
+        return send(stream, MessageType::ServerMessage, ServerMessage::info(details).toBody(),
+                    frame.messageId())
+                ? Next::Continue
+                : Next::Close;
+    }
+    case ClientMessage::Action::Other:
+        break;
+    }
+    return sendError(stream, { ErrorCode::UnknownType,
+                               QStringLiteral("Unknown action \"%1\"; known actions are offline, ping and info.")
+                                       .arg(message.actionName),
+                               frame.messageId() });
+}
+
+Session::Next Session::sendError(BlockingFrameStream &stream, const ProtocolError &error)
+{
+    m_context.events->requestFailed(m_id, errorCodeName(error.code), error.message);
+    const bool sent = send(stream, MessageType::ServerError, serverErrorBody(error), error.messageId);
+    return sent && !errorClosesConnection(error.code) ? Next::Continue : Next::Close;
+}
+
+bool Session::send(BlockingFrameStream &stream, MessageType type, const QByteArray &body,
+                   std::optional<qint64> messageId)
+{
+    const Result<QByteArray> frame = encodeFrame(type, body, messageId);
+    return frame
+            && stream.writeFrame(*frame, m_context.config.writeTimeout, m_context.stopRequested);
+}
+
+} // namespace orchard

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include <QElapsedTimer>
+#include <QRunnable>
+#include <QString>
+
+#include "frame.h"
+#include "protocolerror.h"
+#include "serverconfig.h"
+
+namespace orchard {
+
+class BlockingFrameStream;
+class InferenceEngine;
+class ServerEvents;
+
+/**
+ * One client connection, served from start to end on one pool worker.
+ *
+ * Like the original's session thread it loops: read a frame, dispatch by type, reply,
+ * until the client goes offline, hangs up, times out, or the server shuts down. It holds
+ * its worker for its whole life, so with N workers the N+1st client waits: that is the
+ * behaviour QA demonstrates. The socket is created here, in run(), from the descriptor,
+ * because a socket belongs to the thread that creates it. Every wait is bounded
+ * (BlockingFrameStream), so the worker always comes back.
+ */
+class Session : public QRunnable
+{
+public:
+    struct Context
+    {
+        ServerConfig config;
+        std::shared_ptr<const InferenceEngine> engine;
+        ServerEvents *events = nullptr;
+        const std::atomic_bool *stopRequested = nullptr;
+        QString serverVersion;
+        /** Called on the worker thread when run() is about to return. */
+        std::function<void(quint64 sessionId)> finished;
+    };
+
+    Session(quint64 sessionId, qintptr descriptor, QString peer, double waitedMs,
+            Context context);
+    void run() override;
+
+private:
+    enum class Next { Continue, Close };
+
+    Next handleFrame(BlockingFrameStream &stream, const Frame &frame);
+    Next handleImage(BlockingFrameStream &stream, const Frame &frame);
+    Next handleClientMessage(BlockingFrameStream &stream, const Frame &frame);
+    /** Sends a SERVER_ERROR; Close when the code ends the session or the send failed. */
+    Next sendError(BlockingFrameStream &stream, const ProtocolError &error);
+    /** False when the reply could not be delivered within the write timeout. */
+    bool send(BlockingFrameStream &stream, MessageType type, const QByteArray &body,
+              std::optional<qint64> messageId = std::nullopt);
+    void serve();
+
+    quint64 m_id;
+    qintptr m_descriptor;
+    QString m_peer;
+    double m_waitedMs;
+    Context m_context;
+    QString m_endReason;
+};
+
+} // namespace orchard

@@ -1,0 +1,198 @@
+#include "sessiontablemodel.h"
+
+#include <algorithm>
+
+#include <QBrush>
+#include <QColor>
+#include <QTimer>
+
+#include "serverevents.h"
+
+namespace orchard {
+
+SessionTableModel::SessionTableModel(ServerEvents *events, QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    connect(events, &ServerEvents::connectionQueued, this,
+            [this](quint64 id, const QString &peer, int position) {
+                const int row = ensureRow(id, peer);
+                m_rows[row].state = SessionState::Waiting;
+                m_rows[row].queuePosition = position;
+                rowChanged(row);
+            });
+    connect(events, &ServerEvents::waitingLineChanged, this, [this](const QList<quint64> &ids) {
+        for (int row = 0; row < m_rows.size(); ++row) {
+            if (m_rows[row].state != SessionState::Waiting)
+                continue;
+            m_rows[row].queuePosition = static_cast<int>(ids.indexOf(m_rows[row].id)) + 1;
+            rowChanged(row);
+        }
+    });
+    connect(events, &ServerEvents::waitingConnectionLeft, this,
+            [this](quint64 id) { close(id, tr("left while waiting")); });
+    connect(events, &ServerEvents::sessionStarted, this,
+            [this](quint64 id, const QString &peer, double) {
+                const int row = ensureRow(id, peer);
+                m_rows[row].state = SessionState::Active;
+                m_rows[row].queuePosition = 0;
+                rowChanged(row);
+            });
+    connect(events, &ServerEvents::predictionServed, this,
+            [this](quint64 id, const QString &, double, double latencyMs) {
+                const int row = indexOf(id);
+                if (row < 0)
+                    return;
+                ++m_rows[row].images;
+                m_rows[row].lastMs = latencyMs;
+                m_rows[row].totalMs += latencyMs;
+                rowChanged(row);
+            });
+    connect(events, &ServerEvents::sessionEnded, this,
+            [this](quint64 id, const QString &reason) { close(id, reason); });
+}
+
+int SessionTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int SessionTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant SessionTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row &row = m_rows[index.row()];
+    if (role == Qt::ForegroundRole && row.state == SessionState::Closed)
+        return QBrush(QColor(Qt::gray));
+    if (role == Qt::ToolTipRole && row.state == SessionState::Closed)
+        return tr("Closed: %1").arg(row.endReason);
+    if (role == Qt::TextAlignmentRole && index.column() != Peer && index.column() != State)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole)
+        return {};
+
+    switch (index.column()) {
+    case Id:
+        return QStringLiteral("#%1").arg(row.id);
+    case Peer:
+        return row.peer;
+    case State:
+        switch (row.state) {
+        case SessionState::Waiting:
+            return tr("waiting");
+        case SessionState::Active:
+            return tr("active");
+        case SessionState::Closed:
+            return tr("closed");
+        }
+        return {};
+    case QueuePosition:
+        return row.queuePosition > 0 ? QVariant(row.queuePosition) : QVariant(QString());
+    case ConnectedSince:
+        return row.connectedSince.toString(QStringLiteral("HH:mm:ss"));
+    case Images:
+        return row.images;
+    case LastMs:
+        return row.images > 0 ? QString::number(row.lastMs, 'f', 1) : QString();
+    case MeanMs:
+        return row.images > 0 ? QString::number(row.totalMs / row.images, 'f', 1) : QString();
+    default:
+        return {};
+    }
+}
+
+QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Id:
+        return tr("Session");
+    case Peer:
+        return tr("Peer");
+    case State:
+        return tr("State");
+    case QueuePosition:
+        return tr("Queue");
+    case ConnectedSince:
+        return tr("Since");
+    case Images:
+        return tr("Images");
+    case LastMs:
+        return tr("Last ms");
+    case MeanMs:
+        return tr("Mean ms");
+    default:
+        return {};
+    }
+}
+
+const SessionTableModel::Row *SessionTableModel::rowFor(quint64 sessionId) const
+{
+    const int row = indexOf(sessionId);
+    return row < 0 ? nullptr : &m_rows[row];
+}
+
+int SessionTableModel::countInState(SessionState state) const
+{
+    return static_cast<int>(std::count_if(m_rows.begin(), m_rows.end(),
+                                          [state](const Row &row) { return row.state == state; }));
+}
+
+int SessionTableModel::indexOf(quint64 sessionId) const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row].id == sessionId)
+            return row;
+    }
+    return -1;
+}
+
+int SessionTableModel::ensureRow(quint64 sessionId, const QString &peer)
+{
+    const int existing = indexOf(sessionId);
+    if (existing >= 0)
+        return existing;
+    const int row = static_cast<int>(m_rows.size());
+    beginInsertRows({}, row, row);
+    Row added;
+    added.id = sessionId;
+    added.peer = peer;
+    added.connectedSince = QDateTime::currentDateTime();
+    m_rows.append(added);
+    endInsertRows();
+    return row;
+}
+
+void SessionTableModel::rowChanged(int row)
+{
+    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void SessionTableModel::close(quint64 sessionId, const QString &reason)
+{
+    const int row = indexOf(sessionId);
+    if (row < 0)
+        return;
+    m_rows[row].state = SessionState::Closed;
+    m_rows[row].queuePosition = 0;
+    m_rows[row].endReason = reason;
+    rowChanged(row);
+    QTimer::singleShot(m_closedRowLingerMs, this, [this, sessionId] { remove(sessionId); });
+}
+
+void SessionTableModel::remove(quint64 sessionId)
+{
+    const int row = indexOf(sessionId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    endRemoveRows();
+}
+
+} // namespace orchard

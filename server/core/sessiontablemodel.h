@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QVector>
+
+namespace orchard {
+
+class ServerEvents;
+
+/**
+ * One row per connection the server knows: waiting, active, or recently closed.
+ *
+ * Fed by ServerEvents. Closed rows stay for closedRowLinger() so lab staff see who just
+ * left and why, then disappear.
+ */
+class SessionTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { Id, Peer, State, QueuePosition, ConnectedSince, Images, LastMs, MeanMs, ColumnCount };
+    enum class SessionState { Waiting, Active, Closed };
+
+    struct Row
+    {
+        quint64 id = 0;
+        QString peer;
+        SessionState state = SessionState::Waiting;
+        int queuePosition = 0; ///< 1-based while waiting, 0 otherwise
+        QDateTime connectedSince;
+        int images = 0;
+        double lastMs = 0.0;
+        double totalMs = 0.0;
+        QString endReason;
+    };
+
+    explicit SessionTableModel(ServerEvents *events, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    const Row *rowFor(quint64 sessionId) const;
+    int countInState(SessionState state) const;
+
+    int closedRowLinger() const { return m_closedRowLingerMs; }
+    void setClosedRowLinger(int milliseconds) { m_closedRowLingerMs = milliseconds; }
+
+private:
+    int indexOf(quint64 sessionId) const;
+    int ensureRow(quint64 sessionId, const QString &peer);
+    void rowChanged(int row);
+    void close(quint64 sessionId, const QString &reason);
+    void remove(quint64 sessionId);
+
+    QVector<Row> m_rows;
+    int m_closedRowLingerMs = 10'000;
+};
+
+} // namespace orchard

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+
+#include <QHostAddress>
+#include <QObject>
+#include <QTimer>
+
+namespace orchard {
+
+/**
+ * Connections accepted while every worker is busy, in the order they arrived.
+ *
+ * They are kept as bare socket descriptors, not QTcpSockets: a QTcpSocket would start
+ * reading the client's early (pipelined) requests into a buffer in this thread, and a
+ * socket belongs to the thread that created it, while the session that will serve the
+ * connection creates its own socket on a pool thread. So the room writes its few small
+ * messages (queued, BUSY, shutdown) directly on the descriptor, never reads, and notices
+ * clients that hang up by polling the descriptors for a peer hang-up every kPollInterval.
+ */
+class WaitingRoom : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Entry
+    {
+        quint64 sessionId = 0;
+        qintptr descriptor = -1;
+        QHostAddress peerAddress;
+        quint16 peerPort = 0;
+    };
+
+    static constexpr int kPollIntervalMs = 200;
+
+    explicit WaitingRoom(QObject *parent = nullptr);
+    ~WaitingRoom() override;
+
+    int size() const { return static_cast<int>(m_entries.size()); }
+    bool isEmpty() const { return m_entries.empty(); }
+
+    /** Queues a connection and sends it `queued` with its position. */
+    void admit(const Entry &entry, int workers);
+    /** The longest-waiting connection; the caller now owns its descriptor. */
+    Entry takeNext();
+    /** Sends every waiting connection its (new) position. */
+    void announcePositions(int workers);
+    /** Sends `frame` to every waiting connection and closes them all. */
+    void closeAll(const QByteArray &frame);
+    QList<quint64> sessionIds() const;
+
+    /** Best effort, never blocks: for small frames to a descriptor nobody else reads. */
+    static bool sendNow(qintptr descriptor, const QByteArray &frame);
+    /** Drains what the peer sent (so close() sends FIN, not RST) and closes. */
+    static void closeDescriptor(qintptr descriptor);
+
+signals:
+    /** A waiting client hung up before a worker took it; its descriptor is closed. */
+    void entryLeft(quint64 sessionId);
+
+private:
+    void pollForHangUps();
+
+    std::deque<Entry> m_entries;
+    QTimer m_pollTimer;
+};
+
+} // namespace orchard

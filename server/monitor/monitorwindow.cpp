@@ -1,0 +1,235 @@
+#include "monitorwindow.h"
+
+#include <QCloseEvent>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "eventlogmodel.h"
+#include "inferenceengine.h"
+#include "orchardserver.h"
+#include "serverstats.h"
+#include "sessiontablemodel.h"
+#include "throughputplot.h"
+
+namespace orchard {
+
+namespace {
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setStretchLastSection(true);
+    return view;
+}
+
+QString formatDuration(qint64 seconds)
+{
+    return QStringLiteral("%1:%2:%3")
+            .arg(seconds / 3600)
+            .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+MonitorWindow::MonitorWindow(OrchardServer *server, SessionTableModel *sessions,
+                             EventLogModel *eventLog, ServerStats *stats, QWidget *parent)
+    : QMainWindow(parent)
+    , m_server(server)
+    , m_stats(stats)
+{
+    setWindowTitle(tr("Orchard server monitor"));
+    m_uptime.start();
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(createHeader());
+
+    auto *middle = new QHBoxLayout;
+    middle->addWidget(createPoolPanel());
+    auto *plotBox = new QGroupBox(tr("Throughput and latency"), central);
+    auto *plotLayout = new QVBoxLayout(plotBox);
+    plotLayout->addWidget(new ThroughputPlot(stats, plotBox));
+    middle->addWidget(plotBox, 1);
+    layout->addLayout(middle);
+
+    auto *splitter = new QSplitter(Qt::Vertical, central);
+    auto *sessionsBox = new QGroupBox(tr("Sessions"), splitter);
+    auto *sessionsLayout = new QVBoxLayout(sessionsBox);
+    m_sessionView = makeTable(sessions, sessionsBox);
+    m_sessionView->setObjectName(QStringLiteral("sessionView"));
+    m_sessionView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_sessionView->horizontalHeader()->setSectionResizeMode(SessionTableModel::Peer, QHeaderView::Stretch);
+    m_sessionView->horizontalHeader()->setStretchLastSection(false);
+    sessionsLayout->addWidget(m_sessionView);
+    splitter->addWidget(sessionsBox);
+    splitter->addWidget(createEventLog(eventLog));
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    statusBar()->showMessage(tr("Ready"));
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setInterval(250);
+    connect(m_refreshTimer, &QTimer::timeout, this, &MonitorWindow::refresh);
+    m_refreshTimer->start();
+    connect(server->events(), &ServerEvents::workerCountChanged, this, [this](int workers) {
+        const QSignalBlocker blocker(m_workerSpin);
+        m_workerSpin->setValue(workers);
+    });
+    refresh();
+    resize(1000, 760);
+}
+
+QWidget *MonitorWindow::createHeader()
+{
+    auto *strip = new QWidget(this);
+    auto *layout = new QHBoxLayout(strip);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_addressLabel = new QLabel(strip);
+    m_addressLabel->setObjectName(QStringLiteral("addressLabel"));
+    m_addressLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    const ModelManifest &manifest = m_server->engine().manifest();
+    m_modelLabel = new QLabel(tr("Model: <b>%1</b> %2, %3 labels")
+                                      .arg(manifest.name.toHtmlEscaped(), manifest.version.toHtmlEscaped())
+                                      .arg(manifest.labels.size()),
+                              strip);
+    m_modelLabel->setToolTip(manifest.directory);
+    m_uptimeLabel = new QLabel(strip);
+    m_startStopButton = new QPushButton(strip);
+    m_startStopButton->setObjectName(QStringLiteral("startStopButton"));
+    connect(m_startStopButton, &QPushButton::clicked, this, &MonitorWindow::toggleListening);
+    layout->addWidget(m_addressLabel);
+    layout->addSpacing(24);
+    layout->addWidget(m_modelLabel);
+    layout->addSpacing(24);
+    layout->addWidget(m_uptimeLabel);
+    layout->addStretch(1);
+    layout->addWidget(m_startStopButton);
+    return strip;
+}
+
+QWidget *MonitorWindow::createPoolPanel()
+{
+    auto *box = new QGroupBox(tr("Worker pool"), this);
+    auto *form = new QFormLayout(box);
+    m_busyGauge = new QProgressBar(box);
+    m_busyGauge->setObjectName(QStringLiteral("busyGauge"));
+    m_busyGauge->setFormat(tr("%v of %m busy"));
+    m_busyGauge->setToolTip(tr("Sessions being served: each holds one worker for as long as it is connected"));
+    m_waitingGauge = new QProgressBar(box);
+    m_waitingGauge->setObjectName(QStringLiteral("waitingGauge"));
+    m_waitingGauge->setFormat(tr("%v waiting (room for %m)"));
+    m_waitingGauge->setToolTip(tr("Connections waiting for a free worker; past the limit they get BUSY"));
+    m_workerSpin = new QSpinBox(box);
+    m_workerSpin->setObjectName(QStringLiteral("workerSpin"));
+    m_workerSpin->setRange(1, 256);
+    m_workerSpin->setValue(m_server->workerCount());
+    m_workerSpin->setToolTip(tr("Change how many sessions are served at once, while running"));
+    connect(m_workerSpin, &QSpinBox::valueChanged, m_server, &OrchardServer::setWorkerCount);
+    m_totalsLabel = new QLabel(box);
+    m_totalsLabel->setObjectName(QStringLiteral("totalsLabel"));
+    form->addRow(tr("Busy:"), m_busyGauge);
+    form->addRow(tr("Waiting:"), m_waitingGauge);
+    form->addRow(tr("Workers:"), m_workerSpin);
+    form->addRow(m_totalsLabel);
+    box->setMinimumWidth(300);
+    return box;
+}
+
+QWidget *MonitorWindow::createEventLog(EventLogModel *eventLog)
+{
+    auto *box = new QGroupBox(tr("Event log"), this);
+    auto *layout = new QVBoxLayout(box);
+    m_logFilter = new QLineEdit(box);
+    m_logFilter->setObjectName(QStringLiteral("logFilter"));
+    m_logFilter->setPlaceholderText(tr("Filter: session, peer, event or text (e.g. error, #3, queued)"));
+    m_logFilter->setClearButtonEnabled(true);
+    m_logProxy = new QSortFilterProxyModel(box);
+    m_logProxy->setSourceModel(eventLog);
+    m_logProxy->setFilterKeyColumn(-1);
+    m_logProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_logFilter, &QLineEdit::textChanged, m_logProxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_logView = makeTable(m_logProxy, box);
+    m_logView->setObjectName(QStringLiteral("eventLogView"));
+    m_logView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_logView->horizontalHeader()->setStretchLastSection(true);
+    // Follow new events unless the user scrolled up to read older ones.
+    connect(m_logProxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        QScrollBar *bar = m_logView->verticalScrollBar();
+        if (bar->value() >= bar->maximum() - 2)
+            QTimer::singleShot(0, m_logView, &QTableView::scrollToBottom);
+    });
+    layout->addWidget(m_logFilter);
+    layout->addWidget(m_logView);
+    return box;
+}
+
+void MonitorWindow::refresh()
+{
+    const bool listening = m_server->isListening();
+    m_addressLabel->setText(listening ? tr("Listening on <b>%1</b> port <b>%2</b>")
+                                                .arg(m_server->serverAddress().toString())
+                                                .arg(m_server->serverPort())
+                                      : tr("<b>Stopped</b>: not accepting connections"));
+    m_startStopButton->setText(listening ? tr("Stop") : tr("Start"));
+    m_startStopButton->setToolTip(listening ? tr("Stop accepting; tell clients the server is shutting down")
+                                            : tr("Listen for clients again"));
+    m_uptimeLabel->setText(tr("Up %1").arg(formatDuration(m_uptime.elapsed() / 1000)));
+
+    m_busyGauge->setMaximum(m_server->workerCount());
+    m_busyGauge->setValue(std::min(m_server->activeSessionCount(), m_server->workerCount()));
+    m_waitingGauge->setMaximum(std::max(1, m_server->config().maxQueued));
+    m_waitingGauge->setValue(std::min(m_server->waitingCount(), m_waitingGauge->maximum()));
+
+    const LatencySummary latency = m_stats->recentLatency();
+    m_totalsLabel->setText(tr("Served %1 images in %2 sessions, %3 errors.\n"
+                              "Latency (last %4): p50 %5 ms, p95 %6 ms.")
+                                   .arg(m_stats->totalImages())
+                                   .arg(m_stats->totalSessions())
+                                   .arg(m_stats->totalErrors())
+                                   .arg(latency.count)
+                                   .arg(latency.p50, 0, 'f', 1)
+                                   .arg(latency.p95, 0, 'f', 1));
+}
+
+void MonitorWindow::toggleListening()
+{
+    if (m_server->isListening()) {
+        statusBar()->showMessage(tr("Stopping: clients are told the server is shutting down…"));
+        m_server->shutdown();
+        statusBar()->showMessage(tr("Stopped"), 5000);
+    } else if (m_server->start()) {
+        statusBar()->showMessage(tr("Listening again"), 5000);
+    } else {
+        statusBar()->showMessage(tr("Cannot listen: %1").arg(m_server->errorString()));
+    }
+    refresh();
+}
+
+void MonitorWindow::closeEvent(QCloseEvent *event)
+{
+    emit closed();
+    event->accept();
+}
+
+} // namespace orchard

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QTableView;
+class QTimer;
+
+namespace orchard {
+
+class EventLogModel;
+class OrchardServer;
+class ServerStats;
+class SessionTableModel;
+
+/**
+ * The lab staff's view of a running server: where it listens and with which model, how
+ * many workers are busy and how many connections wait, every session, throughput and
+ * latency over time, and the event log.
+ *
+ * It only displays what the models and ServerStats hold and never waits on a session;
+ * the one thing it changes is the worker count (and Start/Stop).
+ */
+class MonitorWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MonitorWindow(OrchardServer *server, SessionTableModel *sessions, EventLogModel *eventLog,
+                  ServerStats *stats, QWidget *parent = nullptr);
+
+signals:
+    /** The user closed the window: the server should shut down. */
+    void closed();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QWidget *createHeader();
+    QWidget *createPoolPanel();
+    QWidget *createEventLog(EventLogModel *eventLog);
+    void refresh();
+    void toggleListening();
+
+    OrchardServer *m_server;
+    ServerStats *m_stats;
+    QElapsedTimer m_uptime;
+    QTimer *m_refreshTimer = nullptr;
+    QLabel *m_addressLabel = nullptr;
+    QLabel *m_modelLabel = nullptr;
+    QLabel *m_uptimeLabel = nullptr;
+    QLabel *m_totalsLabel = nullptr;
+    QPushButton *m_startStopButton = nullptr;
+    QProgressBar *m_busyGauge = nullptr;
+    QProgressBar *m_waitingGauge = nullptr;
+    QSpinBox *m_workerSpin = nullptr;
+    QTableView *m_sessionView = nullptr;
+    QLineEdit *m_logFilter = nullptr;
+    QSortFilterProxyModel *m_logProxy = nullptr;
+    QTableView *m_logView = nullptr;
+};
+
+} // namespace orchard

@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+
+#include "servercommandline.h"
+
+using namespace orchard;
+using namespace std::chrono_literals;
+
+namespace {
+ServerCommandLine parse(const QStringList &arguments)
+{
+    return ServerCommandLine::parse(QStringList { QStringLiteral("orchard-server") } + arguments,
+                                    QStringLiteral("1.2.3"));
+}
+} // namespace
+
+TEST_CASE("Without options the server uses the documented defaults")
+{
+    const ServerCommandLine line = parse({});
+    REQUIRE(line.outcome == ServerCommandLine::Outcome::Run);
+    CHECK_FALSE(line.headless);
+    CHECK(line.config.host == QHostAddress::Any);
+    CHECK(line.config.port == 5050);
+    CHECK(line.config.workers == 5);
+    CHECK(line.config.maxQueued == 64);
+    CHECK(line.config.readTimeout == 30s);
+    CHECK(line.config.idleTimeout == 600s);
+    CHECK(line.config.maxMessageLength == 32 * 1024 * 1024);
+    CHECK(line.config.maxPixels == 40'000'000);
+    CHECK(line.config.intraOpThreads == 1);
+    CHECK(line.config.modelDirectory.isEmpty());
+}
+
+TEST_CASE("Every option is read")
+{
+    const ServerCommandLine line = parse({ "--headless", "--host", "127.0.0.1", "--port", "0", "--threads",
+                                           "2", "--model", "/m", "--max-queued", "3", "--read-timeout", "7",
+                                           "--idle-timeout", "9", "--max-msg-len", "1000", "--max-pixels",
+                                           "500", "--intra-op-threads", "2", "--log-file", "/tmp/x.log" });
+    REQUIRE(line.outcome == ServerCommandLine::Outcome::Run);
+    CHECK(line.headless);
+    CHECK(line.config.host == QHostAddress::LocalHost);
+    CHECK(line.config.port == 0);
+    CHECK(line.config.workers == 2);
+    CHECK(line.config.modelDirectory == "/m");
+    CHECK(line.config.maxQueued == 3);
+    CHECK(line.config.readTimeout == 7s);
+    CHECK(line.config.idleTimeout == 9s);
+    CHECK(line.config.maxMessageLength == 1000);
+    CHECK(line.config.maxPixels == 500);
+    CHECK(line.config.intraOpThreads == 2);
+    CHECK(line.logFile == "/tmp/x.log");
+}
+
+TEST_CASE("Bad numbers and addresses are refused with a sentence naming the option")
+{
+    const ServerCommandLine threads = parse({ "--threads", "zero" });
+    CHECK(threads.outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(threads.message.contains("--threads"));
+    CHECK(threads.message.contains("zero"));
+    CHECK(parse({ "--port", "70000" }).outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(parse({ "--threads", "0" }).outcome == ServerCommandLine::Outcome::ExitError);
+    const ServerCommandLine host = parse({ "--host", "farm.local" });
+    CHECK(host.outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(host.message.contains("--host"));
+    CHECK(parse({ "--bogus" }).outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(parse({ "stray" }).outcome == ServerCommandLine::Outcome::ExitError);
+}
+
+TEST_CASE("--help documents every option")
+{
+    const ServerCommandLine line = parse({ "--help" });
+    CHECK(line.outcome == ServerCommandLine::Outcome::ExitOk);
+    for (const char *option : { "--headless", "--host", "--port", "--threads", "--model", "--max-queued",
+                                "--read-timeout", "--idle-timeout", "--max-msg-len", "--max-pixels",
+                                "--intra-op-threads", "--log-file" })
+        CHECK(line.message.contains(QLatin1String(option)));
+}

@@ -1,0 +1,55 @@
+#include <catch2/catch.hpp>
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include "serverevents.h"
+#include "sessiontablemodel.h"
+
+using namespace orchard;
+using State = SessionTableModel::SessionState;
+
+TEST_CASE("Session rows follow a connection from waiting to active to closed and away")
+{
+    ServerEvents events;
+    SessionTableModel model(&events);
+    model.setClosedRowLinger(0);
+
+    emit events.connectionQueued(7, "10.0.0.2:4000", 1);
+    emit events.connectionQueued(8, "10.0.0.3:4000", 2);
+    REQUIRE(model.rowCount() == 2);
+    CHECK(model.rowFor(7)->state == State::Waiting);
+    CHECK(model.index(1, SessionTableModel::QueuePosition).data().toInt() == 2);
+    CHECK(model.index(0, SessionTableModel::State).data().toString() == "waiting");
+
+    emit events.sessionStarted(7, "10.0.0.2:4000", 1200.0);
+    emit events.waitingLineChanged({ 8 });
+    CHECK(model.rowFor(7)->state == State::Active);
+    CHECK(model.rowFor(7)->queuePosition == 0);
+    CHECK(model.rowFor(8)->queuePosition == 1);
+
+    emit events.predictionServed(7, "rust", 0.9, 10.0);
+    emit events.predictionServed(7, "scab", 0.8, 20.0);
+    CHECK(model.index(0, SessionTableModel::Images).data().toInt() == 2);
+    CHECK(model.index(0, SessionTableModel::LastMs).data().toString() == "20.0");
+    CHECK(model.index(0, SessionTableModel::MeanMs).data().toString() == "15.0");
+
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    emit events.sessionEnded(7, "offline");
+    CHECK(model.rowFor(7)->state == State::Closed);
+    CHECK(model.countInState(State::Closed) == 1);
+    REQUIRE(QTest::qWaitFor([&] { return model.rowFor(7) == nullptr; }, 2000));
+    CHECK(model.rowCount() == 1);
+    CHECK(removed.count() == 1);
+}
+
+TEST_CASE("A session that never waited gets a row when it starts")
+{
+    ServerEvents events;
+    SessionTableModel model(&events);
+    emit events.sessionStarted(3, "127.0.0.1:1", 0.0);
+    REQUIRE(model.rowCount() == 1);
+    CHECK(model.index(0, SessionTableModel::Id).data().toString() == "#3");
+    CHECK(model.index(0, SessionTableModel::Peer).data().toString() == "127.0.0.1:1");
+    CHECK(model.index(0, SessionTableModel::State).data().toString() == "active");
+}
