@@ -26,6 +26,8 @@ struct Frame
 Result<QByteArray> encodeFrame(MessageType type, const QByteArray &body,
                                std::optional<qint64> messageId = std::nullopt,
                                BodyEncoding encoding = BodyEncoding::Base64);
+/** The same with every header field given; header.length is set from the body. */
+Result<QByteArray> encodeFrame(FrameHeader header, const QByteArray &body);
 
 } // namespace orchard
 

@@ -17,6 +17,7 @@ const QString kTypeKey = QStringLiteral("msg_type");
 const QString kLengthKey = QStringLiteral("msg_len");
 const QString kIdKey = QStringLiteral("msg_id");
 const QString kEncodingKey = QStringLiteral("encoding");
+const QString kTopKKey = QStringLiteral("top_k");
 
 ProtocolError badHeader(const QString &message)
 {
@@ -85,6 +86,8 @@ Result<QByteArray> FrameHeader::encode() const
     // base64 is the default; leaving it out keeps headers identical to the original's.
     if (encoding != BodyEncoding::Base64)
         object.insert(kEncodingKey, bodyEncodingName(encoding));
+    if (topK)
+        object.insert(kTopKKey, *topK);
 
     const QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
     if (json.size() > kSize) {
@@ -146,6 +149,17 @@ Result<FrameHeader> FrameHeader::decode(QByteArrayView bytes)
         if (!id)
             return badHeader(QStringLiteral("msg_id must be a whole number, 0 or more."));
         header.messageId = id;
+    }
+
+    const QJsonValue topKValue = object.value(kTopKKey);
+    if (!topKValue.isUndefined() && !topKValue.isNull()) {
+        const std::optional<qint64> topK = wholeNonNegative(topKValue);
+        if (!topK || *topK < 1 || *topK > 1000) {
+            ProtocolError error = badHeader(QStringLiteral("top_k must be a whole number from 1 to 1000."));
+            error.messageId = header.messageId;
+            return error;
+        }
+        header.topK = static_cast<int>(*topK);
     }
 
     const QJsonValue encodingValue = object.value(kEncodingKey);

@@ -36,6 +36,8 @@ struct FrameHeader
     qint64 length = 0; ///< msg_len: the body's size in bytes
     std::optional<qint64> messageId; ///< msg_id, chosen by the client and echoed back
     BodyEncoding encoding = BodyEncoding::Base64;
+    /** top_k for a binary CLIENT_IMAGE, whose body has no room to say it. */
+    std::optional<int> topK;
 
     static FrameHeader make(MessageType type, qint64 length,
                             std::optional<qint64> messageId = std::nullopt,

@@ -24,6 +24,17 @@ std::optional<QByteArray> decodeBase64(QByteArrayView text)
     return decoded.decoded;
 }
 
+/** {"image": base64, "name": …, "top_k": …}: the JSON body form. */
+QJsonObject jsonForm(const ImageRequest &request, const QString &base64)
+{
+    QJsonObject object { { QStringLiteral("image"), base64 } };
+    if (!request.name.isEmpty())
+        object.insert(QStringLiteral("name"), request.name);
+    if (request.topK)
+        object.insert(QStringLiteral("top_k"), *request.topK);
+    return object;
+}
+
 } // namespace
 
 Result<ImageRequest> ImageRequest::fromFrame(const Frame &frame)
@@ -33,6 +44,7 @@ Result<ImageRequest> ImageRequest::fromFrame(const Frame &frame)
 
     if (frame.header.encoding == BodyEncoding::Binary) {
         request.imageData = frame.body;
+        request.topK = frame.header.topK;
     } else if (startsWithJsonObject(frame.body)) {
         Result<QJsonObject> parsed = parseJsonObject(frame.body, ErrorCode::BadImage,
                                                      QStringLiteral("image request"));
@@ -70,21 +82,34 @@ Result<ImageRequest> ImageRequest::fromFrame(const Frame &frame)
     return request;
 }
 
+qint64 ImageRequest::bodyLength(ImageBodyForm form, std::optional<qint64> imageSize) const
+{
+    const qint64 size = imageSize.value_or(imageData.size());
+    const qint64 base64Length = 4 * ((size + 2) / 3);
+    switch (form) {
+    case ImageBodyForm::Binary:
+        return size;
+    case ImageBodyForm::Base64Text:
+        return base64Length;
+    case ImageBodyForm::Base64Json:
+        return compactJson(jsonForm(*this, QString())).size() + base64Length;
+    }
+    return base64Length;
+}
+
 Result<QByteArray> ImageRequest::toFrame(ImageBodyForm form) const
 {
     switch (form) {
-    case ImageBodyForm::Binary:
-        return encodeFrame(MessageType::ClientImage, imageData, messageId, BodyEncoding::Binary);
+    case ImageBodyForm::Binary: {
+        FrameHeader header = FrameHeader::make(MessageType::ClientImage, 0, messageId, BodyEncoding::Binary);
+        header.topK = topK;
+        return encodeFrame(header, imageData);
+    }
     case ImageBodyForm::Base64Text:
         return encodeFrame(MessageType::ClientImage, imageData.toBase64(), messageId);
-    case ImageBodyForm::Base64Json: {
-        QJsonObject object { { QStringLiteral("image"), QString::fromLatin1(imageData.toBase64()) } };
-        if (!name.isEmpty())
-            object.insert(QStringLiteral("name"), name);
-        if (topK)
-            object.insert(QStringLiteral("top_k"), *topK);
-        return encodeFrame(MessageType::ClientImage, compactJson(object), messageId);
-    }
+    case ImageBodyForm::Base64Json:
+        return encodeFrame(MessageType::ClientImage,
+                           compactJson(jsonForm(*this, QString::fromLatin1(imageData.toBase64()))), messageId);
     }
     return encodeFrame(MessageType::ClientImage, imageData.toBase64(), messageId);
 }

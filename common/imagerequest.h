@@ -28,12 +28,21 @@ struct ImageRequest
     std::optional<qint64> messageId;
 
     /**
+     * The body length toFrame(form) would produce, without building it (12 MB photos);
+     * imageSize stands in for imageData's size when the file has not been read yet.
+     */
+    qint64 bodyLength(ImageBodyForm form, std::optional<qint64> imageSize = std::nullopt) const;
+
+    /**
      * Reads a CLIENT_IMAGE frame in any of the three forms. BAD_IMAGE (with the frame's
      * msg_id) for invalid base64, a malformed JSON form, or an empty image.
      */
     static Result<ImageRequest> fromFrame(const Frame &frame);
 
-    /** The whole frame, header included. name and topK only travel in Base64Json. */
+    /**
+     * The whole frame, header included. The name only travels in Base64Json; topK travels
+     * in the JSON body, or in the header for Binary (the original text form has neither).
+     */
     Result<QByteArray> toFrame(ImageBodyForm form) const;
 };
 

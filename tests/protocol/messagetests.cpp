@@ -90,6 +90,38 @@ TEST_CASE("With binary encoding the body is the raw file, 25% smaller than base6
     CHECK(received->imageData == sent.imageData);
 }
 
+TEST_CASE("A binary request carries top_k in its header")
+{
+    ImageRequest sent;
+    sent.imageData = kImageBytes;
+    sent.topK = 7;
+    sent.messageId = 2;
+    const Frame frame = readBack(sent.toFrame(ImageBodyForm::Binary));
+    CHECK(frame.header.topK == 7);
+    const Result<ImageRequest> received = ImageRequest::fromFrame(frame);
+    REQUIRE(received.ok());
+    CHECK(received->topK == 7);
+
+    const QByteArray json = R"({"encoding":"binary","msg_len":1,"msg_type":"CLIENT_IMAGE","top_k":0})";
+    CHECK(FrameHeader::decode(QByteArray(128 - json.size(), ' ') + json).error().code == ErrorCode::BadHeader);
+}
+
+TEST_CASE("bodyLength predicts the body size of every form without building it")
+{
+    ImageRequest request;
+    request.imageData = QByteArray(1001, '\x42');
+    request.name = QStringLiteral("Blatt \"Nord\" 苹果.jpg");
+    request.topK = 4;
+    for (ImageBodyForm form : { ImageBodyForm::Binary, ImageBodyForm::Base64Text, ImageBodyForm::Base64Json }) {
+        const Result<QByteArray> frame = request.toFrame(form);
+        REQUIRE(frame.ok());
+        CHECK(request.bodyLength(form) == frame->size() - 128);
+        CHECK(request.bodyLength(form, 1001) == frame->size() - 128);
+    }
+    CHECK(request.bodyLength(ImageBodyForm::Binary, 12'000'000) == 12'000'000);
+    CHECK(request.bodyLength(ImageBodyForm::Base64Text, 12'000'000) == 16'000'000);
+}
+
 TEST_CASE("Invalid base64 is a BAD_IMAGE carrying the msg_id, in both base64 forms")
 {
     const Result<ImageRequest> raw = ImageRequest::fromFrame(imageFrame("iVBORw0KGgo*not-base64*", 5));
