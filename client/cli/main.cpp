@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "classifycommand.h"
+#include "predictcommand.h"
 
 using namespace orchard;
 
@@ -25,6 +26,8 @@ QList<Command> commands()
     return {
         { ClassifyCommand::name(), ClassifyCommand::summary(),
             [](const QStringList &arguments) { return ClassifyCommand().run(arguments); } },
+        { PredictCommand::name(), PredictCommand::summary(),
+            [](const QStringList &arguments) { return PredictCommand().run(arguments); } },
     };
 }
 

@@ -1,0 +1,32 @@
+#include "clientsettings.h"
+
+#include <algorithm>
+
+#include <QSettings>
+
+namespace orchard {
+
+ClientSettings ClientSettings::load()
+{
+    const QSettings settings;
+    ClientSettings loaded;
+    loaded.host = settings.value(QStringLiteral("server/host"), loaded.host).toString();
+    const int port = settings.value(QStringLiteral("server/port"), loaded.port).toInt();
+    loaded.port = port > 0 && port < 65536 ? static_cast<quint16>(port) : kDefaultPort;
+    loaded.topK = std::clamp(settings.value(QStringLiteral("predict/topK"), loaded.topK).toInt(), 1, 20);
+    loaded.connectOnStart = settings.value(QStringLiteral("server/connectOnStart"), loaded.connectOnStart).toBool();
+    loaded.lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
+    return loaded;
+}
+
+void ClientSettings::save() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("server/host"), host);
+    settings.setValue(QStringLiteral("server/port"), port);
+    settings.setValue(QStringLiteral("predict/topK"), topK);
+    settings.setValue(QStringLiteral("server/connectOnStart"), connectOnStart);
+    settings.setValue(QStringLiteral("files/lastDirectory"), lastDirectory);
+}
+
+} // namespace orchard

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+namespace orchard {
+
+/** What the client remembers between runs (QSettings: ~/.config/Orchard/orchard-client.conf). */
+struct ClientSettings
+{
+    static constexpr quint16 kDefaultPort = 5050;
+
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = kDefaultPort;
+    int topK = 3;
+    bool connectOnStart = true;
+    QString lastDirectory;
+
+    static ClientSettings load();
+    void save() const;
+};
+
+} // namespace orchard

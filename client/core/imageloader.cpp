@@ -1,0 +1,100 @@
+#include "imageloader.h"
+
+#include <algorithm>
+
+#include <QBuffer>
+#include <QCollator>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImageReader>
+
+namespace orchard {
+
+namespace {
+
+const QStringList kImageSuffixes { QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"),
+                                   QStringLiteral("bmp"), QStringLiteral("tif"), QStringLiteral("tiff"),
+                                   QStringLiteral("webp"), QStringLiteral("pbm"), QStringLiteral("pgm"),
+                                   QStringLiteral("ppm"), QStringLiteral("pnm") };
+
+/** Reads at a size fitting maxSide, letting JPEG decode at 1/2, 1/4, 1/8 scale. */
+QImage readScaled(QImageReader &reader, int maxSide)
+{
+    reader.setAutoTransform(true);
+    QSize size = reader.size();
+    if (size.isValid() && std::max(size.width(), size.height()) > maxSide)
+        reader.setScaledSize(size.scaled(maxSide, maxSide, Qt::KeepAspectRatio));
+    return reader.read();
+}
+
+} // namespace
+
+bool ImageLoader::isImageFile(const QString &path)
+{
+    return kImageSuffixes.contains(QFileInfo(path).suffix().toLower());
+}
+
+QStringList ImageLoader::expand(const QStringList &paths)
+{
+    QCollator collator;
+    collator.setNumericMode(true); // Test_2.jpg before Test_10.jpg, as a person expects
+    collator.setCaseSensitivity(Qt::CaseInsensitive);
+    QStringList files;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (!info.isDir()) {
+            files.append(path);
+            continue;
+        }
+        QStringList inFolder;
+        const QDir directory(path);
+        for (const QString &name : directory.entryList(QDir::Files | QDir::Readable)) {
+            if (isImageFile(name))
+                inFolder.append(directory.filePath(name));
+        }
+        std::sort(inFolder.begin(), inFolder.end(),
+                  [&collator](const QString &a, const QString &b) { return collator.compare(a, b) < 0; });
+        files.append(inFolder);
+    }
+    return files;
+}
+
+LoadedImage ImageLoader::load(const QString &path, int thumbnailSize)
+{
+    LoadedImage image;
+    image.path = path;
+    image.fileName = QFileInfo(path).fileName();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        image.error = QObject::tr("cannot open the file: %1").arg(file.errorString());
+        return image;
+    }
+    image.bytes = file.readAll();
+    if (image.bytes.isEmpty()) {
+        image.error = QObject::tr("the file is empty");
+        return image;
+    }
+    QBuffer buffer(&image.bytes);
+    QImageReader reader(&buffer);
+    reader.setAutoTransform(true);
+    image.dimensions = reader.size();
+    if (reader.transformation() & QImageIOHandler::TransformationRotate90)
+        image.dimensions.transpose();
+    image.thumbnail = readScaled(reader, thumbnailSize);
+    if (image.thumbnail.isNull()) {
+        // Still sendable: the server decodes more formats than Qt's plugins may. Say so.
+        image.error = QObject::tr("not an image this computer can display (%1)").arg(reader.errorString());
+    }
+    return image;
+}
+
+QImage ImageLoader::preview(const QByteArray &bytes, int maxSide)
+{
+    QByteArray copy = bytes; // QBuffer needs a non-const array; this is a shallow copy
+    QBuffer buffer(&copy);
+    QImageReader reader(&buffer);
+    return readScaled(reader, maxSide);
+}
+
+} // namespace orchard

@@ -1,0 +1,152 @@
+#include "requestqueue.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "imagerequest.h"
+#include "serverconnection.h"
+
+namespace orchard {
+
+RequestQueue::RequestQueue(ServerConnection *connection, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+{
+    connect(connection, &ServerConnection::welcomed, this, &RequestQueue::pump);
+    connect(connection, &ServerConnection::predictionReceived, this, &RequestQueue::onPrediction);
+    connect(connection, &ServerConnection::requestFailed, this, &RequestQueue::onError);
+    connect(connection, &ServerConnection::stateChanged, this, [this](ServerConnection::State state) {
+        // Connecting too: connectToServer() on a live connection drops the old socket
+        // without passing through Disconnected, and its replies will never come.
+        if (state == ServerConnection::State::Disconnected || state == ServerConnection::State::Connecting)
+            requeueInFlight();
+    });
+}
+
+int RequestQueue::enqueue(const QString &name, const QByteArray &bytes, int topK)
+{
+    if (isIdle()) {
+        m_done = m_failed = m_total = 0;
+        m_batchClock.invalidate();
+    }
+    Job job;
+    job.id = m_nextJobId++;
+    job.name = name;
+    job.bytes = bytes;
+    job.topK = topK;
+    m_pending.push_back(job);
+    ++m_total;
+    emit progressChanged(m_done, m_total);
+    pump();
+    return job.id;
+}
+
+void RequestQueue::cancel()
+{
+    const bool hadWork = !isIdle();
+    m_total -= static_cast<int>(m_pending.size()) + static_cast<int>(m_inFlight.size());
+    m_pending.clear();
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it)
+        m_ignored.insert(it.key(), true);
+    m_inFlight.clear();
+    if (hadWork) {
+        emit progressChanged(m_done, m_total);
+        emit batchFinished();
+    }
+}
+
+double RequestQueue::imagesPerSecond() const
+{
+    if (!m_batchClock.isValid() || m_done == 0)
+        return 0.0;
+    const double seconds = m_batchClock.nsecsElapsed() / 1e9;
+    return seconds > 0 ? m_done / seconds : 0.0;
+}
+
+void RequestQueue::pump()
+{
+    while (m_connection->isConnected() && !m_pending.empty() && m_inFlight.size() < m_maxInFlight) {
+        Job job = std::move(m_pending.front());
+        m_pending.pop_front();
+        ImageRequest request;
+        request.imageData = job.bytes;
+        request.name = job.name;
+        request.topK = job.topK;
+        const qint64 length = m_connection->bodyLengthFor(request);
+        if (length > m_connection->maxMessageLength()) {
+            // The server would answer TOO_LARGE and close the connection, taking every
+            // request behind this one with it: refuse it here instead.
+            ++m_failed;
+            emit jobFailed(job.id, { ErrorCode::TooLarge,
+                                     tr("The image is %1 MiB to send; the server accepts at most %2 MiB.")
+                                             .arg(length / 1048576.0, 0, 'f', 1)
+                                             .arg(m_connection->maxMessageLength() / 1048576.0, 0, 'f', 1),
+                                     std::nullopt });
+            finishJob();
+            return;
+        }
+        request.messageId = m_nextMessageId++;
+        if (!m_connection->sendImage(request)) {
+            m_pending.push_front(std::move(job));
+            return;
+        }
+        if (!m_batchClock.isValid())
+            m_batchClock.start();
+        const int jobId = job.id;
+        m_inFlight.insert(*request.messageId, std::move(job));
+        emit jobSent(jobId);
+    }
+}
+
+void RequestQueue::onPrediction(const PredictionReply &reply)
+{
+    if (!reply.messageId)
+        return;
+    if (m_ignored.remove(*reply.messageId))
+        return;
+    const auto it = m_inFlight.find(*reply.messageId);
+    if (it == m_inFlight.end())
+        return;
+    const int jobId = it->id;
+    m_inFlight.erase(it);
+    emit jobFinished(jobId, reply);
+    finishJob();
+}
+
+void RequestQueue::onError(const ProtocolError &error)
+{
+    if (!error.messageId || m_ignored.remove(*error.messageId))
+        return;
+    const auto it = m_inFlight.find(*error.messageId);
+    if (it == m_inFlight.end())
+        return;
+    const int jobId = it->id;
+    m_inFlight.erase(it);
+    ++m_failed;
+    emit jobFailed(jobId, error);
+    finishJob();
+}
+
+void RequestQueue::finishJob()
+{
+    ++m_done;
+    emit progressChanged(m_done, m_total);
+    if (isIdle())
+        emit batchFinished();
+    else
+        pump();
+}
+
+void RequestQueue::requeueInFlight()
+{
+    m_ignored.clear(); // a new connection reuses nothing of the old one's msg_ids
+    if (m_inFlight.isEmpty())
+        return;
+    // Back to the front, in the order they were sent, to be sent again after reconnecting.
+    QList<qint64> ids = m_inFlight.keys();
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    for (qint64 id : ids)
+        m_pending.push_front(m_inFlight.take(id));
+}
+
+} // namespace orchard

@@ -1,0 +1,228 @@
+#include "serverconnection.h"
+
+#include <QJsonArray>
+#include <QTcpSocket>
+
+#include "clientmessage.h"
+#include "servererror.h"
+
+namespace orchard {
+
+ServerConnection::ServerConnection(QObject *parent) : QObject(parent)
+{
+    m_offlineTimer.setSingleShot(true);
+    m_offlineTimer.setInterval(kOfflineReplyTimeoutMs);
+    connect(&m_offlineTimer, &QTimer::timeout, this, [this] {
+        // The server did not answer the goodbye in time; close anyway.
+        resetSocket();
+        setState(State::Disconnected);
+    });
+}
+
+ServerConnection::~ServerConnection()
+{
+    resetSocket();
+}
+
+void ServerConnection::connectToServer(const QString &host, quint16 port)
+{
+    resetSocket();
+    m_host = host;
+    m_port = port;
+    m_queuePosition = m_queueLength = m_workers = 0;
+    m_binary = false;
+    m_pendingLoss.clear();
+
+    m_socket = new QTcpSocket(this);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_channel = new FrameChannel(m_socket, FrameReader::kDefaultMaxBodyLength, m_socket);
+    connect(m_channel, &FrameChannel::frameReceived, this, &ServerConnection::onFrame);
+    connect(m_channel, &FrameChannel::protocolError, this, [this](const ProtocolError &error) {
+        lose(tr("The server sent data Orchard cannot read (%1). Is this an Orchard server?")
+                     .arg(error.message));
+    });
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &ServerConnection::onSocketError);
+    connect(m_socket, &QTcpSocket::disconnected, this, &ServerConnection::onSocketDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &ServerConnection::bytesWritten);
+    setState(State::Connecting);
+    m_socket->connectToHost(host, port);
+}
+
+void ServerConnection::disconnectFromServer(const QString &offlineText)
+{
+    if (m_state == State::Connected && m_channel) {
+        setState(State::Closing);
+        m_channel->send(*encodeFrame(MessageType::ClientMessage, ClientMessage::offlineBody(offlineText)));
+        m_offlineTimer.start();
+        return;
+    }
+    // Not served yet: nobody would read a goodbye. Leaving the line is enough.
+    resetSocket();
+    setState(State::Disconnected);
+}
+
+void ServerConnection::abort()
+{
+    resetSocket();
+    setState(State::Disconnected);
+}
+
+bool ServerConnection::sendImage(const ImageRequest &request)
+{
+    if (m_state != State::Connected || !m_channel)
+        return false;
+    const Result<QByteArray> frame =
+            request.toFrame(usesBinary() ? ImageBodyForm::Binary : ImageBodyForm::Base64Json);
+    return frame && m_channel->send(*frame);
+}
+
+qint64 ServerConnection::bodyLengthFor(const ImageRequest &request, std::optional<qint64> imageSize) const
+{
+    return request.bodyLength(usesBinary() ? ImageBodyForm::Binary : ImageBodyForm::Base64Json, imageSize);
+}
+
+bool ServerConnection::sendPing()
+{
+    return m_state == State::Connected && m_channel
+            && m_channel->send(*encodeFrame(MessageType::ClientMessage, ClientMessage::actionBody(QStringLiteral("ping"))));
+}
+
+qint64 ServerConnection::bytesToWrite() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+QString ServerConnection::statusText() const
+{
+    switch (m_state) {
+    case State::Disconnected:
+        return tr("Disconnected");
+    case State::Connecting:
+        return tr("Connecting to %1:%2…").arg(m_host).arg(m_port);
+    case State::Waiting:
+        return tr("Waiting for a free server worker (position %1 of %2)").arg(m_queuePosition).arg(m_queueLength);
+    case State::Connected:
+        return tr("Connected to %1 at %2:%3, model %4").arg(m_serverName, m_host).arg(m_port).arg(m_modelName);
+    case State::Closing:
+        return tr("Disconnecting…");
+    }
+    return {};
+}
+
+void ServerConnection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void ServerConnection::onFrame(const Frame &frame)
+{
+    switch (frame.type()) {
+    case MessageType::ServerPrediction: {
+        const Result<PredictionReply> reply = PredictionReply::fromBody(frame.body);
+        if (reply)
+            emit predictionReceived(reply.value());
+        else
+            emit requestFailed({ reply.error().code, reply.error().message, frame.messageId() });
+        return;
+    }
+    case MessageType::ServerError: {
+        ProtocolError error = parseServerErrorBody(frame.body).value_or(
+                ProtocolError { ErrorCode::Internal, tr("The server reported an error it did not explain."), {} });
+        if (!error.messageId)
+            error.messageId = frame.messageId();
+        if (errorClosesConnection(error.code))
+            m_pendingLoss = error.message;
+        emit requestFailed(error);
+        return;
+    }
+    case MessageType::ServerMessage:
+        break;
+    default:
+        return; // a client ignores what it does not know
+    }
+
+    const Result<ServerMessage> message = ServerMessage::fromBody(frame.body);
+    if (!message)
+        return;
+    const QString kind = message->kind();
+    if (kind == QLatin1String("queued")) {
+        m_queuePosition = message->position();
+        m_queueLength = std::max(message->waiting(), m_queuePosition);
+        m_workers = message->workers();
+        setState(State::Waiting);
+        emit queued(m_queuePosition, m_queueLength, m_workers);
+    } else if (kind == QLatin1String("welcome")) {
+        m_queuePosition = m_queueLength = 0;
+        m_workers = message->workers();
+        m_binary = message->acceptsBinary();
+        m_maxMessageLength = message->fields().value(QStringLiteral("max_msg_len")).toInteger();
+        if (m_maxMessageLength <= 0)
+            m_maxMessageLength = FrameReader::kDefaultMaxBodyLength;
+        m_modelName = message->fields().value(QStringLiteral("model")).toString();
+        m_serverName = QStringLiteral("%1 %2").arg(message->fields().value(QStringLiteral("server")).toString(),
+                                                   message->fields().value(QStringLiteral("version")).toString()).trimmed();
+        m_labels.clear();
+        for (const QJsonValue &label : message->fields().value(QStringLiteral("labels")).toArray())
+            m_labels.append(label.toString());
+        setState(State::Connected);
+        emit welcomed();
+    } else if (kind == QLatin1String("offline")) {
+        m_offlineTimer.stop();
+        emit offlineAcknowledged(message->text());
+        resetSocket();
+        setState(State::Disconnected);
+    } else if (kind == QLatin1String("shutdown")) {
+        m_pendingLoss = message->text().isEmpty() ? tr("The server is shutting down.") : message->text();
+    }
+    emit serverMessage(message.value());
+}
+
+void ServerConnection::onSocketError(QAbstractSocket::SocketError error)
+{
+    if (error == QAbstractSocket::RemoteHostClosedError)
+        return; // disconnected() follows and says why
+    if (m_state == State::Connecting) {
+        lose(tr("Cannot reach the server at %1:%2: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()));
+    } else {
+        lose(tr("The connection to the server was lost: %1.").arg(m_socket->errorString()));
+    }
+}
+
+void ServerConnection::onSocketDisconnected()
+{
+    if (m_state == State::Closing || m_state == State::Disconnected) {
+        m_offlineTimer.stop();
+        setState(State::Disconnected);
+        return;
+    }
+    lose(m_pendingLoss.isEmpty() ? tr("The server closed the connection.") : m_pendingLoss);
+}
+
+void ServerConnection::lose(const QString &reason)
+{
+    if (m_state == State::Disconnected)
+        return;
+    resetSocket();
+    setState(State::Disconnected);
+    emit connectionLost(reason);
+}
+
+void ServerConnection::resetSocket()
+{
+    m_offlineTimer.stop();
+    if (!m_socket)
+        return;
+    QTcpSocket *socket = m_socket;
+    if (m_channel)
+        m_channel->disconnect(this); // frames still being delivered are no longer ours
+    m_socket = nullptr;
+    m_channel = nullptr;
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
+}
+
+} // namespace orchard

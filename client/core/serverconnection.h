@@ -1,0 +1,117 @@
+#pragma once
+
+#include <QAbstractSocket>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QTimer>
+
+#include "framechannel.h"
+#include "imagerequest.h"
+#include "predictionreply.h"
+#include "servermessage.h"
+
+class QTcpSocket;
+
+namespace orchard {
+
+/**
+ * The client's connection to an Orchard server, event-driven end to end.
+ *
+ * It never waits: connecting, uploading a 12 MB photo and waiting for a free worker all
+ * happen through QTcpSocket's signals and FrameChannel, so a GUI thread that owns it
+ * stays responsive. It turns frames into typed signals and keeps the state a status bar
+ * shows: disconnected, connecting, waiting (position N of M), connected, closing.
+ */
+class ServerConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Disconnected, Connecting, Waiting, Connected, Closing };
+    Q_ENUM(State)
+
+    /** How long a clean disconnect waits for the server's offline reply before closing. */
+    static constexpr int kOfflineReplyTimeoutMs = 3000;
+
+    explicit ServerConnection(QObject *parent = nullptr);
+    ~ServerConnection() override;
+
+    void connectToServer(const QString &host, quint16 port);
+    /** Says goodbye with the offline message, waits for the reply, then closes. */
+    void disconnectFromServer(const QString &offlineText = QStringLiteral("Orchard client signing off"));
+    /** Drops the connection at once, without the offline message. */
+    void abort();
+
+    /**
+     * Sends one image. Binary when the server's welcome lists it (a third fewer bytes),
+     * else the base64 JSON form that also carries the file name. False when not connected
+     * or the request cannot be framed.
+     */
+    bool sendImage(const ImageRequest &request);
+    /** The body sendImage() would send for this request (imageSize: before reading the file). */
+    qint64 bodyLengthFor(const ImageRequest &request, std::optional<qint64> imageSize = std::nullopt) const;
+    /** The largest body the server accepts (its welcome's max_msg_len). */
+    qint64 maxMessageLength() const { return m_maxMessageLength; }
+    bool sendPing();
+
+    State state() const { return m_state; }
+    bool isConnected() const { return m_state == State::Connected; }
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+    int queuePosition() const { return m_queuePosition; }
+    int queueLength() const { return m_queueLength; }
+    int serverWorkers() const { return m_workers; }
+    bool usesBinary() const { return m_binary && !m_forceBase64; }
+    /** Tests and old-server checks: never send binary even if offered. */
+    void setForceBase64(bool force) { m_forceBase64 = force; }
+    QString modelName() const { return m_modelName; }
+    QStringList labels() const { return m_labels; }
+    QString serverName() const { return m_serverName; }
+    qint64 bytesSent() const { return m_channel ? m_channel->bytesSent() : 0; }
+    qint64 bytesToWrite() const;
+
+    /** "Disconnected", "Waiting for a free server worker (position 2 of 3)", … */
+    QString statusText() const;
+
+signals:
+    void stateChanged(orchard::ServerConnection::State state);
+    void queued(int position, int waiting, int workers);
+    void welcomed();
+    void predictionReceived(const orchard::PredictionReply &reply);
+    /** A SERVER_ERROR; error.messageId says which request when the server knew. */
+    void requestFailed(const orchard::ProtocolError &error);
+    void offlineAcknowledged(const QString &text);
+    void serverMessage(const orchard::ServerMessage &message);
+    /** The connection ended without our asking: unreachable, dropped, shut down, refused. */
+    void connectionLost(const QString &reason);
+    /** Bytes the socket wrote, for upload progress. */
+    void bytesWritten(qint64 bytes);
+
+private:
+    void setState(State state);
+    void onFrame(const Frame &frame);
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onSocketDisconnected();
+    void lose(const QString &reason);
+    void resetSocket();
+
+    QPointer<QTcpSocket> m_socket;
+    QPointer<FrameChannel> m_channel;
+    QTimer m_offlineTimer;
+    State m_state = State::Disconnected;
+    QString m_host;
+    quint16 m_port = 0;
+    int m_queuePosition = 0;
+    int m_queueLength = 0;
+    int m_workers = 0;
+    qint64 m_maxMessageLength = FrameReader::kDefaultMaxBodyLength;
+    bool m_binary = false;
+    bool m_forceBase64 = false;
+    QString m_modelName;
+    QString m_serverName;
+    QStringList m_labels;
+    QString m_pendingLoss; ///< why the server is about to close (BUSY, shutdown, TIMEOUT)
+};
+
+} // namespace orchard

@@ -1,0 +1,156 @@
+#include "imagelistmodel.h"
+
+#include <algorithm>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QPainter>
+
+namespace orchard {
+
+int ImageListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_items.size());
+}
+
+QVariant ImageListModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_items.size())
+        return {};
+    const Item &item = m_items.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (item.status) {
+        case Status::New:
+            return item.image.fileName;
+        case Status::Pending:
+            return tr("%1\nwaiting for diagnosis…").arg(item.image.fileName);
+        case Status::Done:
+            return tr("%1\n%2 (%3 %)").arg(item.image.fileName, item.reply.label)
+                    .arg(item.reply.confidence * 100.0, 0, 'f', 0);
+        case Status::Failed:
+            return tr("%1\nerror").arg(item.image.fileName);
+        }
+        return {};
+    case Qt::DecorationRole:
+        return badged(item);
+    case Qt::ToolTipRole:
+        return tr("%1\n%2 × %3 pixels, %4%5")
+                .arg(QDir::toNativeSeparators(item.image.path))
+                .arg(item.image.dimensions.width())
+                .arg(item.image.dimensions.height())
+                .arg(QLocale().formattedDataSize(item.image.bytes.size()))
+                .arg(item.status == Status::Failed ? QStringLiteral("\n") + item.error : QString());
+    case PathRole:
+        return item.image.path;
+    case StatusRole:
+        return static_cast<int>(item.status);
+    default:
+        return {};
+    }
+}
+
+int ImageListModel::add(const LoadedImage &image)
+{
+    const int existing = rowOf(image.path);
+    if (existing >= 0)
+        return existing;
+    const int row = static_cast<int>(m_items.size());
+    beginInsertRows({}, row, row);
+    Item item;
+    item.image = image;
+    m_items.append(item);
+    endInsertRows();
+    return row;
+}
+
+int ImageListModel::rowOf(const QString &path) const
+{
+    for (int row = 0; row < m_items.size(); ++row) {
+        if (m_items[row].image.path == path)
+            return row;
+    }
+    return -1;
+}
+
+int ImageListModel::countWithStatus(Status status) const
+{
+    return static_cast<int>(std::count_if(m_items.begin(), m_items.end(),
+                                          [status](const Item &item) { return item.status == status; }));
+}
+
+void ImageListModel::setPending(int row)
+{
+    m_items[row].status = Status::Pending;
+    m_items[row].error.clear();
+    changed(row);
+}
+
+void ImageListModel::setResult(int row, const PredictionReply &reply, double roundTripMs)
+{
+    m_items[row].status = Status::Done;
+    m_items[row].reply = reply;
+    m_items[row].roundTripMs = roundTripMs;
+    m_items[row].error.clear();
+    changed(row);
+}
+
+void ImageListModel::setFailed(int row, const QString &error)
+{
+    m_items[row].status = Status::Failed;
+    m_items[row].error = error;
+    changed(row);
+}
+
+void ImageListModel::clearPending()
+{
+    for (int row = 0; row < m_items.size(); ++row) {
+        if (m_items[row].status == Status::Pending) {
+            m_items[row].status = Status::New;
+            changed(row);
+        }
+    }
+}
+
+void ImageListModel::changed(int row)
+{
+    emit dataChanged(index(row), index(row));
+}
+
+QImage ImageListModel::badged(const Item &item) const
+{
+    const int side = ImageLoader::kThumbnailSize;
+    QImage canvas(side, side, QImage::Format_ARGB32_Premultiplied);
+    canvas.fill(Qt::transparent);
+    QPainter painter(&canvas);
+    painter.setRenderHint(QPainter::Antialiasing);
+    if (!item.image.thumbnail.isNull()) {
+        const QImage thumb = item.image.thumbnail.scaled(side, side, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        painter.drawImage((side - thumb.width()) / 2, (side - thumb.height()) / 2, thumb);
+    } else {
+        painter.fillRect(canvas.rect(), QColor(0xee, 0xee, 0xee));
+        painter.drawText(canvas.rect(), Qt::AlignCenter, QStringLiteral("?"));
+    }
+    // The badge: a coloured dot in the corner says where this image stands at a glance.
+    QColor badge;
+    switch (item.status) {
+    case Status::New:
+        return canvas;
+    case Status::Pending:
+        badge = QColor(0xf9, 0xa8, 0x25);
+        break;
+    case Status::Done:
+        badge = QColor(0x2e, 0x7d, 0x32);
+        break;
+    case Status::Failed:
+        badge = QColor(0xc6, 0x28, 0x28);
+        break;
+    }
+    painter.setPen(QPen(Qt::white, 2));
+    painter.setBrush(badge);
+    painter.drawEllipse(QRectF(side - 24, side - 24, 20, 20));
+    return canvas;
+}
+
+} // namespace orchard

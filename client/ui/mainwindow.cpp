@@ -1,0 +1,589 @@
+#include "mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QLocale>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QToolButton>
+#include <QtConcurrent>
+
+#include "imagelistmodel.h"
+#include "imagepreview.h"
+#include "requestqueue.h"
+#include "resultpanel.h"
+#include "resultstablemodel.h"
+#include "serverconnection.h"
+#include "settingsdialog.h"
+
+namespace orchard {
+
+namespace {
+/** The preview is decoded at most this large: plenty for a screen, cheap for a 12 MP photo. */
+constexpr int kPreviewMaxSide = 1600;
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(ClientSettings::load())
+    , m_connection(new ServerConnection(this))
+    , m_queue(new RequestQueue(m_connection, this))
+    , m_images(new ImageListModel(this))
+    , m_results(new ResultsTableModel(this))
+{
+    setWindowTitle(tr("Orchard — leaf diagnosis"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
+    setAcceptDrops(true);
+    createActions();
+    createLayout();
+
+    connect(m_connection, &ServerConnection::stateChanged, this, [this] {
+        updateStatus();
+        updateActions();
+    });
+    connect(m_connection, &ServerConnection::queued, this, [this](int position, int waiting, int workers) {
+        appendLog(tr("All %1 server workers are busy: waiting in line at position %2 of %3.")
+                          .arg(workers).arg(position).arg(waiting));
+    });
+    connect(m_connection, &ServerConnection::welcomed, this, [this] {
+        m_lastError.clear();
+        appendLog(tr("Connected: %1.").arg(m_connection->statusText()));
+        updateStatus();
+    });
+    connect(m_connection, &ServerConnection::connectionLost, this, &MainWindow::onConnectionLost);
+    connect(m_connection, &ServerConnection::offlineAcknowledged, this, [this](const QString &text) {
+        appendLog(tr("Server says goodbye: %1").arg(text));
+    });
+    connect(m_connection, &ServerConnection::requestFailed, this, [this](const ProtocolError &error) {
+        if (!error.messageId)
+            appendLog(tr("Server error %1: %2").arg(errorCodeName(error.code), error.message));
+    });
+    connect(m_queue, &RequestQueue::jobFinished, this, &MainWindow::onJobFinished);
+    connect(m_queue, &RequestQueue::jobFailed, this, &MainWindow::onJobFailed);
+    connect(m_queue, &RequestQueue::progressChanged, this, &MainWindow::updateProgress);
+    connect(m_queue, &RequestQueue::batchFinished, this, [this] {
+        updateProgress();
+        updateActions();
+        if (m_queue->totalCount() > 1) {
+            appendLog(tr("Batch done: %1 of %2 images diagnosed, %3 failed, %4 images/s.")
+                              .arg(m_queue->doneCount() - m_queue->failedCount())
+                              .arg(m_queue->totalCount())
+                              .arg(m_queue->failedCount())
+                              .arg(m_queue->imagesPerSecond(), 0, 'f', 1));
+        }
+    });
+    connect(m_imageList->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
+    connect(m_images, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from) {
+        if (from.row() == m_imageList->currentIndex().row())
+            showSelected();
+    });
+
+    updateStatus();
+    updateActions();
+    resize(1180, 780);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QStyle *style = this->style();
+    m_openAction = new QAction(style->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Images…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(tr("Open leaf photos (Ctrl+O)"));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openFiles);
+
+    m_openFolderAction = new QAction(style->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder…"), this);
+    m_openFolderAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
+    m_openFolderAction->setToolTip(tr("Open every photo in a folder (Ctrl+Shift+O)"));
+    connect(m_openFolderAction, &QAction::triggered, this, &MainWindow::openFolder);
+
+    m_predictAction = new QAction(style->standardIcon(QStyle::SP_MediaPlay), tr("&Predict"), this);
+    m_predictAction->setShortcut(Qt::CTRL | Qt::Key_P);
+    m_predictAction->setToolTip(tr("Diagnose the selected image (Ctrl+P)"));
+    connect(m_predictAction, &QAction::triggered, this, &MainWindow::predictSelected);
+
+    m_predictAllAction = new QAction(style->standardIcon(QStyle::SP_MediaSeekForward), tr("Predict &All"), this);
+    m_predictAllAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_P);
+    m_predictAllAction->setToolTip(tr("Diagnose every image in the list (Ctrl+Shift+P)"));
+    connect(m_predictAllAction, &QAction::triggered, this, &MainWindow::predictAll);
+
+    m_cancelAction = new QAction(style->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this);
+    m_cancelAction->setShortcut(Qt::Key_Escape);
+    m_cancelAction->setToolTip(tr("Stop sending the rest of the batch (Esc)"));
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelBatch);
+
+    m_connectAction = new QAction(style->standardIcon(QStyle::SP_BrowserReload), tr("&Connect"), this);
+    m_connectAction->setShortcut(Qt::CTRL | Qt::Key_K);
+    connect(m_connectAction, &QAction::triggered, this, [this] {
+        if (m_connection->state() == ServerConnection::State::Disconnected)
+            connectToServer();
+        else
+            disconnectFromServer();
+    });
+
+    m_exportAction = new QAction(style->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export CSV…"), this);
+    m_exportAction->setShortcut(Qt::CTRL | Qt::Key_E);
+    m_exportAction->setToolTip(tr("Save the results table as a CSV file (Ctrl+E)"));
+    connect(m_exportAction, &QAction::triggered, this, &MainWindow::chooseCsvFile);
+
+    m_settingsAction = new QAction(style->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Settings…"), this);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_settingsAction->setToolTip(tr("Server address and display options"));
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::showSettings);
+
+    auto *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->setMovable(false);
+    for (QAction *action : { m_openAction, m_openFolderAction })
+        toolbar->addAction(action);
+    toolbar->addSeparator();
+    for (QAction *action : { m_predictAction, m_predictAllAction, m_cancelAction })
+        toolbar->addAction(action);
+    toolbar->addSeparator();
+    for (QAction *action : { m_exportAction, m_connectAction, m_settingsAction })
+        toolbar->addAction(action);
+}
+
+void MainWindow::createLayout()
+{
+    m_imageList = new QListView(this);
+    m_imageList->setObjectName(QStringLiteral("imageList"));
+    m_imageList->setModel(m_images);
+    m_imageList->setIconSize(QSize(ImageLoader::kThumbnailSize, ImageLoader::kThumbnailSize));
+    m_imageList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_imageList->setUniformItemSizes(true);
+    m_imageList->setSpacing(2);
+    m_imageList->setMinimumWidth(240);
+
+    m_preview = new ImagePreview(this);
+    m_preview->setObjectName(QStringLiteral("preview"));
+    m_resultPanel = new ResultPanel(this);
+    m_resultPanel->setObjectName(QStringLiteral("resultPanel"));
+
+    m_resultsView = new QTableView(this);
+    m_resultsView->setObjectName(QStringLiteral("resultsView"));
+    m_resultsView->setModel(m_results);
+    m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_resultsView->verticalHeader()->hide();
+    m_resultsView->horizontalHeader()->setMinimumSectionSize(m_resultsView->fontMetrics().horizontalAdvance(QStringLiteral("000000.0")));
+    m_resultsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_resultsView->horizontalHeader()->setSectionResizeMode(ResultsTableModel::File, QHeaderView::Stretch);
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(m_resultsView, tr("Results"));
+    tabs->addTab(m_log, tr("Log"));
+
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_imageList);
+    top->addWidget(m_preview);
+    top->addWidget(m_resultPanel);
+    top->setStretchFactor(1, 1);
+    top->setSizes({ 260, 560, 340 });
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(top);
+    vertical->addWidget(tabs);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 1);
+    vertical->setSizes({ 520, 200 });
+    setCentralWidget(vertical);
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("connectionStatus"));
+    m_reconnectButton = new QToolButton(this);
+    m_reconnectButton->setText(tr("Reconnect"));
+    m_reconnectButton->setToolTip(tr("Connect to the server again; images not yet diagnosed are sent"));
+    connect(m_reconnectButton, &QToolButton::clicked, this, &MainWindow::connectToServer);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("batchProgress"));
+    m_progress->setFormat(tr("%v of %m"));
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
+    m_rateLabel = new QLabel(this);
+    // Permanent widgets, so that passing messages ("Loaded 20 images.") never hide where
+    // the connection stands.
+    statusBar()->addPermanentWidget(m_statusLabel);
+    statusBar()->addPermanentWidget(m_reconnectButton);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_progress);
+}
+
+void MainWindow::setServer(const QString &host, quint16 port)
+{
+    m_settings.host = host;
+    m_settings.port = port;
+}
+
+void MainWindow::connectToServer()
+{
+    m_lastError.clear();
+    appendLog(tr("Connecting to %1:%2…").arg(m_settings.host).arg(m_settings.port));
+    m_connection->connectToServer(m_settings.host, m_settings.port);
+}
+
+void MainWindow::disconnectFromServer()
+{
+    m_connection->disconnectFromServer();
+}
+
+void MainWindow::addPaths(const QStringList &paths)
+{
+    const QStringList files = ImageLoader::expand(paths);
+    if (files.isEmpty()) {
+        statusBar()->showMessage(tr("No image files there."), 5000);
+        emit imagesLoaded(0, 0);
+        return;
+    }
+    if (!paths.isEmpty())
+        m_settings.lastDirectory = QFileInfo(paths.constFirst()).absolutePath();
+    // Reading and thumbnailing run on the pool; results arrive here one by one, in order.
+    auto *watcher = new QFutureWatcher<LoadedImage>(this);
+    auto failed = std::make_shared<int>(0);
+    auto added = std::make_shared<int>(0);
+    auto nextIndex = std::make_shared<int>(0);
+    // Results complete in any order; list them in the order the files were given, each
+    // as soon as it and all before it are ready.
+    connect(watcher, &QFutureWatcher<LoadedImage>::resultReadyAt, this, [this, watcher, failed, added, nextIndex] {
+        while (watcher->future().isResultReadyAt(*nextIndex)) {
+            const LoadedImage image = watcher->resultAt((*nextIndex)++);
+            if (image.bytes.isEmpty()) {
+                ++*failed;
+                appendLog(tr("Cannot load %1: %2").arg(QDir::toNativeSeparators(image.path), image.error));
+                continue;
+            }
+            if (!image.isValid())
+                appendLog(tr("%1: %2; it will still be sent to the server.").arg(image.fileName, image.error));
+            ++*added;
+            const int row = m_images->add(image);
+            if (!m_imageList->currentIndex().isValid())
+                m_imageList->setCurrentIndex(m_images->index(row));
+        }
+    });
+    connect(watcher, &QFutureWatcher<LoadedImage>::finished, this, [this, watcher, failed, added] {
+        --m_loadsRunning;
+        statusBar()->showMessage(*failed ? tr("Loaded %1 images; %2 could not be read (see the log).").arg(*added).arg(*failed)
+                                         : tr("Loaded %1 images.").arg(*added),
+                                 5000);
+        updateActions();
+        emit imagesLoaded(*added, *failed);
+        watcher->deleteLater();
+    });
+    ++m_loadsRunning;
+    statusBar()->showMessage(tr("Loading %1 images…").arg(files.size()));
+    watcher->setFuture(QtConcurrent::mapped(files, [](const QString &path) { return ImageLoader::load(path); }));
+}
+
+void MainWindow::openFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Open leaf photos"), m_settings.lastDirectory,
+            tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp);;All files (*)"));
+    if (!files.isEmpty())
+        addPaths(files);
+}
+
+void MainWindow::openFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a folder of leaf photos"),
+                                                             m_settings.lastDirectory);
+    if (!folder.isEmpty())
+        addPaths({ folder });
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            paths.append(url.toLocalFile());
+    }
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    addPaths(paths);
+}
+
+void MainWindow::predictSelected()
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_imageList->selectionModel()->selectedIndexes())
+        rows.append(index.row());
+    if (rows.isEmpty() && m_imageList->currentIndex().isValid())
+        rows.append(m_imageList->currentIndex().row());
+    std::sort(rows.begin(), rows.end());
+    enqueue(rows);
+}
+
+void MainWindow::predictAll()
+{
+    QList<int> rows;
+    for (int row = 0; row < m_images->count(); ++row) {
+        if (m_images->item(row).status != ImageListModel::Status::Pending)
+            rows.append(row);
+    }
+    enqueue(rows);
+}
+
+void MainWindow::enqueue(const QList<int> &rows)
+{
+    if (rows.isEmpty())
+        return;
+    for (int row : rows) {
+        const ImageListModel::Item &item = m_images->item(row);
+        if (item.status == ImageListModel::Status::Pending)
+            continue;
+        const int jobId = m_queue->enqueue(item.image.fileName, item.image.bytes, m_settings.topK);
+        m_jobPaths.insert(jobId, item.image.path);
+        m_jobClocks[jobId].start();
+        m_images->setPending(row);
+    }
+    if (m_connection->state() == ServerConnection::State::Disconnected)
+        connectToServer();
+    updateProgress();
+    updateActions();
+}
+
+void MainWindow::cancelBatch()
+{
+    const int dropped = m_queue->pendingCount() + m_queue->inFlightCount();
+    m_queue->cancel();
+    m_images->clearPending();
+    m_jobPaths.clear();
+    m_jobClocks.clear();
+    if (dropped)
+        appendLog(tr("Cancelled: %1 images were not diagnosed.").arg(dropped));
+    updateProgress();
+    updateActions();
+}
+
+void MainWindow::onJobFinished(int jobId, const PredictionReply &reply)
+{
+    const QString path = m_jobPaths.take(jobId);
+    const double roundTripMs = m_jobClocks.take(jobId).nsecsElapsed() / 1e6;
+    const int row = m_images->rowOf(path);
+    if (row < 0)
+        return;
+    PredictionReply named = reply;
+    if (named.name.isEmpty()) // binary bodies carry no name; we know which file it was
+        named.name = m_images->item(row).image.fileName;
+    m_images->setResult(row, named, roundTripMs);
+    m_results->setResult({ m_images->item(row).image.fileName, reply.label, reply.confidence, reply.timing.total, {} });
+    if (m_imageList->currentIndex().row() == row)
+        m_resultPanel->showReply(named, roundTripMs);
+}
+
+void MainWindow::onJobFailed(int jobId, const ProtocolError &error)
+{
+    const QString path = m_jobPaths.take(jobId);
+    m_jobClocks.remove(jobId);
+    const int row = m_images->rowOf(path);
+    if (row < 0)
+        return;
+    m_images->setFailed(row, error.message);
+    m_results->setResult({ m_images->item(row).image.fileName, {}, 0.0, 0.0, error.message });
+    appendLog(tr("%1: %2").arg(m_images->item(row).image.fileName, error.message));
+}
+
+void MainWindow::onConnectionLost(const QString &reason)
+{
+    m_lastError = reason;
+    appendLog(reason);
+    const int unsent = m_queue->pendingCount();
+    if (unsent > 0)
+        appendLog(tr("%1 images are kept and will be sent after reconnecting.").arg(unsent));
+    updateStatus();
+    updateActions();
+}
+
+void MainWindow::showSelected()
+{
+    const QModelIndex current = m_imageList->currentIndex();
+    if (!current.isValid()) {
+        m_preview->clear();
+        m_resultPanel->showNothing();
+        return;
+    }
+    const ImageListModel::Item &item = m_images->item(current.row());
+    switch (item.status) {
+    case ImageListModel::Status::New:
+        m_resultPanel->showNothing();
+        break;
+    case ImageListModel::Status::Pending:
+        m_resultPanel->showPending(item.image.fileName);
+        break;
+    case ImageListModel::Status::Done:
+        m_resultPanel->showReply(item.reply, item.roundTripMs);
+        break;
+    case ImageListModel::Status::Failed:
+        m_resultPanel->showError(item.image.fileName, item.error);
+        break;
+    }
+    if (m_preview->property("path").toString() == item.image.path)
+        return;
+    m_preview->setProperty("path", item.image.path);
+    const QString caption = tr("%1 — %2 — %3 × %4 pixels")
+                                    .arg(item.image.fileName, QLocale().formattedDataSize(item.image.bytes.size()))
+                                    .arg(item.image.dimensions.width())
+                                    .arg(item.image.dimensions.height());
+    // Decoding a 12 MP photo takes long enough to notice: do it off the GUI thread.
+    auto *watcher = new QFutureWatcher<QImage>(this);
+    const QString path = item.image.path;
+    connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, path, caption] {
+        if (m_preview->property("path").toString() == path) {
+            const QImage image = watcher->result();
+            if (image.isNull())
+                m_preview->clear(tr("This computer cannot display %1,\nbut the server may still diagnose it.")
+                                         .arg(QFileInfo(path).fileName()));
+            else
+                m_preview->setImage(image, caption);
+        }
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(&ImageLoader::preview, item.image.bytes, kPreviewMaxSide));
+}
+
+void MainWindow::updateStatus()
+{
+    QString text = m_connection->statusText();
+    if (m_connection->state() == ServerConnection::State::Disconnected && !m_lastError.isEmpty())
+        text = tr("Disconnected: %1").arg(m_lastError);
+    m_statusLabel->setText(text);
+    const bool offerReconnect = m_connection->state() == ServerConnection::State::Disconnected && !m_lastError.isEmpty();
+    m_reconnectButton->setVisible(offerReconnect);
+    m_connectAction->setText(m_connection->state() == ServerConnection::State::Disconnected ? tr("&Connect")
+                                                                                             : tr("&Disconnect"));
+    m_connectAction->setToolTip(m_connection->state() == ServerConnection::State::Disconnected
+                                        ? tr("Connect to %1:%2 (Ctrl+K)").arg(m_settings.host).arg(m_settings.port)
+                                        : tr("Say goodbye to the server and disconnect (Ctrl+K)"));
+}
+
+void MainWindow::updateActions()
+{
+    const bool haveImages = m_images->count() > 0;
+    m_predictAction->setEnabled(haveImages);
+    m_predictAllAction->setEnabled(haveImages);
+    m_cancelAction->setEnabled(!m_queue->isIdle());
+    m_exportAction->setEnabled(m_results->rowCount() > 0 || haveImages);
+}
+
+void MainWindow::updateProgress()
+{
+    const int total = m_queue->totalCount();
+    if (total == 0)
+        return;
+    m_progress->show();
+    m_progress->setMaximum(total);
+    m_progress->setValue(m_queue->doneCount());
+    const double rate = m_queue->imagesPerSecond();
+    m_rateLabel->setText(rate > 0 ? tr("%1 images/s").arg(rate, 0, 'f', 1) : QString());
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusLabel->text();
+}
+
+QString MainWindow::logText() const
+{
+    return m_log->toPlainText();
+}
+
+void MainWindow::appendLog(const QString &line)
+{
+    m_log->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+void MainWindow::chooseCsvFile()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export results"),
+                                                      QDir(m_settings.lastDirectory).filePath(QStringLiteral("orchard-results.csv")),
+                                                      tr("CSV files (*.csv)"));
+    if (!path.isEmpty())
+        exportCsv(path);
+}
+
+bool MainWindow::exportCsv(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(m_results->toCsv().toUtf8()) < 0) {
+        // The user asked for this file and must choose another place: worth a dialog.
+        QMessageBox::warning(this, tr("Export results"),
+                             tr("Cannot write %1:\n%2").arg(QDir::toNativeSeparators(path), file.errorString()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1 results to %2").arg(m_results->rowCount()).arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const ClientSettings chosen = dialog.settings();
+    const bool serverChanged = chosen.host != m_settings.host || chosen.port != m_settings.port;
+    m_settings = chosen;
+    if (serverChanged && m_connection->state() != ServerConnection::State::Disconnected) {
+        appendLog(tr("Server changed to %1:%2; reconnecting.").arg(chosen.host).arg(chosen.port));
+        m_connection->abort();
+        connectToServer();
+    }
+    updateStatus();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Say goodbye first, as the original client did; close once the server answered (or
+    // after ServerConnection's timeout), without freezing the window meanwhile.
+    if (m_connection->state() == ServerConnection::State::Connected) {
+        m_closeAfterDisconnect = true;
+        connect(m_connection, &ServerConnection::stateChanged, this, [this](ServerConnection::State state) {
+            if (state == ServerConnection::State::Disconnected && m_closeAfterDisconnect)
+                close();
+        });
+        statusBar()->showMessage(tr("Saying goodbye to the server…"));
+        m_connection->disconnectFromServer();
+        event->ignore();
+        return;
+    }
+    if (m_connection->state() == ServerConnection::State::Closing && m_closeAfterDisconnect) {
+        event->ignore(); // the goodbye is on its way; its answer closes the window
+        return;
+    }
+    m_connection->abort();
+    // Only the folder is remembered here: a --host/--port given for this run is not a setting.
+    ClientSettings saved = ClientSettings::load();
+    saved.lastDirectory = m_settings.lastDirectory;
+    saved.save();
+    event->accept();
+}
+
+} // namespace orchard

@@ -1,0 +1,127 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMainWindow>
+
+#include "clientsettings.h"
+#include "imageloader.h"
+#include "predictionreply.h"
+#include "protocolerror.h"
+
+class QAction;
+class QLabel;
+class QListView;
+class QPlainTextEdit;
+class QProgressBar;
+class QTableView;
+class QToolButton;
+
+namespace orchard {
+
+class ImageListModel;
+class ImagePreview;
+class RequestQueue;
+class ResultPanel;
+class ResultsTableModel;
+class ServerConnection;
+
+/**
+ * The farmer's window: load leaf photos, look at them, click Predict, read the diagnosis.
+ *
+ * A thin layer over orchard_client: files load on worker threads (QtConcurrent), the
+ * network is event-driven (ServerConnection), requests are pipelined (RequestQueue), so
+ * nothing the user does waits on the disk or the network. The status bar always says
+ * where the connection stands; when it drops, images and results stay, and the images
+ * not yet diagnosed are sent after Reconnect.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /** Loads image files and folders in the background (what Open, Open Folder and drops do). */
+    void addPaths(const QStringList &paths);
+    void predictSelected();
+    void predictAll();
+    void cancelBatch();
+    /** Writes the results table as CSV; false (and a message for the user) on failure. */
+    bool exportCsv(const QString &path);
+
+    /** Connects with the saved settings, or the given server (the command line's --host/--port). */
+    void connectToServer();
+    void setServer(const QString &host, quint16 port);
+    void disconnectFromServer();
+
+    ServerConnection *connection() const { return m_connection; }
+    RequestQueue *queue() const { return m_queue; }
+    ImageListModel *images() const { return m_images; }
+    ResultsTableModel *results() const { return m_results; }
+    ResultPanel *resultPanel() const { return m_resultPanel; }
+    ImagePreview *preview() const { return m_preview; }
+    QListView *imageList() const { return m_imageList; }
+    QString statusText() const;
+    QString logText() const;
+    const ClientSettings &settings() const { return m_settings; }
+
+signals:
+    /** A call of addPaths() finished: added images, and files that could not be read. */
+    void imagesLoaded(int added, int failed);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createLayout();
+    void openFiles();
+    void openFolder();
+    void chooseCsvFile();
+    void showSettings();
+    void enqueue(const QList<int> &rows);
+    void showSelected();
+    void updateStatus();
+    void updateActions();
+    void updateProgress();
+    void appendLog(const QString &line);
+    void onJobFinished(int jobId, const PredictionReply &reply);
+    void onJobFailed(int jobId, const ProtocolError &error);
+    void onConnectionLost(const QString &reason);
+
+    ClientSettings m_settings;
+    ServerConnection *m_connection = nullptr;
+    RequestQueue *m_queue = nullptr;
+    ImageListModel *m_images = nullptr;
+    ResultsTableModel *m_results = nullptr;
+    QHash<int, QString> m_jobPaths; ///< job id → image path
+    QHash<int, QElapsedTimer> m_jobClocks;
+    QString m_lastError;
+    bool m_closeAfterDisconnect = false;
+    int m_loadsRunning = 0;
+
+    QListView *m_imageList = nullptr;
+    ImagePreview *m_preview = nullptr;
+    ResultPanel *m_resultPanel = nullptr;
+    QTableView *m_resultsView = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_rateLabel = nullptr;
+    QToolButton *m_reconnectButton = nullptr;
+
+    QAction *m_openAction = nullptr;
+    QAction *m_openFolderAction = nullptr;
+    QAction *m_predictAction = nullptr;
+    QAction *m_predictAllAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+};
+
+} // namespace orchard

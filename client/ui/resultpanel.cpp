@@ -1,0 +1,137 @@
+#include "resultpanel.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QVBoxLayout>
+
+namespace orchard {
+
+ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    m_heading = new QLabel(this);
+    m_heading->setWordWrap(true);
+    m_label = new QLabel(this);
+    m_label->setObjectName(QStringLiteral("resultLabel"));
+    QFont big = m_label->font();
+    big.setPointSizeF(big.pointSizeF() * 2.0);
+    big.setBold(true);
+    m_label->setFont(big);
+    m_label->setWordWrap(true);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_confidence = new QLabel(this);
+    QFont medium = m_confidence->font();
+    medium.setPointSizeF(medium.pointSizeF() * 1.3);
+    m_confidence->setFont(medium);
+    m_confidence->setWordWrap(true);
+    m_barsLayout = new QVBoxLayout;
+    m_barsLayout->setSpacing(2);
+    m_advice = new QLabel(this);
+    m_advice->setObjectName(QStringLiteral("adviceLabel"));
+    m_advice->setWordWrap(true);
+    m_advice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_advice->setFrameShape(QFrame::StyledPanel);
+    m_advice->setMargin(6);
+    m_timing = new QLabel(this);
+    m_timing->setWordWrap(true);
+    m_timing->setForegroundRole(QPalette::PlaceholderText);
+
+    layout->addWidget(m_heading);
+    layout->addWidget(m_label);
+    layout->addWidget(m_confidence);
+    layout->addSpacing(8);
+    layout->addLayout(m_barsLayout);
+    layout->addSpacing(8);
+    layout->addWidget(m_advice);
+    layout->addWidget(m_timing);
+    layout->addStretch(1);
+    setMinimumWidth(260);
+    showNothing();
+}
+
+void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
+{
+    clearBars();
+    m_heading->setText(tr("Diagnosis for %1").arg(reply.name.isEmpty() ? tr("this image") : reply.name));
+    m_label->setText(reply.label);
+    m_confidence->setText(tr("%1 % confident").arg(reply.confidence * 100.0, 0, 'f', 1));
+    for (const LabelScore &entry : reply.topK) {
+        auto *row = new QWidget(this);
+        auto *grid = new QGridLayout(row);
+        grid->setContentsMargins(0, 0, 0, 0);
+        auto *name = new QLabel(entry.label, row);
+        auto *bar = new QProgressBar(row);
+        bar->setRange(0, 1000);
+        bar->setValue(static_cast<int>(entry.score * 1000.0));
+        bar->setFormat(QStringLiteral("%1 %").arg(entry.score * 100.0, 0, 'f', 1));
+        bar->setToolTip(tr("%1: softmax probability %2").arg(entry.label).arg(entry.score, 0, 'f', 4));
+        grid->addWidget(name, 0, 0);
+        grid->addWidget(bar, 0, 1);
+        grid->setColumnStretch(1, 1);
+        grid->setColumnMinimumWidth(0, 110);
+        m_barsLayout->addWidget(row);
+        m_bars.append(row);
+    }
+    m_advice->setVisible(!reply.advice.isEmpty());
+    m_advice->setText(tr("<b>What to do</b><br>%1").arg(reply.advice.toHtmlEscaped()));
+    m_timing->setText(tr("Server: waited %1 ms, decode %2 ms, infer %3 ms, total %4 ms. Round trip %5 ms.")
+                              .arg(reply.timing.wait, 0, 'f', 1)
+                              .arg(reply.timing.decode + reply.timing.preprocess, 0, 'f', 1)
+                              .arg(reply.timing.infer, 0, 'f', 1)
+                              .arg(reply.timing.total, 0, 'f', 1)
+                              .arg(roundTripMs, 0, 'f', 0));
+}
+
+void ResultPanel::showPending(const QString &fileName)
+{
+    clearBars();
+    m_heading->setText(tr("Diagnosis for %1").arg(fileName));
+    m_label->setText(tr("Waiting…"));
+    m_confidence->setText(tr("The image is with the server."));
+    m_advice->hide();
+    m_timing->clear();
+}
+
+void ResultPanel::showError(const QString &fileName, const QString &error)
+{
+    clearBars();
+    m_heading->setText(tr("Diagnosis for %1").arg(fileName));
+    m_label->setText(tr("No diagnosis"));
+    m_confidence->setText(error);
+    m_advice->hide();
+    m_timing->clear();
+}
+
+void ResultPanel::showNothing()
+{
+    clearBars();
+    m_heading->setText(tr("Diagnosis"));
+    m_label->setText(QStringLiteral("—"));
+    m_confidence->setText(tr("Select an image and click Predict (Ctrl+P)."));
+    m_advice->hide();
+    m_timing->clear();
+}
+
+QString ResultPanel::labelText() const
+{
+    return m_label->text();
+}
+
+QString ResultPanel::adviceText() const
+{
+    return m_advice->isHidden() ? QString() : m_advice->text();
+}
+
+int ResultPanel::barCount() const
+{
+    return static_cast<int>(m_bars.size());
+}
+
+void ResultPanel::clearBars()
+{
+    qDeleteAll(m_bars);
+    m_bars.clear();
+}
+
+} // namespace orchard

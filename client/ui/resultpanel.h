@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QWidget>
+
+#include "predictionreply.h"
+
+class QLabel;
+class QProgressBar;
+class QVBoxLayout;
+
+namespace orchard {
+
+/**
+ * The diagnosis for the selected image: the top label large with its confidence, a bar
+ * per top-k label, the model's advice for that label, and where the time went.
+ */
+class ResultPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ResultPanel(QWidget *parent = nullptr);
+
+    void showReply(const PredictionReply &reply, double roundTripMs);
+    void showPending(const QString &fileName);
+    void showError(const QString &fileName, const QString &error);
+    void showNothing();
+
+    QString labelText() const;
+    QString adviceText() const;
+    int barCount() const;
+
+private:
+    void clearBars();
+
+    QLabel *m_heading = nullptr;
+    QLabel *m_label = nullptr;
+    QLabel *m_confidence = nullptr;
+    QVBoxLayout *m_barsLayout = nullptr;
+    QLabel *m_advice = nullptr;
+    QLabel *m_timing = nullptr;
+    QList<QWidget *> m_bars;
+};
+
+} // namespace orchard

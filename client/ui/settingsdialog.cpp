@@ -1,0 +1,64 @@
+#include "settingsdialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSpinBox>
+
+namespace orchard {
+
+SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
+    : QDialog(parent)
+    , m_settings(settings)
+{
+    setWindowTitle(tr("Orchard settings"));
+    auto *form = new QFormLayout(this);
+    m_host = new QLineEdit(settings.host, this);
+    m_host->setObjectName(QStringLiteral("hostEdit"));
+    m_host->setToolTip(tr("The Orchard server's name or address, e.g. 192.168.1.20 or orchard.farm.local"));
+    m_port = new QSpinBox(this);
+    m_port->setObjectName(QStringLiteral("portSpin"));
+    m_port->setRange(1, 65535);
+    m_port->setValue(settings.port);
+    m_port->setToolTip(tr("The server's TCP port (Orchard's default is 5050)"));
+    m_topK = new QSpinBox(this);
+    m_topK->setObjectName(QStringLiteral("topKSpin"));
+    m_topK->setRange(1, 20);
+    m_topK->setValue(settings.topK);
+    m_topK->setToolTip(tr("How many likely diagnoses to show for each image"));
+    m_connectOnStart = new QCheckBox(tr("Connect when Orchard starts"), this);
+    m_connectOnStart->setChecked(settings.connectOnStart);
+    form->addRow(tr("Server &address:"), m_host);
+    form->addRow(tr("&Port:"), m_port);
+    form->addRow(tr("&Labels to show:"), m_topK);
+    form->addRow(m_connectOnStart);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    form->addRow(buttons);
+}
+
+ClientSettings SettingsDialog::settings() const
+{
+    ClientSettings result = m_settings;
+    result.host = m_host->text().trimmed();
+    result.port = static_cast<quint16>(m_port->value());
+    result.topK = m_topK->value();
+    result.connectOnStart = m_connectOnStart->isChecked();
+    return result;
+}
+
+void SettingsDialog::accept()
+{
+    if (m_host->text().trimmed().isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), tr("Please enter the server's address."));
+        m_host->setFocus();
+        return;
+    }
+    settings().save();
+    QDialog::accept();
+}
+
+} // namespace orchard

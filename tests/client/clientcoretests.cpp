@@ -1,0 +1,418 @@
+// The client core end to end: ServerConnection and RequestQueue against a real in-process
+// OrchardServer with the real default model, over loopback. The server lives in this
+// thread's event loop, so every wait here spins it (QSignalSpy::wait, QTest::qWaitFor).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <memory>
+
+#include <QRegularExpression>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include "inferenceengine.h"
+#include "requestqueue.h"
+#include "serverconnection.h"
+#include "serverfixture.h"
+#include "testclient.h"
+
+using namespace orchard;
+using namespace orchard::test;
+
+namespace {
+
+constexpr int kWaitMs = 30000;
+const QString kLocalHost = QStringLiteral("127.0.0.1");
+
+using State = ServerConnection::State;
+
+void connectAndWaitForWelcome(ServerConnection &connection, quint16 port)
+{
+    connection.connectToServer(kLocalHost, port);
+    REQUIRE(QTest::qWaitFor([&connection] { return connection.isConnected(); }, kWaitMs));
+}
+
+/** What a RequestQueue reported, kept in the order it happened. */
+struct QueueRecorder
+{
+    explicit QueueRecorder(RequestQueue &queue)
+    {
+        QObject::connect(&queue, &RequestQueue::jobFinished, &queue,
+                         [this](int jobId, const PredictionReply &reply) {
+                             finishedIds.append(jobId);
+                             replies.insert(jobId, reply);
+                         });
+        QObject::connect(&queue, &RequestQueue::jobFailed, &queue,
+                         [this](int jobId, const ProtocolError &error) {
+                             failedIds.append(jobId);
+                             errors.insert(jobId, error);
+                         });
+        QObject::connect(&queue, &RequestQueue::jobSent, &queue, [this, &queue](int) {
+            maxInFlight = std::max(maxInFlight, queue.inFlightCount());
+        });
+        QObject::connect(&queue, &RequestQueue::progressChanged, &queue,
+                         [this](int done, int total) { progress = { done, total }; });
+        QObject::connect(&queue, &RequestQueue::batchFinished, &queue, [this] { ++batches; });
+    }
+
+    bool waitForBatches(int count) const
+    {
+        return QTest::qWaitFor([this, count] { return batches >= count; }, kWaitMs);
+    }
+
+    QList<int> finishedIds;
+    QList<int> failedIds;
+    QHash<int, PredictionReply> replies;
+    QHash<int, ProtocolError> errors;
+    int maxInFlight = 0;
+    std::pair<int, int> progress { -1, -1 };
+    int batches = 0;
+};
+
+/** A port that refuses connections: one the system just handed out and took back. */
+quint16 closedPort()
+{
+    QTcpServer probe;
+    REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
+
+} // namespace
+
+TEST_CASE("Connecting shows Connecting, then Connected with the welcome's model and labels")
+{
+    ServerFixture fixture(withWorkers(2));
+    ServerConnection connection;
+    QList<State> states;
+    QObject::connect(&connection, &ServerConnection::stateChanged, &connection,
+                     [&states](State state) { states.append(state); });
+    QSignalSpy welcomed(&connection, &ServerConnection::welcomed);
+
+    connection.connectToServer(kLocalHost, fixture.port());
+    CHECK(connection.state() == State::Connecting);
+    CHECK(connection.statusText() == QStringLiteral("Connecting to 127.0.0.1:%1…").arg(fixture.port()));
+    REQUIRE(welcomed.wait(kWaitMs));
+
+    CHECK(states == QList<State> { State::Connecting, State::Connected });
+    CHECK(connection.isConnected());
+    CHECK(connection.modelName() == "fashion-mnist");
+    CHECK(connection.labels() == defaultEngine()->manifest().labels);
+    CHECK(connection.labels().size() == 10);
+    CHECK(connection.serverName() == "Orchard test"); // the fixture's server calls its version "test"
+    CHECK(connection.serverWorkers() == 2);
+    CHECK(connection.usesBinary());
+    CHECK(connection.queuePosition() == 0);
+    CHECK(connection.statusText().startsWith("Connected to Orchard test at 127.0.0.1:"));
+    CHECK(connection.statusText().endsWith("model fashion-mnist"));
+}
+
+TEST_CASE("RequestQueue pipelines all 20 samples and matches every reply to its job")
+{
+    ServerFixture fixture(withWorkers(2));
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() == 20);
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    REQUIRE(queue.maxInFlight() == 4);
+    QueueRecorder recorder(queue);
+
+    // Queued before the connection exists: nothing may go out until the welcome.
+    QHash<int, SampleImage> sampleOfJob;
+    for (const SampleImage &sample : samples)
+        sampleOfJob.insert(queue.enqueue(sample.fileName, sample.bytes), sample);
+    CHECK(queue.pendingCount() == 20);
+    CHECK(queue.inFlightCount() == 0);
+    CHECK(recorder.progress == std::pair { 0, 20 });
+
+    connectAndWaitForWelcome(connection, fixture.port());
+    REQUIRE(recorder.waitForBatches(1));
+
+    CHECK(recorder.failedIds.isEmpty());
+    REQUIRE(recorder.finishedIds.size() == 20);
+    CHECK(QSet<int>(recorder.finishedIds.cbegin(), recorder.finishedIds.cend()).size() == 20);
+    // The server answers in order, so jobs finish in the order they were queued.
+    CHECK(std::is_sorted(recorder.finishedIds.cbegin(), recorder.finishedIds.cend()));
+    CHECK(recorder.maxInFlight == 4); // pipelined, and never more than allowed
+    CHECK(recorder.progress == std::pair { 20, 20 });
+    CHECK(queue.isIdle());
+    CHECK(queue.doneCount() == 20);
+    CHECK(queue.failedCount() == 0);
+    CHECK(queue.imagesPerSecond() > 0.0);
+
+    int right = 0;
+    for (auto it = sampleOfJob.cbegin(); it != sampleOfJob.cend(); ++it) {
+        const PredictionReply reply = recorder.replies.value(it.key());
+        INFO(it->fileName.toStdString() << " answered " << reply.label.toStdString());
+        // The same model in this process gives the exact answer for that very image, so a
+        // reply handed to the wrong job shows in its confidence, not just its label.
+        const auto local = defaultEngine()->predict(it->bytes, 3);
+        REQUIRE(local);
+        CHECK(reply.label == local->label);
+        CHECK(reply.confidence == Approx(local->confidence).epsilon(1e-5));
+        CHECK(reply.topK.size() == 3);
+        right += reply.label == it->expectedLabel;
+    }
+    CHECK(right >= 18);
+
+    // Nothing more arrives once the batch is done.
+    CHECK_FALSE(QTest::qWaitFor([&recorder] { return recorder.batches > 1; }, 200));
+}
+
+TEST_CASE("With every worker busy the connection waits in line, then sends its jobs when served")
+{
+    ServerFixture fixture(withWorkers(1));
+    TestClient holder(fixture.port());
+    REQUIRE(holder.waitForNext());
+    REQUIRE(holder.nextKind() == "welcome");
+
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
+    QSignalSpy queued(&connection, &ServerConnection::queued);
+    QSignalSpy welcomed(&connection, &ServerConnection::welcomed);
+    connection.connectToServer(kLocalHost, fixture.port());
+    REQUIRE(QTest::qWaitFor([&connection] { return connection.state() == State::Waiting; }, kWaitMs));
+
+    REQUIRE(queued.size() == 1);
+    CHECK(queued.first() == QVariantList { 1, 1, 1 });
+    CHECK(connection.queuePosition() == 1);
+    CHECK(connection.queueLength() == 1);
+    CHECK(connection.serverWorkers() == 1);
+    CHECK(connection.statusText() == "Waiting for a free server worker (position 1 of 1)");
+
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() >= 3);
+    for (int i = 0; i < 3; ++i)
+        queue.enqueue(samples.at(i).fileName, samples.at(i).bytes);
+    CHECK(queue.pendingCount() == 3); // a waiting connection sends nothing
+    CHECK(queue.inFlightCount() == 0);
+    CHECK_FALSE(welcomed.wait(300)); // still in line while the holder stays
+    CHECK(connection.state() == State::Waiting);
+
+    holder.sendOffline();
+    REQUIRE(holder.waitForNext());
+    CHECK(holder.nextKind() == "offline");
+    REQUIRE(recorder.waitForBatches(1));
+    CHECK(welcomed.size() == 1);
+    CHECK(connection.state() == State::Connected);
+    CHECK(connection.queuePosition() == 0);
+    CHECK(recorder.finishedIds.size() == 3);
+    CHECK(recorder.failedIds.isEmpty());
+}
+
+TEST_CASE("A server stopped mid-batch loses no job: they finish once after reconnecting")
+{
+    auto fixture = std::make_unique<ServerFixture>(withWorkers(2));
+    QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() == 20);
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    queue.setMaxInFlight(1); // one at a time, so the batch is still running when the server stops
+    QueueRecorder recorder(queue);
+    QSignalSpy lost(&connection, &ServerConnection::connectionLost);
+
+    QList<int> jobIds;
+    for (int round = 0; round < 2; ++round) {
+        for (const SampleImage &sample : samples)
+            jobIds.append(queue.enqueue(sample.fileName, sample.bytes));
+    }
+    REQUIRE(jobIds.size() == 40);
+    connectAndWaitForWelcome(connection, fixture->port());
+    REQUIRE(QTest::qWaitFor([&recorder] { return recorder.finishedIds.size() >= 5; }, kWaitMs));
+
+    fixture.reset(); // graceful shutdown: the session says "shutdown" and closes
+    REQUIRE(QTest::qWaitFor([&lost] { return !lost.isEmpty(); }, kWaitMs));
+    const QString reason = lost.first().first().toString();
+    INFO(reason.toStdString());
+    CHECK_FALSE(reason.isEmpty());
+    CHECK(reason.endsWith('.'));
+    CHECK(connection.state() == State::Disconnected);
+    const int answeredBefore = static_cast<int>(recorder.finishedIds.size());
+    CHECK(answeredBefore < 40);
+    // Every job not answered is back in line, none left on the dead wire.
+    CHECK(queue.inFlightCount() == 0);
+    CHECK(queue.pendingCount() == 40 - answeredBefore);
+    CHECK(recorder.batches == 0);
+
+    ServerFixture second(withWorkers(2));
+    connectAndWaitForWelcome(connection, second.port());
+    REQUIRE(recorder.waitForBatches(1));
+    CHECK(recorder.failedIds.isEmpty());
+    CHECK(recorder.finishedIds.size() == 40);
+    QList<int> answered = recorder.finishedIds;
+    std::sort(answered.begin(), answered.end());
+    CHECK(answered == jobIds); // each job answered exactly once
+    CHECK(recorder.progress == std::pair { 40, 40 });
+    CHECK(lost.size() == 1);
+}
+
+TEST_CASE("An unreachable server gives connectionLost with a sentence naming it")
+{
+    const quint16 port = closedPort();
+    ServerConnection connection;
+    QSignalSpy lost(&connection, &ServerConnection::connectionLost);
+    connection.connectToServer(kLocalHost, port);
+    REQUIRE(lost.wait(kWaitMs));
+    const QString reason = lost.first().first().toString();
+    INFO(reason.toStdString());
+    CHECK(reason.startsWith(QStringLiteral("Cannot reach the server at 127.0.0.1:%1: ").arg(port)));
+    CHECK(reason.contains("refused", Qt::CaseInsensitive));
+    CHECK(connection.state() == State::Disconnected);
+    CHECK(connection.statusText() == "Disconnected");
+    CHECK(lost.size() == 1);
+}
+
+TEST_CASE("disconnectFromServer says goodbye, gets the offline reply, then is Disconnected")
+{
+    ServerFixture fixture(withWorkers(1));
+    ServerConnection connection;
+    connectAndWaitForWelcome(connection, fixture.port());
+    QStringList events;
+    QObject::connect(&connection, &ServerConnection::offlineAcknowledged, &connection,
+                     [&events](const QString &text) { events.append("offline: " + text); });
+    QObject::connect(&connection, &ServerConnection::stateChanged, &connection, [&events](State state) {
+        events.append(QStringLiteral("state %1").arg(static_cast<int>(state)));
+    });
+    QSignalSpy lost(&connection, &ServerConnection::connectionLost);
+
+    connection.disconnectFromServer(QStringLiteral("farm 3 done"));
+    CHECK(connection.state() == State::Closing);
+    REQUIRE(QTest::qWaitFor([&connection] { return connection.state() == State::Disconnected; }, kWaitMs));
+
+    REQUIRE(events.size() == 3);
+    CHECK(events.at(0) == QStringLiteral("state %1").arg(static_cast<int>(State::Closing)));
+    static const QRegularExpression offline(
+            QStringLiteral("^offline: farm 3 done \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$"));
+    CHECK(offline.match(events.at(1)).hasMatch());
+    CHECK(events.at(2) == QStringLiteral("state %1").arg(static_cast<int>(State::Disconnected)));
+    // The worker is free again: the server saw a clean goodbye, not a dropped connection.
+    REQUIRE(QTest::qWaitFor([&fixture] { return fixture.server->activeSessionCount() == 0; }, kWaitMs));
+    CHECK(lost.isEmpty());
+}
+
+TEST_CASE("A file that is not an image fails with BAD_IMAGE and the batch still finishes")
+{
+    ServerFixture fixture(withWorkers(1));
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() >= 2);
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
+    connectAndWaitForWelcome(connection, fixture.port());
+
+    const int first = queue.enqueue(samples.at(0).fileName, samples.at(0).bytes);
+    const int text = queue.enqueue(QStringLiteral("notes.txt"),
+                                   QByteArrayLiteral("Leaf spots seen on row 3, photos to follow.\n"));
+    const int last = queue.enqueue(samples.at(1).fileName, samples.at(1).bytes);
+    REQUIRE(recorder.waitForBatches(1));
+
+    CHECK(recorder.finishedIds == QList<int> { first, last });
+    REQUIRE(recorder.failedIds == QList<int> { text });
+    const ProtocolError error = recorder.errors.value(text);
+    CHECK(error.code == ErrorCode::BadImage);
+    CHECK_FALSE(error.message.isEmpty());
+    CHECK(error.messageId.has_value());
+    CHECK(queue.failedCount() == 1);
+    CHECK(queue.doneCount() == 3);
+    CHECK(recorder.progress == std::pair { 3, 3 });
+    CHECK(connection.isConnected()); // BAD_IMAGE leaves the session open
+}
+
+TEST_CASE("Binary and forced base64 bodies get the same answers, binary a quarter fewer bytes")
+{
+    ServerFixture fixture(withWorkers(2));
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() == 20);
+
+    struct Run
+    {
+        QStringList labels;
+        QStringList names;
+        qint64 bytesSent = 0;
+    };
+    const auto runAll = [&](bool forceBase64) {
+        ServerConnection connection;
+        connection.setForceBase64(forceBase64);
+        RequestQueue queue(&connection);
+        QueueRecorder recorder(queue);
+        connectAndWaitForWelcome(connection, fixture.port());
+        CHECK(connection.usesBinary() == !forceBase64);
+        for (const SampleImage &sample : samples)
+            queue.enqueue(sample.fileName, sample.bytes);
+        REQUIRE(recorder.waitForBatches(1));
+        REQUIRE(recorder.finishedIds.size() == samples.size());
+        Run run;
+        for (int id : std::as_const(recorder.finishedIds)) {
+            run.labels.append(recorder.replies.value(id).label);
+            run.names.append(recorder.replies.value(id).name);
+        }
+        run.bytesSent = connection.bytesSent();
+        connection.disconnectFromServer();
+        REQUIRE(QTest::qWaitFor([&connection] { return connection.state() == State::Disconnected; }, kWaitMs));
+        return run;
+    };
+
+    const Run binary = runAll(false);
+    const Run base64 = runAll(true);
+    CHECK(binary.labels == base64.labels);
+    // Only the base64 JSON form carries the file name; a binary body is the bare file.
+    CHECK(base64.names.first() == samples.first().fileName);
+    CHECK(binary.names.first().isEmpty());
+    INFO("binary " << binary.bytesSent << " bytes, base64 " << base64.bytesSent << " bytes");
+    CHECK(binary.bytesSent > 0);
+    CHECK(binary.bytesSent * 4 <= base64.bytesSent * 3);
+}
+
+TEST_CASE("Reconnecting mid-batch sends the jobs that were on the old connection again")
+{
+    ServerFixture fixture(withWorkers(2));
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() == 20);
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    queue.setMaxInFlight(2);
+    QueueRecorder recorder(queue);
+    QList<int> jobIds;
+    for (const SampleImage &sample : samples)
+        jobIds.append(queue.enqueue(sample.fileName, sample.bytes));
+    connectAndWaitForWelcome(connection, fixture.port());
+    REQUIRE(QTest::qWaitFor([&recorder] { return recorder.finishedIds.size() >= 3; }, kWaitMs));
+    REQUIRE(queue.inFlightCount() > 0);
+
+    // Straight from Connected to a new connection, as a user who picks another server does:
+    // the old socket's replies will never come, so its jobs must go out again.
+    connection.connectToServer(kLocalHost, fixture.port());
+    CHECK(queue.inFlightCount() == 0);
+    REQUIRE(recorder.waitForBatches(1));
+    QList<int> answered = recorder.finishedIds;
+    std::sort(answered.begin(), answered.end());
+    CHECK(answered == jobIds);
+}
+
+TEST_CASE("An image over the server's limit is refused here, and the connection carries on")
+{
+    ServerConfig config = withWorkers(1);
+    config.maxMessageLength = 2000; // the samples are under 1 KB
+    ServerFixture fixture(config);
+    const QList<SampleImage> samples = sampleImages();
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
+    connectAndWaitForWelcome(connection, fixture.port());
+    CHECK(connection.maxMessageLength() == 2000);
+
+    const int small = queue.enqueue(samples.at(0).fileName, samples.at(0).bytes);
+    const int big = queue.enqueue(QStringLiteral("field.jpg"), QByteArray(5000, 'x'));
+    const int after = queue.enqueue(samples.at(1).fileName, samples.at(1).bytes);
+    REQUIRE(recorder.waitForBatches(1));
+
+    CHECK(recorder.finishedIds == QList<int> { small, after });
+    REQUIRE(recorder.failedIds == QList<int> { big });
+    CHECK(recorder.errors.value(big).code == ErrorCode::TooLarge);
+    CHECK(recorder.errors.value(big).message.contains("at most"));
+    CHECK(connection.isConnected()); // the server never saw it, so never closed
+}

@@ -1,0 +1,272 @@
+// `orchard-cli predict` as a user runs it: the real executable in a QProcess, talking to a
+// real in-process server with the default model. The server lives in this thread's event
+// loop, so the test never blocks on the process (no waitForFinished): it watches the
+// process's signals while QTest::qWaitFor keeps the loop, and so the server, running.
+#include <catch2/catch.hpp>
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+#include "serverfixture.h"
+#include "testclient.h"
+
+using namespace orchard;
+using namespace orchard::test;
+
+namespace {
+
+constexpr int kWaitMs = 60000;
+const QString kSamplesDir = QStringLiteral(ORCHARD_SOURCE_DIR "/resources/samples");
+
+/** orchard-cli running alongside this thread's event loop, its output collected as it comes. */
+class CliProcess
+{
+public:
+    explicit CliProcess(const QStringList &arguments)
+    {
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+                         [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+                         [this] { m_err += m_process.readAllStandardError(); });
+        QObject::connect(&m_process, &QProcess::finished, &m_process, [this] { m_finished = true; });
+        QObject::connect(&m_process, &QProcess::errorOccurred, &m_process, [this](QProcess::ProcessError error) {
+            if (error == QProcess::FailedToStart)
+                m_finished = true;
+        });
+        m_arguments = QStringList { QStringLiteral("predict") } + arguments;
+        m_process.start(QStringLiteral(ORCHARD_CLI_PATH), m_arguments);
+    }
+
+    ~CliProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            (void)QTest::qWaitFor([this] { return m_finished; }, kWaitMs); // best effort on the way out
+        }
+    }
+
+    bool waitForStderr(const QString &text)
+    {
+        return QTest::qWaitFor([this, &text] { return m_finished || stderrText().contains(text); }, kWaitMs)
+                && stderrText().contains(text);
+    }
+
+    /** Waits for the exit and returns the code; fails the test if it did not exit normally. */
+    int waitForExit()
+    {
+        const bool finished = QTest::qWaitFor([this] { return m_finished; }, kWaitMs);
+        m_out += m_process.readAllStandardOutput();
+        m_err += m_process.readAllStandardError();
+        INFO(description());
+        REQUIRE(finished);
+        REQUIRE(m_process.error() != QProcess::FailedToStart);
+        REQUIRE(m_process.exitStatus() == QProcess::NormalExit);
+        return m_process.exitCode();
+    }
+
+    bool isFinished() const { return m_finished; }
+    QString stdoutText() const { return QString::fromUtf8(m_out); }
+    QString stderrText() const { return QString::fromUtf8(m_err); }
+    QStringList lines() const { return stdoutText().split('\n', Qt::SkipEmptyParts); }
+
+    std::string description() const
+    {
+        return ("orchard-cli " + m_arguments.join(' ') + "\nstdout:\n" + stdoutText() + "\nstderr:\n"
+                + stderrText())
+                .toStdString();
+    }
+
+private:
+    QProcess m_process;
+    QStringList m_arguments;
+    QByteArray m_out;
+    QByteArray m_err;
+    bool m_finished = false;
+};
+
+QJsonObject parseLine(const QString &line)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(line.toUtf8(), &error);
+    INFO(line.toStdString());
+    REQUIRE(error.error == QJsonParseError::NoError);
+    REQUIRE(document.isObject());
+    return document.object();
+}
+
+QString portText(const ServerFixture &fixture) { return QString::number(fixture.port()); }
+
+} // namespace
+
+TEST_CASE("predict --json over the samples folder: one complete line per image, in order")
+{
+    ServerFixture fixture(withWorkers(2));
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() == 20);
+
+    CliProcess cli({ "--port", portText(fixture), "--json", kSamplesDir });
+    const int exitCode = cli.waitForExit();
+    INFO(cli.description());
+    CHECK(exitCode == 0);
+    const QStringList lines = cli.lines();
+    REQUIRE(lines.size() == 20);
+
+    int right = 0;
+    for (int i = 0; i < lines.size(); ++i) {
+        const QJsonObject object = parseLine(lines.at(i));
+        INFO(lines.at(i).toStdString());
+        for (const char *key : { "file", "label", "index", "confidence", "top_k", "timing_ms" })
+            CHECK(object.contains(key));
+        CHECK_FALSE(object.contains("error"));
+        // Folders expand in natural order and answers are printed in request order.
+        CHECK(QFileInfo(object.value("file").toString()).fileName() == samples.at(i).fileName);
+        const QJsonArray topK = object.value("top_k").toArray();
+        REQUIRE(topK.size() == 3);
+        for (const QJsonValue &entry : topK) {
+            CHECK(entry.toObject().value("label").isString());
+            CHECK(entry.toObject().value("index").isDouble());
+            CHECK(entry.toObject().value("score").isDouble());
+        }
+        CHECK(topK.first().toObject().value("label") == object.value("label"));
+        CHECK(topK.first().toObject().value("index") == object.value("index"));
+        const QJsonObject timing = object.value("timing_ms").toObject();
+        for (const char *stage : { "wait", "decode", "preprocess", "infer", "total" })
+            CHECK(timing.value(stage).toDouble(-1.0) >= 0.0);
+        CHECK(timing.value("total").toDouble() >= timing.value("infer").toDouble());
+        const double confidence = object.value("confidence").toDouble();
+        CHECK(confidence > 0.0);
+        CHECK(confidence <= 1.0);
+        right += object.value("label").toString() == samples.at(i).expectedLabel;
+    }
+    CHECK(right >= 18);
+    // It said goodbye properly: the server's offline reply is echoed on stderr.
+    static const QRegularExpression goodbye(
+            QStringLiteral("orchard-cli: server says: .+ \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\n"));
+    CHECK(goodbye.match(cli.stderrText()).hasMatch());
+}
+
+TEST_CASE("predict --top-k sets the list's length in both body forms, with the same answers")
+{
+    ServerFixture fixture(withWorkers(2));
+    const QString sample = kSamplesDir + "/bag_0.png";
+    CliProcess binary({ "--port", portText(fixture), "--json", "--binary", "--top-k", "4", sample });
+    REQUIRE(binary.waitForExit() == 0);
+    CliProcess base64({ "--port", portText(fixture), "--json", "--base64", "--top-k", "5", sample });
+    REQUIRE(base64.waitForExit() == 0);
+    INFO(binary.description() << "\n" << base64.description());
+    REQUIRE(binary.lines().size() == 1);
+    REQUIRE(base64.lines().size() == 1);
+    const QJsonObject fromBinary = parseLine(binary.lines().first());
+    const QJsonObject fromBase64 = parseLine(base64.lines().first());
+    CHECK(fromBinary.value("top_k").toArray().size() == 4); // binary says top_k in its header
+    CHECK(fromBase64.value("top_k").toArray().size() == 5);
+    CHECK(fromBinary.value("label") == fromBase64.value("label"));
+    CHECK(fromBinary.value("confidence") == fromBase64.value("confidence"));
+}
+
+TEST_CASE("predict prints an aligned table with a summary line")
+{
+    ServerFixture fixture(withWorkers(2));
+    CliProcess cli({ "--port", portText(fixture), kSamplesDir + "/trouser_0.png", kSamplesDir + "/bag_1.png" });
+    const int exitCode = cli.waitForExit();
+    INFO(cli.description());
+    CHECK(exitCode == 0);
+    const QStringList lines = cli.lines();
+    REQUIRE(lines.size() == 5);
+    CHECK(lines.at(0).startsWith(QStringLiteral("server Orchard test at 127.0.0.1:%1, model fashion-mnist")
+                                         .arg(fixture.port())));
+    CHECK(lines.at(1).startsWith("FILE "));
+    CHECK(lines.at(2).contains(QRegularExpression("trouser_0\\.png +Trouser +\\d+\\.\\d %  +\\d+\\.\\d$")));
+    CHECK(lines.at(3).contains(QRegularExpression("bag_1\\.png +Bag +\\d+\\.\\d %  +\\d+\\.\\d$")));
+    // Columns line up: every row is as wide as the header.
+    CHECK(lines.at(2).size() == lines.at(1).size());
+    CHECK(lines.at(3).size() == lines.at(1).size());
+    CHECK(lines.at(4).contains(QRegularExpression("^2 of 2 diagnosed in [0-9.]+ s \\([0-9.]+ images/s\\)$")));
+}
+
+TEST_CASE("predict gives a missing file and a text file error lines and still diagnoses the rest")
+{
+    ServerFixture fixture(withWorkers(1));
+    const QString missing = kSamplesDir + "/no_such_leaf.png";
+    const QString text = QStringLiteral(ORCHARD_SOURCE_DIR "/README.md");
+    const QString sample = kSamplesDir + "/sneaker_0.png";
+    CliProcess cli({ "--port", portText(fixture), "--json", missing, text, sample });
+    const int exitCode = cli.waitForExit();
+    INFO(cli.description());
+    CHECK(exitCode == 1);
+    const QStringList lines = cli.lines();
+    REQUIRE(lines.size() == 3);
+
+    const QJsonObject first = parseLine(lines.at(0));
+    CHECK(first.value("file").toString() == missing);
+    CHECK(first.value("code").toString() == "UNREADABLE");
+    CHECK(first.value("error").toString().contains("cannot open"));
+    CHECK_FALSE(first.contains("label"));
+
+    const QJsonObject second = parseLine(lines.at(1));
+    CHECK(second.value("file").toString() == text);
+    CHECK(second.value("code").toString() == "BAD_IMAGE");
+    CHECK_FALSE(second.value("error").toString().isEmpty());
+
+    const QJsonObject third = parseLine(lines.at(2));
+    CHECK(third.value("file").toString() == sample);
+    CHECK(third.value("label").toString() == "Sneaker");
+    CHECK_FALSE(third.contains("error"));
+}
+
+TEST_CASE("predict against a port nothing listens on exits 2 with a clear sentence")
+{
+    QTcpServer probe;
+    REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+
+    CliProcess cli({ "--port", QString::number(port), kSamplesDir });
+    const int exitCode = cli.waitForExit();
+    INFO(cli.description());
+    CHECK(exitCode == 2);
+    CHECK(cli.stdoutText().isEmpty());
+    CHECK(cli.stderrText().startsWith(
+            QStringLiteral("orchard-cli: cannot reach the server at 127.0.0.1:%1: Connection refused").arg(port)));
+}
+
+TEST_CASE("predict rejects contradictory options with exit 2 before connecting")
+{
+    CliProcess both({ "--binary", "--base64", kSamplesDir });
+    CHECK(both.waitForExit() == 2);
+    CHECK(both.stderrText().contains("--binary and --base64"));
+    CliProcess nothing({ "--port", "5050" });
+    CHECK(nothing.waitForExit() == 2);
+    CHECK(nothing.stderrText().contains("no files or folders"));
+}
+
+TEST_CASE("predict waits in line while every worker is busy, then finishes when served")
+{
+    ServerFixture fixture(withWorkers(1));
+    TestClient holder(fixture.port());
+    REQUIRE(holder.waitForNext());
+    REQUIRE(holder.nextKind() == "welcome");
+
+    CliProcess cli({ "--port", portText(fixture), kSamplesDir + "/coat_0.png", kSamplesDir + "/dress_0.png" });
+    INFO(cli.description());
+    REQUIRE(cli.waitForStderr(
+            "orchard-cli: all server workers are busy; waiting in line (position 1 of 1)\n"));
+    CHECK_FALSE(cli.isFinished());
+    CHECK(cli.stdoutText().isEmpty()); // nothing diagnosed while in line
+    CHECK(fixture.server->waitingCount() == 1);
+
+    holder.sendOffline();
+    const int exitCode = cli.waitForExit();
+    INFO(cli.description());
+    CHECK(exitCode == 0);
+    CHECK(cli.stderrText().contains("orchard-cli: a server worker is ready\n"));
+    CHECK(cli.stderrText().indexOf("waiting in line") < cli.stderrText().indexOf("worker is ready"));
+    CHECK(cli.stdoutText().contains(QRegularExpression("\nwaited \\d+\\.\\d s for a free server worker\n")));
+    CHECK(cli.stdoutText().contains("2 of 2 diagnosed"));
+}
