@@ -10,7 +10,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$root/build"
 bin="$root/build/bin"
-samples="$root/resources/samples"
+cd "$root"
+samples="resources/samples"
 port=${ORCHARD_DEMO_PORT:-5050}
 
 server_pid=""
@@ -26,13 +27,13 @@ have_display() {
     [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]
 }
 
-server_log=$(mktemp)
+server_log="$root/build/demo-server.log"
 if have_display; then
-    echo "demo: starting orchard-server with its monitor window on port $port"
-    "$bin/orchard-server" --port "$port" > >(tee "$server_log") 2>&1 &
+    echo "demo: starting orchard-server with its monitor window on port $port (log: ${server_log#$root/})"
+    "$bin/orchard-server" --port "$port" > "$server_log" 2>&1 &
 else
-    echo "demo: no display found; starting orchard-server headless on port $port"
-    "$bin/orchard-server" --headless --host 127.0.0.1 --port "$port" > >(tee "$server_log") 2>&1 &
+    echo "demo: no display found; starting orchard-server headless on port $port (log: ${server_log#$root/})"
+    "$bin/orchard-server" --headless --host 127.0.0.1 --port "$port" > "$server_log" 2>&1 &
 fi
 server_pid=$!
 
@@ -47,9 +48,10 @@ for _ in $(seq 1 300); do
 done
 
 if have_display; then
-    echo "demo: opening orchard-client with the ${samples#$root/} images; click Predict All (Ctrl+Shift+P)"
+    echo "demo: opening orchard-client with the $samples images; click Predict All (Ctrl+Shift+P)"
     "$bin/orchard-client" --host 127.0.0.1 --port "$port" "$samples"
 else
     echo "demo: running 'orchard-cli predict' on the samples instead of the desktop client:"
     "$bin/orchard-cli" predict --host 127.0.0.1 --port "$port" "$samples"
+    echo "demo: done; the server's event log is in ${server_log#$root/}"
 fi
