@@ -30,6 +30,10 @@ ClientMessage ClientMessage::parse(const QByteArray &body)
         message.action = Action::Ping;
     } else if (message.actionName == QLatin1String("info")) {
         message.action = Action::Info;
+    } else if (message.actionName == QLatin1String("auth")) {
+        message.action = Action::Auth;
+        message.token = message.object.value(QStringLiteral("token")).toString().toUtf8();
+        message.object.remove(QStringLiteral("token")); // keep the secret in one place only
     } else {
         message.action = Action::Other;
     }
@@ -40,6 +44,12 @@ QByteArray ClientMessage::offlineBody(const QString &text)
 {
     return compactJson({ { QStringLiteral("action"), QStringLiteral("offline") },
                          { QStringLiteral("text"), text } });
+}
+
+QByteArray ClientMessage::authBody(const QByteArray &token)
+{
+    return compactJson({ { QStringLiteral("action"), QStringLiteral("auth") },
+                         { QStringLiteral("token"), QString::fromUtf8(token) } });
 }
 
 QByteArray ClientMessage::actionBody(const QString &action)

@@ -6,7 +6,7 @@
 namespace orchard {
 
 namespace {
-constexpr std::array<std::pair<ErrorCode, const char *>, 7> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char *>, 8> kNames { {
     { ErrorCode::BadHeader, "BAD_HEADER" },
     { ErrorCode::TooLarge, "TOO_LARGE" },
     { ErrorCode::BadImage, "BAD_IMAGE" },
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<ErrorCode, const char *>, 7> kNames { {
     { ErrorCode::Busy, "BUSY" },
     { ErrorCode::Timeout, "TIMEOUT" },
     { ErrorCode::Internal, "INTERNAL" },
+    { ErrorCode::Unauthorized, "UNAUTHORIZED" },
 } };
 } // namespace
 
@@ -46,6 +47,7 @@ bool errorClosesConnection(ErrorCode code)
     case ErrorCode::TooLarge:
     case ErrorCode::Busy:
     case ErrorCode::Timeout:
+    case ErrorCode::Unauthorized:
         return true;
     }
     return true;

@@ -15,6 +15,7 @@ enum class ErrorCode {
     Busy,        ///< the waiting queue is full: closes
     Timeout,     ///< frame not completed in time, or idle too long: closes
     Internal,    ///< the server failed: session continues
+    Unauthorized, ///< no valid access token before the first request: closes
 };
 
 QString errorCodeName(ErrorCode code);

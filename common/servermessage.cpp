@@ -28,7 +28,8 @@ ServerMessage ServerMessage::welcome(const WelcomeInfo &info)
                            { QStringLiteral("labels"), QJsonArray::fromStringList(info.labels) },
                            { QStringLiteral("max_msg_len"), info.maxMessageLength },
                            { QStringLiteral("encodings"), QJsonArray::fromStringList(info.encodings) },
-                           { QStringLiteral("workers"), info.workers } });
+                           { QStringLiteral("workers"), info.workers },
+                           { QStringLiteral("auth_required"), info.authRequired } });
 }
 
 ServerMessage ServerMessage::offline(const QString &clientText, const QString &timestamp)
@@ -47,6 +48,11 @@ ServerMessage ServerMessage::info(const QJsonObject &details)
     QJsonObject fields = details;
     fields.insert(kKind, QStringLiteral("info"));
     return ServerMessage(fields);
+}
+
+ServerMessage ServerMessage::authenticated(const QString &label)
+{
+    return ServerMessage({ { kKind, QStringLiteral("authenticated") }, { QStringLiteral("label"), label } });
 }
 
 ServerMessage ServerMessage::shutdown(const QString &reason)
@@ -94,6 +100,11 @@ int ServerMessage::workers() const
 QString ServerMessage::text() const
 {
     return m_fields.value(QStringLiteral("text")).toString();
+}
+
+bool ServerMessage::authRequired() const
+{
+    return m_fields.value(QStringLiteral("auth_required")).toBool();
 }
 
 bool ServerMessage::acceptsBinary() const

@@ -19,6 +19,7 @@ struct WelcomeInfo
     qint64 maxMessageLength = 0;
     QStringList encodings { QStringLiteral("base64"), QStringLiteral("binary") };
     int workers = 0;
+    bool authRequired = false; ///< the client must send {"action":"auth"} first
 };
 
 /**
@@ -38,6 +39,8 @@ public:
     static ServerMessage pong();
     static ServerMessage info(const QJsonObject &details);
     static ServerMessage shutdown(const QString &reason);
+    /** The reply to a valid access token: who the server now knows the client as. */
+    static ServerMessage authenticated(const QString &label);
 
     /** INTERNAL when the body is not a JSON object with a "kind". */
     static Result<ServerMessage> fromBody(const QByteArray &body);
@@ -56,6 +59,8 @@ public:
     QString text() const;
     /** welcome: whether the server takes raw (binary) image bodies. */
     bool acceptsBinary() const;
+    /** welcome: whether the first message must be the access token. */
+    bool authRequired() const;
 
 private:
     explicit ServerMessage(QJsonObject fields) : m_fields(std::move(fields)) { }

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QTextStream>
 
+#include "accesstokens.h"
 #include "eventlogmodel.h"
 #include "inferenceengine.h"
 #include "monitorwindow.h"
@@ -64,6 +65,14 @@ int main(int argc, char *argv[])
         err << "orchard-server: no display found; running headless (events are logged to stdout)." << Qt::endl;
 
     ServerConfig config = commandLine.config;
+    if (!commandLine.tokenFile.isEmpty()) {
+        auto tokens = AccessTokens::load(commandLine.tokenFile);
+        if (!tokens) {
+            err << "orchard-server: " << tokens.error() << Qt::endl;
+            return 2;
+        }
+        config.accessTokens = std::make_shared<const AccessTokens>(std::move(tokens).value());
+    }
     InferenceEngine::configureThreads(config.intraOpThreads);
     const QString modelDirectory =
             config.modelDirectory.isEmpty() ? InferenceEngine::defaultModelDirectory() : config.modelDirectory;
@@ -104,6 +113,11 @@ int main(int argc, char *argv[])
     out << "Orchard server " << ORCHARD_VERSION << " listening on " << server.serverAddress().toString()
         << " port " << server.serverPort() << " (model " << manifest.name << ", " << manifest.labels.size()
         << " labels, " << config.workers << " workers)" << Qt::endl;
+
+    if (!config.accessTokens && !config.host.isLoopback()) {
+        err << "orchard-server: no --token-file: anyone who can reach port " << server.serverPort()
+            << " on this network can use this server." << Qt::endl;
+    }
 
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&](int signalNumber) {

@@ -59,6 +59,7 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
         "Sends leaf photos to an Orchard server and prints its diagnoses in the order given,\n"
         "one table row or JSON line per file as the answers arrive. Folders are expanded to\n"
         "the image files directly in them, in natural order.\n"
+        "A server started with --token-file needs the access token in ORCHARD_TOKEN.\n"
         "JSON error lines carry the server's code (BAD_IMAGE…) or UNREADABLE, TOO_LARGE,\n"
         "NO_IMAGES for files that never left this computer.\n"
         "Exit status: 0 all diagnosed, 1 some files failed, 2 bad options or no server\n"
@@ -160,6 +161,8 @@ int PredictCommand::run(const QStringList &arguments)
 
     m_connection = new ServerConnection(this);
     m_connection->setForceBase64(m_forceBase64);
+    // From the environment, not the command line, where other users could read it (ps).
+    m_connection->setAccessToken(qgetenv("ORCHARD_TOKEN"));
     m_queue = new RequestQueue(m_connection, this);
     connect(m_connection, &ServerConnection::queued, this, [this](int position) { onQueued(position); });
     connect(m_connection, &ServerConnection::serverMessage, this, &PredictCommand::onServerMessage);

@@ -16,6 +16,7 @@ ClientSettings ClientSettings::load()
     loaded.topK = std::clamp(settings.value(QStringLiteral("predict/topK"), loaded.topK).toInt(), 1, 20);
     loaded.connectOnStart = settings.value(QStringLiteral("server/connectOnStart"), loaded.connectOnStart).toBool();
     loaded.lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
+    loaded.accessToken = settings.value(QStringLiteral("server/accessToken")).toByteArray();
     return loaded;
 }
 
@@ -27,6 +28,7 @@ void ClientSettings::save() const
     settings.setValue(QStringLiteral("predict/topK"), topK);
     settings.setValue(QStringLiteral("server/connectOnStart"), connectOnStart);
     settings.setValue(QStringLiteral("files/lastDirectory"), lastDirectory);
+    settings.setValue(QStringLiteral("server/accessToken"), accessToken);
 }
 
 } // namespace orchard

@@ -14,6 +14,8 @@ struct ClientSettings
     int topK = 3;
     bool connectOnStart = true;
     QString lastDirectory;
+    /** The server's access token, if it asks for one. Kept in the settings file, never logged. */
+    QByteArray accessToken;
 
     static ClientSettings load();
     void save() const;

@@ -32,6 +32,7 @@ void ServerConnection::connectToServer(const QString &host, quint16 port)
     m_queuePosition = m_queueLength = m_workers = 0;
     m_binary = false;
     m_pendingLoss.clear();
+    m_authenticatedAs.clear();
 
     m_socket = new QTcpSocket(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -102,7 +103,10 @@ QString ServerConnection::statusText() const
     case State::Waiting:
         return tr("Waiting for a free server worker (position %1 of %2)").arg(m_queuePosition).arg(m_queueLength);
     case State::Connected:
-        return tr("Connected to %1 at %2:%3, model %4").arg(m_serverName, m_host).arg(m_port).arg(m_modelName);
+        return m_authenticatedAs.isEmpty()
+                ? tr("Connected to %1 at %2:%3, model %4").arg(m_serverName, m_host).arg(m_port).arg(m_modelName)
+                : tr("Connected to %1 at %2:%3 as %5, model %4")
+                          .arg(m_serverName, m_host).arg(m_port).arg(m_modelName, m_authenticatedAs);
     case State::Closing:
         return tr("Disconnecting…");
     }
@@ -133,7 +137,9 @@ void ServerConnection::onFrame(const Frame &frame)
                 ProtocolError { ErrorCode::Internal, tr("The server reported an error it did not explain."), {} });
         if (!error.messageId)
             error.messageId = frame.messageId();
-        if (errorClosesConnection(error.code))
+        if (error.code == ErrorCode::Unauthorized)
+            m_pendingLoss = tr("The server refused the access token: %1 Check it in Settings.").arg(error.message);
+        else if (errorClosesConnection(error.code))
             m_pendingLoss = error.message;
         emit requestFailed(error);
         return;
@@ -167,8 +173,24 @@ void ServerConnection::onFrame(const Frame &frame)
         m_labels.clear();
         for (const QJsonValue &label : message->fields().value(QStringLiteral("labels")).toArray())
             m_labels.append(label.toString());
-        setState(State::Connected);
-        emit welcomed();
+        if (message->authRequired()) {
+            // Connected only once the token is accepted: nothing else may go first.
+            if (m_accessToken.isEmpty()) {
+                lose(tr("The server at %1:%2 needs an access token; ask its administrator for one "
+                        "and enter it in Settings.").arg(m_host).arg(m_port));
+                return;
+            }
+            m_channel->send(*encodeFrame(MessageType::ClientMessage, ClientMessage::authBody(m_accessToken)));
+        } else {
+            setState(State::Connected);
+            emit welcomed();
+        }
+    } else if (kind == QLatin1String("authenticated")) {
+        m_authenticatedAs = message->fields().value(QStringLiteral("label")).toString();
+        if (m_state != State::Connected) {
+            setState(State::Connected);
+            emit welcomed();
+        }
     } else if (kind == QLatin1String("offline")) {
         m_offlineTimer.stop();
         emit offlineAcknowledged(message->text());

@@ -63,6 +63,10 @@ public:
     int queueLength() const { return m_queueLength; }
     int serverWorkers() const { return m_workers; }
     bool usesBinary() const { return m_binary && !m_forceBase64; }
+    /** Sent first when the server's welcome asks for a token; never logged or shown. */
+    void setAccessToken(const QByteArray &token) { m_accessToken = token; }
+    /** The label the server knows us by after a token was accepted; empty otherwise. */
+    QString authenticatedAs() const { return m_authenticatedAs; }
     /** Tests and old-server checks: never send binary even if offered. */
     void setForceBase64(bool force) { m_forceBase64 = force; }
     QString modelName() const { return m_modelName; }
@@ -112,6 +116,8 @@ private:
     QString m_serverName;
     QStringList m_labels;
     QString m_pendingLoss; ///< why the server is about to close (BUSY, shutdown, TIMEOUT)
+    QByteArray m_accessToken;
+    QString m_authenticatedAs;
 };
 
 } // namespace orchard

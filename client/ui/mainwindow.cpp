@@ -240,6 +240,7 @@ void MainWindow::connectToServer()
 {
     m_lastError.clear();
     appendLog(tr("Connecting to %1:%2…").arg(m_settings.host).arg(m_settings.port));
+    m_connection->setAccessToken(m_settings.accessToken);
     m_connection->connectToServer(m_settings.host, m_settings.port);
 }
 
@@ -549,7 +550,8 @@ void MainWindow::showSettings()
     if (dialog.exec() != QDialog::Accepted)
         return;
     const ClientSettings chosen = dialog.settings();
-    const bool serverChanged = chosen.host != m_settings.host || chosen.port != m_settings.port;
+    const bool serverChanged = chosen.host != m_settings.host || chosen.port != m_settings.port
+            || chosen.accessToken != m_settings.accessToken;
     m_settings = chosen;
     if (serverChanged && m_connection->state() != ServerConnection::State::Disconnected) {
         appendLog(tr("Server changed to %1:%2; reconnecting.").arg(chosen.host).arg(chosen.port));

@@ -23,6 +23,11 @@ SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
     m_port->setRange(1, 65535);
     m_port->setValue(settings.port);
     m_port->setToolTip(tr("The server's TCP port (Orchard's default is 5050)"));
+    m_token = new QLineEdit(QString::fromUtf8(settings.accessToken), this);
+    m_token->setObjectName(QStringLiteral("tokenEdit"));
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(tr("only if the server asks for one"));
+    m_token->setToolTip(tr("The access token the server's administrator gave you"));
     m_topK = new QSpinBox(this);
     m_topK->setObjectName(QStringLiteral("topKSpin"));
     m_topK->setRange(1, 20);
@@ -32,6 +37,7 @@ SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
     m_connectOnStart->setChecked(settings.connectOnStart);
     form->addRow(tr("Server &address:"), m_host);
     form->addRow(tr("&Port:"), m_port);
+    form->addRow(tr("Access &token:"), m_token);
     form->addRow(tr("&Labels to show:"), m_topK);
     form->addRow(m_connectOnStart);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -45,6 +51,7 @@ ClientSettings SettingsDialog::settings() const
     ClientSettings result = m_settings;
     result.host = m_host->text().trimmed();
     result.port = static_cast<quint16>(m_port->value());
+    result.accessToken = m_token->text().trimmed().toUtf8();
     result.topK = m_topK->value();
     result.connectOnStart = m_connectOnStart->isChecked();
     return result;

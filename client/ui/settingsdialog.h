@@ -25,6 +25,7 @@ private:
     ClientSettings m_settings;
     QLineEdit *m_host = nullptr;
     QSpinBox *m_port = nullptr;
+    QLineEdit *m_token = nullptr;
     QSpinBox *m_topK = nullptr;
     QCheckBox *m_connectOnStart = nullptr;
 };

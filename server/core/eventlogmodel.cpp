@@ -42,6 +42,9 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
                     waitedMs >= 1.0 ? tr("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
                                     : tr("worker assigned"));
             });
+    connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {
+        add(id, QStringLiteral("auth"), tr("authenticated as %1").arg(label));
+    });
     connect(events, &ServerEvents::predictionServed, this,
             [this](quint64 id, const QString &label, double confidence, double latencyMs) {
                 add(id, QStringLiteral("prediction"),

@@ -72,6 +72,9 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
               QStringLiteral("n") },
             { QStringLiteral("log-file"), QStringLiteral("Also append every event line to this file."),
               QStringLiteral("path") },
+            { QStringLiteral("token-file"),
+              QStringLiteral("Only clients with a token from this file may connect; one \"<label> <token>\" per line."),
+              QStringLiteral("path") },
     });
 
     if (!parser.parse(arguments)) {
@@ -98,6 +101,7 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
 
     result.headless = parser.isSet(QStringLiteral("headless"));
     result.logFile = parser.value(QStringLiteral("log-file"));
+    result.tokenFile = parser.value(QStringLiteral("token-file"));
     config.modelDirectory = parser.value(QStringLiteral("model"));
     if (parser.isSet(QStringLiteral("host")) && !config.host.setAddress(parser.value(QStringLiteral("host")))) {
         result.outcome = Outcome::ExitError;

@@ -13,6 +13,7 @@ struct ServerCommandLine
     ServerConfig config;
     bool headless = false;
     QString logFile;
+    QString tokenFile; ///< empty: anyone who can reach the port may use the server
 
     enum class Outcome { Run, ExitOk, ExitError };
     Outcome outcome = Outcome::Run;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 
 #include <QHostAddress>
 #include <QString>
@@ -8,6 +9,8 @@
 #include "framereader.h"
 
 namespace orchard {
+
+class AccessTokens;
 
 /** Everything `orchard-server` can be told on its command line, with the defaults it documents. */
 struct ServerConfig
@@ -24,6 +27,8 @@ struct ServerConfig
     int intraOpThreads = 1;
     int defaultTopK = 3;
     QString modelDirectory; ///< empty: the default model
+    /** When set, a client must send a valid token before anything else. */
+    std::shared_ptr<const AccessTokens> accessTokens;
 };
 
 } // namespace orchard

@@ -33,6 +33,8 @@ signals:
     void waitingLineChanged(const QList<quint64> &sessionIds);
     /** A worker took the connection; waitedMs is its time in the waiting line. */
     void sessionStarted(quint64 sessionId, const QString &peer, double waitedMs);
+    /** The client proved it holds the token given to label. */
+    void sessionAuthenticated(quint64 sessionId, const QString &label);
     void predictionServed(quint64 sessionId, const QString &label, double confidence,
                           double latencyMs);
     /** A request got a SERVER_ERROR reply. */

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 
+#include "accesstokens.h"
 #include "blockingframestream.h"
 #include "clientmessage.h"
 #include "imagerequest.h"
@@ -67,6 +68,8 @@ void Session::serve()
     welcome.labels = manifest.labels;
     welcome.maxMessageLength = m_context.config.maxMessageLength;
     welcome.workers = m_context.config.workers;
+    welcome.authRequired = m_context.config.accessTokens != nullptr;
+    m_authenticated = !welcome.authRequired;
     if (!send(stream, MessageType::ServerMessage, ServerMessage::welcome(welcome).toBody())) {
         m_endReason = QStringLiteral("client unreachable");
         return;
@@ -108,6 +111,8 @@ void Session::serve()
 
 Session::Next Session::handleFrame(BlockingFrameStream &stream, const Frame &frame)
 {
+    if (!m_authenticated)
+        return authenticate(stream, frame);
     switch (frame.type()) {
     case MessageType::ClientImage:
         return handleImage(stream, frame);
@@ -128,6 +133,31 @@ Session::Next Session::handleFrame(BlockingFrameStream &stream, const Frame &fra
                                        .arg(frame.header.typeName)
                                        .arg(frame.header.length),
                                frame.messageId() });
+}
+
+Session::Next Session::authenticate(BlockingFrameStream &stream, const Frame &frame)
+{
+    const ClientMessage message = frame.type() == MessageType::ClientMessage ? ClientMessage::parse(frame.body)
+                                                                              : ClientMessage();
+    if (frame.type() != MessageType::ClientMessage || message.action != ClientMessage::Action::Auth) {
+        m_endReason = QStringLiteral("unauthorized: no access token");
+        return sendError(stream, { ErrorCode::Unauthorized,
+                                   QStringLiteral("This server needs an access token first: send "
+                                                  "{\"action\":\"auth\",\"token\":…} before anything else."),
+                                   frame.messageId() });
+    }
+    const QString label = m_context.config.accessTokens->labelFor(message.token);
+    if (label.isEmpty()) {
+        m_endReason = QStringLiteral("unauthorized: wrong access token");
+        return sendError(stream, { ErrorCode::Unauthorized,
+                                   QStringLiteral("The access token is not valid for this server."),
+                                   frame.messageId() });
+    }
+    m_authenticated = true;
+    m_context.events->sessionAuthenticated(m_id, label);
+    return send(stream, MessageType::ServerMessage, ServerMessage::authenticated(label).toBody(), frame.messageId())
+            ? Next::Continue
+            : Next::Close;
 }
 
 Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &frame)
@@ -205,6 +235,11 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
                 ? Next::Continue
                 : Next::Close;
     }
+    case ClientMessage::Action::Auth: // already authenticated (or no tokens): nothing to do
+        return send(stream, MessageType::ServerMessage,
+                    ServerMessage::authenticated(QString()).toBody(), frame.messageId())
+                ? Next::Continue
+                : Next::Close;
     case ClientMessage::Action::Other:
         break;
     }

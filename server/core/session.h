@@ -52,6 +52,8 @@ private:
     Next handleFrame(BlockingFrameStream &stream, const Frame &frame);
     Next handleImage(BlockingFrameStream &stream, const Frame &frame);
     Next handleClientMessage(BlockingFrameStream &stream, const Frame &frame);
+    /** Until the client has sent a valid token, nothing but the token is accepted. */
+    Next authenticate(BlockingFrameStream &stream, const Frame &frame);
     /** Sends a SERVER_ERROR; Close when the code ends the session or the send failed. */
     Next sendError(BlockingFrameStream &stream, const ProtocolError &error);
     /** False when the reply could not be delivered within the write timeout. */
@@ -65,6 +67,7 @@ private:
     double m_waitedMs;
     Context m_context;
     QString m_endReason;
+    bool m_authenticated = false;
 };
 
 } // namespace orchard

@@ -37,6 +37,13 @@ SessionTableModel::SessionTableModel(ServerEvents *events, QObject *parent)
                 m_rows[row].queuePosition = 0;
                 rowChanged(row);
             });
+    connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {
+        const int row = indexOf(id);
+        if (row < 0)
+            return;
+        m_rows[row].user = label;
+        rowChanged(row);
+    });
     connect(events, &ServerEvents::predictionServed, this,
             [this](quint64 id, const QString &, double, double latencyMs) {
                 const int row = indexOf(id);
@@ -70,7 +77,8 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
         return QBrush(QColor(Qt::gray));
     if (role == Qt::ToolTipRole && row.state == SessionState::Closed)
         return tr("Closed: %1").arg(row.endReason);
-    if (role == Qt::TextAlignmentRole && index.column() != Peer && index.column() != State)
+    if (role == Qt::TextAlignmentRole && index.column() != Peer && index.column() != State
+        && index.column() != User)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
@@ -80,6 +88,8 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
         return QStringLiteral("#%1").arg(row.id);
     case Peer:
         return row.peer;
+    case User:
+        return row.user;
     case State:
         switch (row.state) {
         case SessionState::Waiting:
@@ -114,6 +124,8 @@ QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Session");
     case Peer:
         return tr("Peer");
+    case User:
+        return tr("Token");
     case State:
         return tr("State");
     case QueuePosition:

@@ -19,13 +19,14 @@ class SessionTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Id, Peer, State, QueuePosition, ConnectedSince, Images, LastMs, MeanMs, ColumnCount };
+    enum Column { Id, Peer, User, State, QueuePosition, ConnectedSince, Images, LastMs, MeanMs, ColumnCount };
     enum class SessionState { Waiting, Active, Closed };
 
     struct Row
     {
         quint64 id = 0;
         QString peer;
+        QString user; ///< the access token's label, once the client proved it
         SessionState state = SessionState::Waiting;
         int queuePosition = 0; ///< 1-based while waiting, 0 otherwise
         QDateTime connectedSince;

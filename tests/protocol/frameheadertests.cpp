@@ -205,7 +205,7 @@ TEST_CASE("Message type and error code names round-trip")
     CHECK(messageTypeFromName("client_image") == MessageType::Unknown);
     for (ErrorCode code : { ErrorCode::BadHeader, ErrorCode::TooLarge, ErrorCode::BadImage,
                             ErrorCode::UnknownType, ErrorCode::Busy, ErrorCode::Timeout,
-                            ErrorCode::Internal }) {
+                            ErrorCode::Internal, ErrorCode::Unauthorized }) {
         CHECK(errorCodeFromName(errorCodeName(code)) == code);
     }
     CHECK(errorCodeName(ErrorCode::TooLarge) == "TOO_LARGE");

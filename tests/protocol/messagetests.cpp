@@ -279,7 +279,7 @@ TEST_CASE("SERVER_ERROR bodies round-trip code, message and msg_id")
 {
     for (ErrorCode code : { ErrorCode::BadHeader, ErrorCode::TooLarge, ErrorCode::BadImage,
                             ErrorCode::UnknownType, ErrorCode::Busy, ErrorCode::Timeout,
-                            ErrorCode::Internal }) {
+                            ErrorCode::Internal, ErrorCode::Unauthorized }) {
         const ProtocolError sent { code, QStringLiteral("Explained: %1").arg(errorCodeName(code)), 8 };
         const std::optional<ProtocolError> back = parseServerErrorBody(serverErrorBody(sent));
         REQUIRE(back);
