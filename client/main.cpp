@@ -26,7 +26,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Server port (default: from settings, 5050)."),
                                   QStringLiteral("n"));
     const QCommandLineOption noConnect(QStringLiteral("no-connect"), QStringLiteral("Do not connect at start."));
-    parser.addOptions({ host, port, noConnect });
+    const QCommandLineOption tls(QStringLiteral("tls"), QStringLiteral("Connect with TLS (default: from settings)."));
+    const QCommandLineOption ca(QStringLiteral("ca"),
+                                QStringLiteral("CA certificate (PEM) that signed the server's; without it the "
+                                               "server's fingerprint is shown once and then pinned."),
+                                QStringLiteral("file"));
+    parser.addOptions({ host, port, noConnect, tls, ca });
     parser.addPositionalArgument(QStringLiteral("images"), QStringLiteral("Image files or folders to open."),
                                  QStringLiteral("[FILE|DIR...]"));
     parser.process(app);
@@ -46,6 +51,8 @@ int main(int argc, char *argv[])
         serverPort = static_cast<quint16>(value);
     }
     window.setServer(serverHost, serverPort);
+    if (parser.isSet(tls) || parser.isSet(ca))
+        window.setTls(true, parser.value(ca));
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.addPaths(parser.positionalArguments());

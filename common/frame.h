@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QMetaType>
 
 #include "frameheader.h"
@@ -14,6 +15,8 @@ struct Frame
 {
     FrameHeader header;
     QByteArray body;
+    /** Started when the frame's last byte arrived: how long it then waited to be handled. */
+    QElapsedTimer received;
 
     MessageType type() const { return header.type; }
     std::optional<qint64> messageId() const { return header.messageId; }

@@ -74,7 +74,9 @@ void FrameReader::startBody(FrameHeader header)
 
 void FrameReader::finishFrame()
 {
-    m_frames.push_back(Frame { std::move(*m_header), std::move(m_body) });
+    Frame frame { std::move(*m_header), std::move(m_body), {} };
+    frame.received.start();
+    m_frames.push_back(std::move(frame));
     m_header.reset();
     m_body = QByteArray();
     m_skippingBody = false;

@@ -10,8 +10,8 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libgl-dev
     # inference
     libopencv-dev libtorch-dev zlib1g-dev
-    # tests
-    catch2
+    # tests (openssl makes the TLS tests' throwaway certificates)
+    catch2 openssl
     # model training (Debian's own python3 and torch, not whatever is first on PATH)
     python3 python3-torch python3-torchvision python3-numpy python3-pil python3-opencv
     dataset-fashion-mnist

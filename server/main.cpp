@@ -1,5 +1,6 @@
 // orchard-server: parses the command line, loads the model, starts the server, and shows
 // the monitor window or logs headless. Everything else lives in orchard_server_core.
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -8,6 +9,7 @@
 #include <QTextStream>
 
 #include "accesstokens.h"
+#include "tlsidentity.h"
 #include "eventlogmodel.h"
 #include "inferenceengine.h"
 #include "monitorwindow.h"
@@ -73,6 +75,14 @@ int main(int argc, char *argv[])
         }
         config.accessTokens = std::make_shared<const AccessTokens>(std::move(tokens).value());
     }
+    if (!commandLine.tlsCertificate.isEmpty()) {
+        auto identity = TlsIdentity::load(commandLine.tlsCertificate, commandLine.tlsKey);
+        if (!identity) {
+            err << "orchard-server: " << identity.error() << Qt::endl;
+            return 2;
+        }
+        config.tls = std::make_shared<const TlsIdentity>(std::move(identity).value());
+    }
     InferenceEngine::configureThreads(config.intraOpThreads);
     const QString modelDirectory =
             config.modelDirectory.isEmpty() ? InferenceEngine::defaultModelDirectory() : config.modelDirectory;
@@ -114,13 +124,19 @@ int main(int argc, char *argv[])
         << " port " << server.serverPort() << " (model " << manifest.name << ", " << manifest.labels.size()
         << " labels, " << config.workers << " workers)" << Qt::endl;
 
-    if (!config.accessTokens && !config.host.isLoopback()) {
-        err << "orchard-server: no --token-file: anyone who can reach port " << server.serverPort()
-            << " on this network can use this server." << Qt::endl;
+    if (config.tls)
+        out << "TLS certificate SHA-256 fingerprint (clients pin it): " << config.tls->fingerprint << Qt::endl;
+    if (!config.host.isLoopback() && (!config.accessTokens || !config.tls)) {
+        err << "orchard-server: open to anyone who can reach port " << server.serverPort() << " on this network"
+            << (config.accessTokens ? "" : " (no --token-file: no access tokens)")
+            << (config.tls ? "" : " (no --tls-cert: traffic is not encrypted)") << "." << Qt::endl;
     }
 
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&](int signalNumber) {
+        // A second Ctrl-C during the graceful shutdown ends the process at once.
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
         err << "orchard-server: signal " << signalNumber << ", shutting down gracefully" << Qt::endl;
         server.shutdown();
         QCoreApplication::processEvents(); // deliver the sessions' last events to the log

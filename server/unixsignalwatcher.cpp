@@ -1,5 +1,6 @@
 #include "unixsignalwatcher.h"
 
+#include <cerrno>
 #include <csignal>
 
 #include <sys/socket.h>
@@ -14,8 +15,10 @@ int g_signalPipe[2] = { -1, -1 };
 
 void onSignal(int signalNumber)
 {
+    const int savedErrno = errno; // a handler must not disturb the interrupted code's errno
     const char byte = static_cast<char>(signalNumber);
     [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[0], &byte, 1);
+    errno = savedErrno;
 }
 } // namespace
 

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QSslCertificate>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -80,7 +81,14 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
         QStringLiteral("Send raw image bytes; fail if the server does not offer it."));
     const QCommandLineOption base64Option(QStringLiteral("base64"),
         QStringLiteral("Send base64 JSON bodies even if the server offers binary."));
-    parser.addOptions({ hostOption, portOption, topKOption, jsonOption, binaryOption, base64Option });
+    const QCommandLineOption tlsOption(QStringLiteral("tls"), QStringLiteral("Connect with TLS."));
+    const QCommandLineOption caOption(QStringLiteral("ca"),
+        QStringLiteral("With --tls: the CA certificate (PEM) that signed the server's."), QStringLiteral("FILE"));
+    const QCommandLineOption pinOption(QStringLiteral("pin"),
+        QStringLiteral("With --tls: trust the server certificate with this SHA-256 fingerprint (ab:cd:…)."),
+        QStringLiteral("SHA256"));
+    parser.addOptions({ hostOption, portOption, topKOption, jsonOption, binaryOption, base64Option, tlsOption,
+                        caOption, pinOption });
     parser.addPositionalArgument(name(), summary(), name());
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
         QStringLiteral("FILE|DIR..."));
@@ -121,6 +129,15 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
     m_json = parser.isSet(jsonOption);
     m_forceBinary = parser.isSet(binaryOption);
     m_forceBase64 = parser.isSet(base64Option);
+    m_tls.enabled = parser.isSet(tlsOption) || parser.isSet(caOption) || parser.isSet(pinOption);
+    m_tls.pinnedFingerprint = parser.value(pinOption);
+    if (parser.isSet(caOption)) {
+        m_tls.caCertificates = QSslCertificate::fromPath(parser.value(caOption), QSsl::Pem);
+        if (m_tls.caCertificates.isEmpty()) {
+            m_err << "orchard-cli predict: no PEM certificate could be read from " << parser.value(caOption) << "\n";
+            return false;
+        }
+    }
     if (m_forceBinary && m_forceBase64) {
         m_err << "orchard-cli predict: --binary and --base64 exclude each other\n";
         return false;
@@ -161,12 +178,18 @@ int PredictCommand::run(const QStringList &arguments)
 
     m_connection = new ServerConnection(this);
     m_connection->setForceBase64(m_forceBase64);
+    m_connection->setTls(m_tls);
     // From the environment, not the command line, where other users could read it (ps).
     m_connection->setAccessToken(qgetenv("ORCHARD_TOKEN"));
     m_queue = new RequestQueue(m_connection, this);
     connect(m_connection, &ServerConnection::queued, this, [this](int position) { onQueued(position); });
     connect(m_connection, &ServerConnection::serverMessage, this, &PredictCommand::onServerMessage);
     connect(m_connection, &ServerConnection::connectionLost, this, &PredictCommand::onConnectionLost);
+    connect(m_connection, &ServerConnection::certificateNotTrusted, this, [this](const QString &fingerprint) {
+        m_err << "orchard-cli: if the server's administrator confirms that fingerprint, run again with\n"
+              << "  --pin " << fingerprint << "\n";
+        m_err.flush();
+    });
     connect(m_connection, &ServerConnection::requestFailed, this, [this](const ProtocolError &error) {
         if (error.code == ErrorCode::Busy)
             m_refused = true; // the connection loss that follows says only the server's words

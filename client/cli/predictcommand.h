@@ -11,6 +11,7 @@
 
 #include "predictionreply.h"
 #include "protocolerror.h"
+#include "serverconnection.h"
 
 namespace orchard {
 
@@ -89,6 +90,7 @@ private:
     bool m_json = false;
     bool m_forceBinary = false;
     bool m_forceBase64 = false;
+    ServerConnection::TlsOptions m_tls;
 
     ServerConnection *m_connection = nullptr;
     RequestQueue *m_queue = nullptr;

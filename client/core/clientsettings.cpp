@@ -17,6 +17,9 @@ ClientSettings ClientSettings::load()
     loaded.connectOnStart = settings.value(QStringLiteral("server/connectOnStart"), loaded.connectOnStart).toBool();
     loaded.lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
     loaded.accessToken = settings.value(QStringLiteral("server/accessToken")).toByteArray();
+    loaded.useTls = settings.value(QStringLiteral("tls/enabled"), false).toBool();
+    loaded.caFile = settings.value(QStringLiteral("tls/caFile")).toString();
+    loaded.pinnedFingerprint = settings.value(QStringLiteral("tls/pinnedFingerprint")).toString();
     return loaded;
 }
 
@@ -29,6 +32,9 @@ void ClientSettings::save() const
     settings.setValue(QStringLiteral("server/connectOnStart"), connectOnStart);
     settings.setValue(QStringLiteral("files/lastDirectory"), lastDirectory);
     settings.setValue(QStringLiteral("server/accessToken"), accessToken);
+    settings.setValue(QStringLiteral("tls/enabled"), useTls);
+    settings.setValue(QStringLiteral("tls/caFile"), caFile);
+    settings.setValue(QStringLiteral("tls/pinnedFingerprint"), pinnedFingerprint);
 }
 
 } // namespace orchard

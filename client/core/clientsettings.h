@@ -16,6 +16,9 @@ struct ClientSettings
     QString lastDirectory;
     /** The server's access token, if it asks for one. Kept in the settings file, never logged. */
     QByteArray accessToken;
+    bool useTls = false;
+    QString caFile; ///< PEM CA certificate(s) that sign the server's certificate
+    QString pinnedFingerprint; ///< the server certificate's SHA-256, trusted on first use
 
     static ClientSettings load();
     void save() const;

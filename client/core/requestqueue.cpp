@@ -77,13 +77,18 @@ void RequestQueue::pump()
             // The server would answer TOO_LARGE and close the connection, taking every
             // request behind this one with it: refuse it here instead.
             ++m_failed;
+            ++m_done;
             emit jobFailed(job.id, { ErrorCode::TooLarge,
                                      tr("The image is %1 MiB to send; the server accepts at most %2 MiB.")
                                              .arg(length / 1048576.0, 0, 'f', 1)
                                              .arg(m_connection->maxMessageLength() / 1048576.0, 0, 'f', 1),
                                      std::nullopt });
-            finishJob();
-            return;
+            emit progressChanged(m_done, m_total);
+            if (isIdle()) {
+                emit batchFinished();
+                return;
+            }
+            continue;
         }
         request.messageId = m_nextMessageId++;
         if (!m_connection->sendImage(request)) {

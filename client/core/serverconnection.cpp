@@ -1,6 +1,9 @@
 #include "serverconnection.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include "clientmessage.h"
@@ -33,8 +36,10 @@ void ServerConnection::connectToServer(const QString &host, quint16 port)
     m_binary = false;
     m_pendingLoss.clear();
     m_authenticatedAs.clear();
+    m_peerFingerprint.clear();
 
-    m_socket = new QTcpSocket(this);
+    QSslSocket *tlsSocket = m_tls.enabled ? new QSslSocket(this) : nullptr;
+    m_socket = tlsSocket ? tlsSocket : new QTcpSocket(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_channel = new FrameChannel(m_socket, FrameReader::kDefaultMaxBodyLength, m_socket);
     connect(m_channel, &FrameChannel::frameReceived, this, &ServerConnection::onFrame);
@@ -46,7 +51,51 @@ void ServerConnection::connectToServer(const QString &host, quint16 port)
     connect(m_socket, &QTcpSocket::disconnected, this, &ServerConnection::onSocketDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ServerConnection::bytesWritten);
     setState(State::Connecting);
-    m_socket->connectToHost(host, port);
+    if (!tlsSocket) {
+        m_socket->connectToHost(host, port);
+        return;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!m_tls.caCertificates.isEmpty()) {
+        configuration.setCaCertificates(m_tls.caCertificates);
+        configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    } else {
+        // Trust comes from the pinned fingerprint, checked in onEncrypted(), not from a CA.
+        configuration.setPeerVerifyMode(QSslSocket::QueryPeer);
+    }
+    tlsSocket->setSslConfiguration(configuration);
+    connect(tlsSocket, &QSslSocket::encrypted, this, &ServerConnection::onEncrypted);
+    tlsSocket->connectToHostEncrypted(host, port);
+}
+
+QString ServerConnection::fingerprintOf(const QSslCertificate &certificate)
+{
+    return QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':'));
+}
+
+void ServerConnection::onEncrypted()
+{
+    auto *socket = qobject_cast<QSslSocket *>(m_socket.data());
+    if (!socket)
+        return;
+    const QSslCertificate certificate = socket->peerCertificate();
+    m_peerFingerprint = fingerprintOf(certificate);
+    if (!m_tls.caCertificates.isEmpty())
+        return; // verified against the CA during the handshake
+    if (m_tls.pinnedFingerprint.isEmpty()) {
+        const QString subject = certificate.subjectInfo(QSslCertificate::CommonName).join(QStringLiteral(", "));
+        const QString fingerprint = m_peerFingerprint;
+        lose(tr("The server's certificate is not trusted yet (SHA-256 %1). Check the fingerprint with "
+                "the server's administrator before trusting it.").arg(fingerprint));
+        emit certificateNotTrusted(fingerprint, subject);
+        return;
+    }
+    if (m_peerFingerprint.compare(m_tls.pinnedFingerprint.trimmed(), Qt::CaseInsensitive) != 0) {
+        lose(tr("WARNING: the server's certificate has changed (SHA-256 %1, expected %2). Someone may be "
+                "impersonating the server. If its administrator replaced the certificate, forget the old "
+                "fingerprint in Settings and connect again.").arg(m_peerFingerprint, m_tls.pinnedFingerprint));
+    }
 }
 
 void ServerConnection::disconnectFromServer(const QString &offlineText)
@@ -102,11 +151,14 @@ QString ServerConnection::statusText() const
         return tr("Connecting to %1:%2…").arg(m_host).arg(m_port);
     case State::Waiting:
         return tr("Waiting for a free server worker (position %1 of %2)").arg(m_queuePosition).arg(m_queueLength);
-    case State::Connected:
-        return m_authenticatedAs.isEmpty()
-                ? tr("Connected to %1 at %2:%3, model %4").arg(m_serverName, m_host).arg(m_port).arg(m_modelName)
-                : tr("Connected to %1 at %2:%3 as %5, model %4")
-                          .arg(m_serverName, m_host).arg(m_port).arg(m_modelName, m_authenticatedAs);
+    case State::Connected: {
+        QString text = tr("Connected to %1 at %2:%3").arg(m_serverName, m_host).arg(m_port);
+        if (m_tls.enabled)
+            text += tr(" (TLS)");
+        if (!m_authenticatedAs.isEmpty())
+            text += tr(" as %1").arg(m_authenticatedAs);
+        return text + tr(", model %1").arg(m_modelName);
+    }
     case State::Closing:
         return tr("Disconnecting…");
     }
@@ -206,7 +258,9 @@ void ServerConnection::onSocketError(QAbstractSocket::SocketError error)
 {
     if (error == QAbstractSocket::RemoteHostClosedError)
         return; // disconnected() follows and says why
-    if (m_state == State::Connecting) {
+    if (error == QAbstractSocket::SslHandshakeFailedError) {
+        lose(tr("The secure connection to %1:%2 failed: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()));
+    } else if (m_state == State::Connecting) {
         lose(tr("Cannot reach the server at %1:%2: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()));
     } else {
         lose(tr("The connection to the server was lost: %1.").arg(m_socket->errorString()));

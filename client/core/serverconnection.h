@@ -3,6 +3,7 @@
 #include <QAbstractSocket>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QStringList>
 #include <QTimer>
 
@@ -30,6 +31,18 @@ class ServerConnection : public QObject
 public:
     enum class State { Disconnected, Connecting, Waiting, Connected, Closing };
     Q_ENUM(State)
+
+    /**
+     * How to trust a TLS server: its certificate verified against caCertificates, or pinned
+     * by its SHA-256 fingerprint ("ab:cd:…"). With neither, the first connection stops and
+     * certificateNotTrusted() offers the fingerprint to the user.
+     */
+    struct TlsOptions
+    {
+        bool enabled = false;
+        QList<QSslCertificate> caCertificates;
+        QString pinnedFingerprint;
+    };
 
     /** How long a clean disconnect waits for the server's offline reply before closing. */
     static constexpr int kOfflineReplyTimeoutMs = 3000;
@@ -63,6 +76,12 @@ public:
     int queueLength() const { return m_queueLength; }
     int serverWorkers() const { return m_workers; }
     bool usesBinary() const { return m_binary && !m_forceBase64; }
+    void setTls(const TlsOptions &options) { m_tls = options; }
+    const TlsOptions &tls() const { return m_tls; }
+    /** The server certificate's SHA-256 fingerprint, once a TLS handshake got that far. */
+    QString peerFingerprint() const { return m_peerFingerprint; }
+    static QString fingerprintOf(const QSslCertificate &certificate);
+
     /** Sent first when the server's welcome asks for a token; never logged or shown. */
     void setAccessToken(const QByteArray &token) { m_accessToken = token; }
     /** The label the server knows us by after a token was accepted; empty otherwise. */
@@ -89,6 +108,11 @@ signals:
     void serverMessage(const orchard::ServerMessage &message);
     /** The connection ended without our asking: unreachable, dropped, shut down, refused. */
     void connectionLost(const QString &reason);
+    /**
+     * A TLS server presented a certificate we have no reason to trust yet (no CA, no pin):
+     * the connection is closed; pin the fingerprint (after checking it) and connect again.
+     */
+    void certificateNotTrusted(const QString &fingerprint, const QString &subject);
     /** Bytes the socket wrote, for upload progress. */
     void bytesWritten(qint64 bytes);
 
@@ -97,6 +121,7 @@ private:
     void onFrame(const Frame &frame);
     void onSocketError(QAbstractSocket::SocketError error);
     void onSocketDisconnected();
+    void onEncrypted();
     void lose(const QString &reason);
     void resetSocket();
 
@@ -117,6 +142,8 @@ private:
     QStringList m_labels;
     QString m_pendingLoss; ///< why the server is about to close (BUSY, shutdown, TIMEOUT)
     QByteArray m_accessToken;
+    TlsOptions m_tls;
+    QString m_peerFingerprint;
     QString m_authenticatedAs;
 };
 

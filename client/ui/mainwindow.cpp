@@ -15,6 +15,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSslCertificate>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSplitter>
@@ -55,9 +56,13 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
     createLayout();
 
-    connect(m_connection, &ServerConnection::stateChanged, this, [this] {
+    connect(m_connection, &ServerConnection::stateChanged, this, [this](ServerConnection::State state) {
         updateStatus();
         updateActions();
+        if (state == ServerConnection::State::Disconnected && m_connectAfterDisconnect && !m_closeAfterDisconnect) {
+            m_connectAfterDisconnect = false;
+            connectToServer();
+        }
     });
     connect(m_connection, &ServerConnection::queued, this, [this](int position, int waiting, int workers) {
         appendLog(tr("All %1 server workers are busy: waiting in line at position %2 of %3.")
@@ -69,6 +74,7 @@ MainWindow::MainWindow(QWidget *parent)
         updateStatus();
     });
     connect(m_connection, &ServerConnection::connectionLost, this, &MainWindow::onConnectionLost);
+    connect(m_connection, &ServerConnection::certificateNotTrusted, this, &MainWindow::askToTrust);
     connect(m_connection, &ServerConnection::offlineAcknowledged, this, [this](const QString &text) {
         appendLog(tr("Server says goodbye: %1").arg(text));
     });
@@ -236,11 +242,19 @@ void MainWindow::setServer(const QString &host, quint16 port)
     m_settings.port = port;
 }
 
+void MainWindow::setTls(bool enabled, const QString &caFile)
+{
+    m_settings.useTls = enabled;
+    if (!caFile.isEmpty())
+        m_settings.caFile = caFile;
+}
+
 void MainWindow::connectToServer()
 {
     m_lastError.clear();
     appendLog(tr("Connecting to %1:%2…").arg(m_settings.host).arg(m_settings.port));
     m_connection->setAccessToken(m_settings.accessToken);
+    m_connection->setTls(tlsOptions());
     m_connection->connectToServer(m_settings.host, m_settings.port);
 }
 
@@ -368,6 +382,8 @@ void MainWindow::enqueue(const QList<int> &rows)
     }
     if (m_connection->state() == ServerConnection::State::Disconnected)
         connectToServer();
+    else if (m_connection->state() == ServerConnection::State::Closing)
+        m_connectAfterDisconnect = true;
     updateProgress();
     updateActions();
 }
@@ -422,6 +438,44 @@ void MainWindow::onConnectionLost(const QString &reason)
         appendLog(tr("%1 images are kept and will be sent after reconnecting.").arg(unsent));
     updateStatus();
     updateActions();
+}
+
+ServerConnection::TlsOptions MainWindow::tlsOptions()
+{
+    ServerConnection::TlsOptions options;
+    options.enabled = m_settings.useTls;
+    options.pinnedFingerprint = m_settings.pinnedFingerprint;
+    if (options.enabled && !m_settings.caFile.isEmpty()) {
+        options.caCertificates = QSslCertificate::fromPath(m_settings.caFile, QSsl::Pem);
+        if (options.caCertificates.isEmpty())
+            appendLog(tr("No CA certificate could be read from %1; the server's fingerprint will be checked instead.")
+                              .arg(QDir::toNativeSeparators(m_settings.caFile)));
+    }
+    return options;
+}
+
+void MainWindow::askToTrust(const QString &fingerprint, const QString &subject)
+{
+    // A security decision only the user can make: worth a dialog.
+    const auto answer = QMessageBox::question(
+            this, tr("Trust this server?"),
+            tr("<p>The server at <b>%1:%2</b> presents a certificate this computer has not seen "
+               "before%3.</p><p>SHA-256 fingerprint:<br><tt>%4</tt></p><p>Trust it only if the "
+               "server's administrator confirms this fingerprint. Orchard will remember it and "
+               "warn you if it ever changes.</p>")
+                    .arg(m_settings.host.toHtmlEscaped())
+                    .arg(m_settings.port)
+                    .arg(subject.isEmpty() ? QString() : tr(" (issued to %1)").arg(subject.toHtmlEscaped()))
+                    .arg(fingerprint),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer != QMessageBox::Yes)
+        return;
+    m_settings.pinnedFingerprint = fingerprint;
+    ClientSettings saved = ClientSettings::load();
+    saved.pinnedFingerprint = fingerprint;
+    saved.save();
+    appendLog(tr("Trusting the server's certificate %1.").arg(fingerprint));
+    connectToServer();
 }
 
 void MainWindow::showSelected()
@@ -551,7 +605,8 @@ void MainWindow::showSettings()
         return;
     const ClientSettings chosen = dialog.settings();
     const bool serverChanged = chosen.host != m_settings.host || chosen.port != m_settings.port
-            || chosen.accessToken != m_settings.accessToken;
+            || chosen.accessToken != m_settings.accessToken || chosen.useTls != m_settings.useTls
+            || chosen.caFile != m_settings.caFile || chosen.pinnedFingerprint != m_settings.pinnedFingerprint;
     m_settings = chosen;
     if (serverChanged && m_connection->state() != ServerConnection::State::Disconnected) {
         appendLog(tr("Server changed to %1:%2; reconnecting.").arg(chosen.host).arg(chosen.port));

@@ -8,6 +8,7 @@
 #include "imageloader.h"
 #include "predictionreply.h"
 #include "protocolerror.h"
+#include "serverconnection.h"
 
 class QAction;
 class QLabel;
@@ -24,7 +25,6 @@ class ImagePreview;
 class RequestQueue;
 class ResultPanel;
 class ResultsTableModel;
-class ServerConnection;
 
 /**
  * The farmer's window: load leaf photos, look at them, click Predict, read the diagnosis.
@@ -54,6 +54,8 @@ public:
     /** Connects with the saved settings, or the given server (the command line's --host/--port). */
     void connectToServer();
     void setServer(const QString &host, quint16 port);
+    /** TLS for this run (the command line's --tls/--ca), without changing the saved settings. */
+    void setTls(bool enabled, const QString &caFile);
     void disconnectFromServer();
 
     ServerConnection *connection() const { return m_connection; }
@@ -92,6 +94,8 @@ private:
     void onJobFinished(int jobId, const PredictionReply &reply);
     void onJobFailed(int jobId, const ProtocolError &error);
     void onConnectionLost(const QString &reason);
+    void askToTrust(const QString &fingerprint, const QString &subject);
+    ServerConnection::TlsOptions tlsOptions();
 
     ClientSettings m_settings;
     ServerConnection *m_connection = nullptr;
@@ -102,6 +106,7 @@ private:
     QHash<int, QElapsedTimer> m_jobClocks;
     QString m_lastError;
     bool m_closeAfterDisconnect = false;
+    bool m_connectAfterDisconnect = false; ///< Predict clicked while saying goodbye
     int m_loadsRunning = 0;
 
     QListView *m_imageList = nullptr;

@@ -28,6 +28,18 @@ SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("only if the server asks for one"));
     m_token->setToolTip(tr("The access token the server's administrator gave you"));
+    m_tls = new QCheckBox(tr("Secure connection (TLS)"), this);
+    m_tls->setObjectName(QStringLiteral("tlsCheck"));
+    m_tls->setChecked(settings.useTls);
+    m_tls->setToolTip(tr("Encrypt everything sent to the server; the server must be started with --tls-cert"));
+    m_caFile = new QLineEdit(settings.caFile, this);
+    m_caFile->setObjectName(QStringLiteral("caFileEdit"));
+    m_caFile->setPlaceholderText(tr("optional: the CA certificate (PEM) that signed the server's"));
+    m_fingerprint = new QLineEdit(settings.pinnedFingerprint, this);
+    m_fingerprint->setObjectName(QStringLiteral("fingerprintEdit"));
+    m_fingerprint->setPlaceholderText(tr("set when you first trust the server"));
+    m_fingerprint->setToolTip(tr("The server certificate's SHA-256 fingerprint. Clear it only if the "
+                                 "administrator says the certificate was replaced."));
     m_topK = new QSpinBox(this);
     m_topK->setObjectName(QStringLiteral("topKSpin"));
     m_topK->setRange(1, 20);
@@ -38,6 +50,9 @@ SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
     form->addRow(tr("Server &address:"), m_host);
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("Access &token:"), m_token);
+    form->addRow(m_tls);
+    form->addRow(tr("&CA certificate:"), m_caFile);
+    form->addRow(tr("Trusted &fingerprint:"), m_fingerprint);
     form->addRow(tr("&Labels to show:"), m_topK);
     form->addRow(m_connectOnStart);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -52,6 +67,9 @@ ClientSettings SettingsDialog::settings() const
     result.host = m_host->text().trimmed();
     result.port = static_cast<quint16>(m_port->value());
     result.accessToken = m_token->text().trimmed().toUtf8();
+    result.useTls = m_tls->isChecked();
+    result.caFile = m_caFile->text().trimmed();
+    result.pinnedFingerprint = m_fingerprint->text().trimmed();
     result.topK = m_topK->value();
     result.connectOnStart = m_connectOnStart->isChecked();
     return result;

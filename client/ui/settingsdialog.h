@@ -26,6 +26,9 @@ private:
     QLineEdit *m_host = nullptr;
     QSpinBox *m_port = nullptr;
     QLineEdit *m_token = nullptr;
+    QCheckBox *m_tls = nullptr;
+    QLineEdit *m_caFile = nullptr;
+    QLineEdit *m_fingerprint = nullptr;
     QSpinBox *m_topK = nullptr;
     QCheckBox *m_connectOnStart = nullptr;
 };

@@ -39,7 +39,7 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
             [this](quint64 id, const QString &peer, double waitedMs) {
                 m_peers.insert(id, peer);
                 add(id, QStringLiteral("started"),
-                    waitedMs >= 1.0 ? tr("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
+                    waitedMs >= 100.0 ? tr("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
                                     : tr("worker assigned"));
             });
     connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {

@@ -5,10 +5,14 @@
 
 #include <QPointer>
 
+#include <utility>
+#include <QTimer>
+
 #include "frame.h"
 #include "servererror.h"
 #include "servermessage.h"
 #include "session.h"
+#include "tlsidentity.h"
 
 namespace orchard {
 
@@ -79,6 +83,12 @@ void OrchardServer::shutdown(std::chrono::milliseconds grace)
     const bool wasListening = isListening();
     close();
     m_stopRequested = true;
+    // abort() emits disconnected at once, whose handler edits the list: walk a copy.
+    const QList<QPointer<QSslSocket>> handshaking = std::exchange(m_handshaking, {});
+    for (const QPointer<QSslSocket> &socket : handshaking) {
+        if (socket)
+            socket->abort();
+    }
     if (!m_waitingRoom.isEmpty()) {
         const QList<quint64> waiting = m_waitingRoom.sessionIds();
         m_waitingRoom.closeAll(*encodeFrame(
@@ -116,8 +126,64 @@ void OrchardServer::incomingConnection(qintptr descriptor)
         WaitingRoom::closeDescriptor(descriptor);
         return;
     }
+    m_waitingSince[entry.sessionId].start();
+    if (m_config.tls)
+        startHandshake(entry, peer);
+    else
+        placeConnection(entry, peer);
+}
+
+void OrchardServer::startHandshake(WaitingRoom::Entry entry, const QString &peer)
+{
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(entry.descriptor)) {
+        m_waitingSince.remove(entry.sessionId);
+        WaitingRoom::closeDescriptor(entry.descriptor);
+        delete socket;
+        return;
+    }
+    socket->setSslConfiguration(m_config.tls->configuration);
+    socket->setReadBufferSize(WaitingRoom::kWaitingReadBuffer);
+    entry.tlsSocket = socket;
+    m_handshaking.append(socket);
+    // The timer is ours, not the socket's: the socket moves to a worker thread after the
+    // handshake, and nothing in this thread may touch it then.
+    auto *deadline = new QTimer(this);
+    deadline->setSingleShot(true);
+    const auto forget = [this, socket, deadline] {
+        deadline->stop();
+        deadline->deleteLater();
+        m_handshaking.removeAll(QPointer<QSslSocket>(socket));
+    };
+    connect(socket, &QSslSocket::encrypted, this, [this, entry, peer, forget] {
+        forget();
+        entry.tlsSocket->disconnect(this);
+        placeConnection(entry, peer);
+    });
+    const auto fail = [this, socket, entry, peer, forget](const QString &why) {
+        forget();
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+        m_waitingSince.remove(entry.sessionId);
+        emit m_events.connectionRejected(peer, QStringLiteral("TLS handshake failed: %1").arg(why));
+    };
+    connect(socket, &QSslSocket::errorOccurred, this, [socket, fail] { fail(socket->errorString()); });
+    connect(socket, &QSslSocket::disconnected, this, [fail] { fail(QStringLiteral("the client hung up")); });
+    // A client that never finishes its handshake gets the read timeout, like a stalled frame.
+    connect(deadline, &QTimer::timeout, this, [fail] { fail(QStringLiteral("not completed in time")); });
+    deadline->start(m_config.readTimeout);
+    socket->startServerEncryption();
+}
+
+void OrchardServer::placeConnection(const WaitingRoom::Entry &entry, const QString &peer)
+{
+    if (m_stopRequested) {
+        m_waitingSince.remove(entry.sessionId);
+        WaitingRoom::close(entry);
+        return;
+    }
     if (m_activeSessions < m_config.workers && m_waitingRoom.isEmpty()) {
-        m_waitingSince[entry.sessionId].start();
         startSession(entry);
         return;
     }
@@ -126,13 +192,12 @@ void OrchardServer::incomingConnection(qintptr descriptor)
                 "All %1 workers are busy and %2 connections are already waiting; try again later.")
                                        .arg(m_config.workers)
                                        .arg(m_waitingRoom.size());
-        WaitingRoom::sendNow(descriptor, *encodeFrame(MessageType::ServerError,
-                                                      serverErrorBody({ ErrorCode::Busy, reason, {} })));
-        WaitingRoom::closeDescriptor(descriptor);
+        WaitingRoom::send(entry, *encodeFrame(MessageType::ServerError, serverErrorBody({ ErrorCode::Busy, reason, {} })));
+        WaitingRoom::close(entry);
+        m_waitingSince.remove(entry.sessionId);
         emit m_events.connectionRejected(peer, reason);
         return;
     }
-    m_waitingSince[entry.sessionId].start();
     m_waitingRoom.admit(entry, m_config.workers);
     emit m_events.connectionQueued(entry.sessionId, peer, m_waitingRoom.size());
     emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
@@ -159,8 +224,18 @@ void OrchardServer::startSession(const WaitingRoom::Entry &entry)
                 server->onSessionFinished(sessionId);
         }, Qt::QueuedConnection);
     };
+    QSslSocket *tlsSocket = entry.tlsSocket;
+    if (tlsSocket) {
+        // Hand the encrypted socket to whichever worker runs the session: detached from
+        // this thread here, the session pulls it into its own (Qt allows pulling an
+        // object that has no thread).
+        tlsSocket->disconnect();
+        tlsSocket->setParent(nullptr);
+        tlsSocket->setReadBufferSize(1024 * 1024); // the session's cap (see Session::serve)
+        tlsSocket->moveToThread(nullptr);
+    }
     ++m_activeSessions;
-    m_pool.start(new Session(entry.sessionId, entry.descriptor, peer, waitedMs, std::move(context)));
+    m_pool.start(new Session(entry.sessionId, entry.descriptor, tlsSocket, peer, waitedMs, std::move(context)));
 }
 
 void OrchardServer::onSessionFinished(quint64 sessionId)

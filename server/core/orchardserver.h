@@ -6,6 +6,8 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QPointer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QThreadPool>
 
@@ -61,6 +63,10 @@ protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    /** TLS: the handshake runs here, in the event loop, before the connection is placed. */
+    void startHandshake(WaitingRoom::Entry entry, const QString &peer);
+    /** Serves the connection now, lets it wait, or turns it away with BUSY. */
+    void placeConnection(const WaitingRoom::Entry &entry, const QString &peer);
     void startSession(const WaitingRoom::Entry &entry);
     void onSessionFinished(quint64 sessionId);
     void serveWaitingConnections();
@@ -72,6 +78,7 @@ private:
     QThreadPool m_pool;
     WaitingRoom m_waitingRoom;
     QHash<quint64, QElapsedTimer> m_waitingSince;
+    QList<QPointer<QSslSocket>> m_handshaking;
     std::atomic_bool m_stopRequested { false };
     int m_activeSessions = 0;
     quint64 m_nextSessionId = 1;

@@ -72,6 +72,9 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
               QStringLiteral("n") },
             { QStringLiteral("log-file"), QStringLiteral("Also append every event line to this file."),
               QStringLiteral("path") },
+            { QStringLiteral("tls-cert"), QStringLiteral("Serve TLS (1.2 or later) with this PEM certificate (needs --tls-key)."),
+              QStringLiteral("path") },
+            { QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."), QStringLiteral("path") },
             { QStringLiteral("token-file"),
               QStringLiteral("Only clients with a token from this file may connect; one \"<label> <token>\" per line."),
               QStringLiteral("path") },
@@ -102,6 +105,13 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
     result.headless = parser.isSet(QStringLiteral("headless"));
     result.logFile = parser.value(QStringLiteral("log-file"));
     result.tokenFile = parser.value(QStringLiteral("token-file"));
+    result.tlsCertificate = parser.value(QStringLiteral("tls-cert"));
+    result.tlsKey = parser.value(QStringLiteral("tls-key"));
+    if (result.tlsCertificate.isEmpty() != result.tlsKey.isEmpty()) {
+        result.outcome = Outcome::ExitError;
+        result.message = QStringLiteral("--tls-cert and --tls-key go together: give both, or neither.");
+        return result;
+    }
     config.modelDirectory = parser.value(QStringLiteral("model"));
     if (parser.isSet(QStringLiteral("host")) && !config.host.setAddress(parser.value(QStringLiteral("host")))) {
         result.outcome = Outcome::ExitError;

@@ -14,6 +14,8 @@ struct ServerCommandLine
     bool headless = false;
     QString logFile;
     QString tokenFile; ///< empty: anyone who can reach the port may use the server
+    QString tlsCertificate; ///< with tlsKey: every connection is TLS
+    QString tlsKey;
 
     enum class Outcome { Run, ExitOk, ExitError };
     Outcome outcome = Outcome::Run;

@@ -11,6 +11,7 @@
 namespace orchard {
 
 class AccessTokens;
+struct TlsIdentity;
 
 /** Everything `orchard-server` can be told on its command line, with the defaults it documents. */
 struct ServerConfig
@@ -29,6 +30,8 @@ struct ServerConfig
     QString modelDirectory; ///< empty: the default model
     /** When set, a client must send a valid token before anything else. */
     std::shared_ptr<const AccessTokens> accessTokens;
+    /** When set, every connection is TLS (1.2 or later) with this certificate. */
+    std::shared_ptr<const TlsIdentity> tls;
 };
 
 } // namespace orchard

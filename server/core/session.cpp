@@ -1,9 +1,16 @@
 #include "session.h"
 
+#include <memory>
+#include <utility>
+
+#include <unistd.h>
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTcpSocket>
+#include <QThread>
 
 #include "accesstokens.h"
 #include "blockingframestream.h"
@@ -19,6 +26,8 @@ namespace orchard {
 
 namespace {
 
+constexpr qint64 kSocketReadBuffer = 1024 * 1024;
+
 double millisecondsSince(const QElapsedTimer &timer)
 {
     return timer.nsecsElapsed() / 1e6;
@@ -31,14 +40,21 @@ ErrorCode wireCodeFor(const InferenceError &error)
 
 } // namespace
 
-Session::Session(quint64 sessionId, qintptr descriptor, QString peer, double waitedMs,
+Session::Session(quint64 sessionId, qintptr descriptor, QSslSocket *tlsSocket, QString peer, double waitedMs,
                  Context context)
     : m_id(sessionId)
     , m_descriptor(descriptor)
+    , m_tlsSocket(tlsSocket)
     , m_peer(std::move(peer))
     , m_waitedMs(waitedMs)
     , m_context(std::move(context))
 {
+}
+
+Session::~Session()
+{
+    // Only when the pool never ran us (it was destroyed first): the socket is still ours.
+    delete m_tlsSocket;
 }
 
 void Session::run()
@@ -51,13 +67,25 @@ void Session::run()
 
 void Session::serve()
 {
-    QTcpSocket socket;
-    if (!socket.setSocketDescriptor(m_descriptor)) {
-        m_endReason = QStringLiteral("socket error: %1").arg(socket.errorString());
-        return;
+    std::unique_ptr<QTcpSocket> ownedSocket;
+    if (m_tlsSocket) {
+        m_tlsSocket->moveToThread(QThread::currentThread());
+        ownedSocket.reset(std::exchange(m_tlsSocket, nullptr));
+    } else {
+        ownedSocket = std::make_unique<QTcpSocket>();
+        if (!ownedSocket->setSocketDescriptor(m_descriptor)) {
+            m_endReason = QStringLiteral("socket error: %1").arg(ownedSocket->errorString());
+            ::close(static_cast<int>(m_descriptor)); // Qt does not take a descriptor it refused
+            return;
+        }
     }
+    QTcpSocket &socket = *ownedSocket;
     // Replies are small and a client waits for each one: don't let Nagle hold them back.
     socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // waitForBytesWritten() and waitForDisconnected() read as well: without a cap, a peer
+    // that streams requests while never reading our replies would grow this buffer until
+    // the write timeout, by gigabytes. Reads continue as frames are taken from it.
+    socket.setReadBufferSize(kSocketReadBuffer);
     BlockingFrameStream stream(&socket, m_context.config.maxMessageLength);
     m_context.events->sessionStarted(m_id, m_peer, m_waitedMs);
 
@@ -82,9 +110,13 @@ void Session::serve()
             m_endReason = QStringLiteral("server shutdown");
             break;
         }
+        // A client that has not shown its token gets no more than the read timeout to do
+        // so: strangers must not sit on workers for the whole idle timeout.
+        const auto idleTimeout = m_authenticated
+                ? m_context.config.idleTimeout
+                : std::min(m_context.config.idleTimeout, m_context.config.readTimeout);
         const BlockingFrameStream::ReadResult result =
-                stream.readFrame(m_context.config.idleTimeout, m_context.config.readTimeout,
-                                 m_context.stopRequested);
+                stream.readFrame(idleTimeout, m_context.config.readTimeout, m_context.stopRequested);
         if (result.status == BlockingFrameStream::ReadStatus::FrameReady) {
             if (handleFrame(stream, result.frame) == Next::Close)
                 break;
@@ -162,8 +194,9 @@ Session::Next Session::authenticate(BlockingFrameStream &stream, const Frame &fr
 
 Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &frame)
 {
-    QElapsedTimer sinceReceived;
-    sinceReceived.start();
+    // Timed from the frame's last byte, so a request that waited behind earlier pipelined
+    // ones shows that wait (docs/protocol.md: timing_ms.wait).
+    const QElapsedTimer &sinceReceived = frame.received;
     const Result<ImageRequest> request = ImageRequest::fromFrame(frame);
     if (!request)
         return sendError(stream, request.error());
@@ -260,8 +293,10 @@ bool Session::send(BlockingFrameStream &stream, MessageType type, const QByteArr
                    std::optional<qint64> messageId)
 {
     const Result<QByteArray> frame = encodeFrame(type, body, messageId);
-    return frame
-            && stream.writeFrame(*frame, m_context.config.writeTimeout, m_context.stopRequested);
+    const bool sent = frame && stream.writeFrame(*frame, m_context.config.writeTimeout, m_context.stopRequested);
+    if (!sent && m_endReason.isEmpty())
+        m_endReason = QStringLiteral("reply not delivered (client stopped reading or left)");
+    return sent;
 }
 
 } // namespace orchard

@@ -12,6 +12,8 @@
 #include "protocolerror.h"
 #include "serverconfig.h"
 
+class QSslSocket;
+
 namespace orchard {
 
 class BlockingFrameStream;
@@ -42,8 +44,11 @@ public:
         std::function<void(quint64 sessionId)> finished;
     };
 
-    Session(quint64 sessionId, qintptr descriptor, QString peer, double waitedMs,
+    /** tlsSocket: for TLS, the socket that did the handshake, detached from any thread;
+     *  the session takes it over. Otherwise the session makes a socket from descriptor. */
+    Session(quint64 sessionId, qintptr descriptor, QSslSocket *tlsSocket, QString peer, double waitedMs,
             Context context);
+    ~Session() override;
     void run() override;
 
 private:
@@ -63,6 +68,7 @@ private:
 
     quint64 m_id;
     qintptr m_descriptor;
+    QSslSocket *m_tlsSocket;
     QString m_peer;
     double m_waitedMs;
     Context m_context;

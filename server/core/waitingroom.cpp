@@ -1,5 +1,6 @@
 #include "waitingroom.h"
 
+#include <algorithm>
 #include <vector>
 
 #include <poll.h>
@@ -20,15 +21,19 @@ WaitingRoom::WaitingRoom(QObject *parent) : QObject(parent)
 WaitingRoom::~WaitingRoom()
 {
     for (const Entry &entry : m_entries)
-        closeDescriptor(entry.descriptor);
+        close(entry);
 }
 
 void WaitingRoom::admit(const Entry &entry, int workers)
 {
     m_entries.push_back(entry);
-    const QByteArray queued = *encodeFrame(MessageType::ServerMessage,
-                                           ServerMessage::queued(size(), size(), workers).toBody());
-    sendNow(entry.descriptor, queued);
+    if (entry.tlsSocket) {
+        entry.tlsSocket->setParent(this);
+        entry.tlsSocket->setReadBufferSize(kWaitingReadBuffer);
+        const quint64 id = entry.sessionId;
+        connect(entry.tlsSocket, &QSslSocket::disconnected, this, [this, id] { leave(id); });
+    }
+    send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(size(), size(), workers).toBody()));
     if (!m_pollTimer.isActive())
         m_pollTimer.start();
 }
@@ -37,17 +42,52 @@ WaitingRoom::Entry WaitingRoom::takeNext()
 {
     Entry entry = m_entries.front();
     m_entries.pop_front();
+    if (entry.tlsSocket)
+        entry.tlsSocket->disconnect(this);
     if (m_entries.empty())
         m_pollTimer.stop();
     return entry;
+}
+
+void WaitingRoom::leave(quint64 sessionId)
+{
+    const auto it = std::find_if(m_entries.begin(), m_entries.end(),
+                                 [sessionId](const Entry &entry) { return entry.sessionId == sessionId; });
+    if (it == m_entries.end())
+        return;
+    if (it->tlsSocket)
+        it->tlsSocket->deleteLater();
+    m_entries.erase(it);
+    if (m_entries.empty())
+        m_pollTimer.stop();
+    emit entryLeft(sessionId);
+}
+
+void WaitingRoom::send(const Entry &entry, const QByteArray &frame)
+{
+    if (entry.tlsSocket)
+        entry.tlsSocket->write(frame); // buffered and encrypted by the event loop, never blocks
+    else
+        sendNow(entry.descriptor, frame);
+}
+
+void WaitingRoom::close(const Entry &entry)
+{
+    if (entry.tlsSocket) {
+        entry.tlsSocket->disconnect();
+        entry.tlsSocket->flush(); // encrypt and hand the last frame to the kernel now
+        entry.tlsSocket->disconnectFromHost();
+        entry.tlsSocket->deleteLater();
+    } else {
+        closeDescriptor(entry.descriptor);
+    }
 }
 
 void WaitingRoom::announcePositions(int workers)
 {
     int position = 1;
     for (const Entry &entry : m_entries) {
-        sendNow(entry.descriptor, *encodeFrame(MessageType::ServerMessage,
-                                               ServerMessage::queued(position, size(), workers).toBody()));
+        send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(position, size(), workers).toBody()));
         ++position;
     }
 }
@@ -56,8 +96,8 @@ void WaitingRoom::closeAll(const QByteArray &frame)
 {
     m_pollTimer.stop();
     for (const Entry &entry : m_entries) {
-        sendNow(entry.descriptor, frame);
-        closeDescriptor(entry.descriptor);
+        send(entry, frame);
+        close(entry);
     }
     m_entries.clear();
 }
@@ -77,6 +117,11 @@ bool WaitingRoom::sendNow(qintptr descriptor, const QByteArray &frame)
     // MSG_NOSIGNAL: a client that vanished must not kill the process with SIGPIPE.
     const ssize_t sent = ::send(static_cast<int>(descriptor), frame.constData(),
                                 static_cast<size_t>(frame.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent > 0 && sent < frame.size()) {
+        // Half a frame would break the client's framing for good: end the connection; the
+        // next hang-up poll takes it out of the line.
+        ::shutdown(static_cast<int>(descriptor), SHUT_RDWR);
+    }
     return sent == frame.size();
 }
 
@@ -91,28 +136,23 @@ void WaitingRoom::closeDescriptor(qintptr descriptor)
 
 void WaitingRoom::pollForHangUps()
 {
+    // TLS entries report their hang-up by signal; only bare descriptors need polling.
     std::vector<pollfd> fds;
-    fds.reserve(m_entries.size());
-    for (const Entry &entry : m_entries)
+    std::vector<quint64> ids;
+    for (const Entry &entry : m_entries) {
+        if (entry.tlsSocket)
+            continue;
         fds.push_back({ static_cast<int>(entry.descriptor), POLLRDHUP, 0 });
-    if (::poll(fds.data(), fds.size(), 0) <= 0)
+        ids.push_back(entry.sessionId);
+    }
+    if (fds.empty() || ::poll(fds.data(), fds.size(), 0) <= 0)
         return;
-
-    QList<quint64> left;
-    std::deque<Entry> staying;
     for (size_t i = 0; i < fds.size(); ++i) {
         if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
             ::close(fds[i].fd);
-            left.append(m_entries[i].sessionId);
-        } else {
-            staying.push_back(m_entries[i]);
+            leave(ids[i]);
         }
     }
-    m_entries.swap(staying);
-    if (m_entries.empty())
-        m_pollTimer.stop();
-    for (quint64 id : left)
-        emit entryLeft(id);
 }
 
 } // namespace orchard

@@ -5,6 +5,8 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
+#include <QSslSocket>
 #include <QTimer>
 
 namespace orchard {
@@ -18,6 +20,10 @@ namespace orchard {
  * connection creates its own socket on a pool thread. So the room writes its few small
  * messages (queued, BUSY, shutdown) directly on the descriptor, never reads, and notices
  * clients that hang up by polling the descriptors for a peer hang-up every kPollInterval.
+ *
+ * A TLS connection cannot be talked to in plain bytes: it waits as the QSslSocket that did
+ * its handshake here, writes its messages through it, and reports a hang-up by signal.
+ * Its reads are capped (kWaitingReadBuffer) so an early sender cannot fill our memory.
  */
 class WaitingRoom : public QObject
 {
@@ -30,7 +36,10 @@ public:
         qintptr descriptor = -1;
         QHostAddress peerAddress;
         quint16 peerPort = 0;
+        QPointer<QSslSocket> tlsSocket; ///< TLS only: handshake done, owned by the room while waiting
     };
+
+    static constexpr qint64 kWaitingReadBuffer = 64 * 1024;
 
     static constexpr int kPollIntervalMs = 200;
 
@@ -54,6 +63,10 @@ public:
     static bool sendNow(qintptr descriptor, const QByteArray &frame);
     /** Drains what the peer sent (so close() sends FIN, not RST) and closes. */
     static void closeDescriptor(qintptr descriptor);
+    /** sendNow() for either kind of entry. */
+    static void send(const Entry &entry, const QByteArray &frame);
+    /** closeDescriptor() for either kind of entry. */
+    static void close(const Entry &entry);
 
 signals:
     /** A waiting client hung up before a worker took it; its descriptor is closed. */
@@ -61,6 +74,7 @@ signals:
 
 private:
     void pollForHangUps();
+    void leave(quint64 sessionId);
 
     std::deque<Entry> m_entries;
     QTimer m_pollTimer;
