@@ -92,9 +92,11 @@ void ServerConnection::onEncrypted()
         return;
     }
     if (m_peerFingerprint.compare(m_tls.pinnedFingerprint.trimmed(), Qt::CaseInsensitive) != 0) {
+        const QString presented = m_peerFingerprint;
         lose(tr("WARNING: the server's certificate has changed (SHA-256 %1, expected %2). Someone may be "
                 "impersonating the server. If its administrator replaced the certificate, forget the old "
-                "fingerprint in Settings and connect again.").arg(m_peerFingerprint, m_tls.pinnedFingerprint));
+                "fingerprint in Settings and connect again.").arg(presented, m_tls.pinnedFingerprint));
+        emit certificateChanged(presented, m_tls.pinnedFingerprint);
     }
 }
 

@@ -113,6 +113,8 @@ signals:
      * the connection is closed; pin the fingerprint (after checking it) and connect again.
      */
     void certificateNotTrusted(const QString &fingerprint, const QString &subject);
+    /** The pinned certificate was not the one presented: refused (connectionLost says so too). */
+    void certificateChanged(const QString &presented, const QString &pinned);
     /** Bytes the socket wrote, for upload progress. */
     void bytesWritten(qint64 bytes);
 

@@ -75,6 +75,20 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_connection, &ServerConnection::connectionLost, this, &MainWindow::onConnectionLost);
     connect(m_connection, &ServerConnection::certificateNotTrusted, this, &MainWindow::askToTrust);
+    connect(m_connection, &ServerConnection::certificateChanged, this,
+            [this](const QString &presented, const QString &pinned) {
+                // Possibly someone impersonating the server: the user must know, not just the log.
+                QMessageBox::critical(this, tr("The server's certificate has changed"),
+                                      tr("<p>The server at <b>%1:%2</b> presented a different certificate "
+                                         "from the one you trusted, so Orchard did not send it anything.</p>"
+                                         "<p>Presented: <tt>%3</tt><br>Trusted: <tt>%4</tt></p>"
+                                         "<p>Someone may be impersonating the server. If its administrator "
+                                         "replaced the certificate, clear the trusted fingerprint in Settings "
+                                         "and connect again.</p>")
+                                              .arg(m_settings.host.toHtmlEscaped())
+                                              .arg(m_settings.port)
+                                              .arg(presented, pinned));
+            });
     connect(m_connection, &ServerConnection::offlineAcknowledged, this, [this](const QString &text) {
         appendLog(tr("Server says goodbye: %1").arg(text));
     });

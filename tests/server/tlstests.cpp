@@ -102,11 +102,14 @@ TEST_CASE("A pinned fingerprint is trusted; a different one is refused with a wa
     options.pinnedFingerprint = QString(testCertificate().identity->fingerprint).replace(0, 2, "00");
     changed.setTls(options);
     QSignalSpy lost(&changed, &ServerConnection::connectionLost);
+    QSignalSpy warned(&changed, &ServerConnection::certificateChanged);
     changed.connectToServer(QStringLiteral("127.0.0.1"), fixture.port());
     REQUIRE(lost.wait(kWaitMs));
     CHECK(lost.at(0).at(0).toString().contains("certificate has changed"));
     CHECK(lost.at(0).at(0).toString().contains(testCertificate().identity->fingerprint));
     CHECK_FALSE(changed.isConnected());
+    REQUIRE(warned.count() == 1);
+    CHECK(warned.at(0).at(0).toString() == testCertificate().identity->fingerprint);
 }
 
 TEST_CASE("With neither CA nor pin the first connection stops and offers the fingerprint")
