@@ -17,6 +17,8 @@ PACKAGES=(
     dataset-fashion-mnist
     # fonts for offscreen/Xvfb rendering; a virtual display and screenshots for the demo
     fonts-dejavu-core xvfb xauth imagemagick
+    # scripts/bench.sh: the plot in docs/performance.png (matplotlib for Debian's python3)
+    python3-matplotlib
 )
 
 missing=()

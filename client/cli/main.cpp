@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <functional>
 
+#include "benchcommand.h"
 #include "classifycommand.h"
 #include "predictcommand.h"
+#include "qasaturationcommand.h"
 
 using namespace orchard;
 
@@ -28,6 +30,10 @@ QList<Command> commands()
             [](const QStringList &arguments) { return ClassifyCommand().run(arguments); } },
         { PredictCommand::name(), PredictCommand::summary(),
             [](const QStringList &arguments) { return PredictCommand().run(arguments); } },
+        { BenchCommand::name(), BenchCommand::summary(),
+            [](const QStringList &arguments) { return BenchCommand().run(arguments); } },
+        { QaSaturationCommand::name(), QaSaturationCommand::summary(),
+            [](const QStringList &arguments) { return QaSaturationCommand().run(arguments); } },
     };
 }
 
