@@ -90,6 +90,8 @@ bool BlockingFrameStream::writeFrame(const QByteArray &frame, std::chrono::milli
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState || m_socket->write(frame) != frame.size())
         return false;
+    // Usually the kernel takes the whole reply at once: then there is nothing to wait for.
+    m_socket->flush();
     QDeadlineTimer deadline(timeout);
     bool stopSeen = false;
     while (m_socket->bytesToWrite() > 0) {

@@ -72,6 +72,9 @@ OrchardServer::~OrchardServer()
 bool OrchardServer::start()
 {
     m_stopRequested = false;
+    // The default backlog of 50 makes every 51st of a burst of connects wait a second for
+    // a SYN retry (measured: 500 connects took 7-9 s); waiting costs us almost nothing.
+    setListenBacklogSize(1024);
     if (!listen(m_config.host, m_config.port))
         return false;
     emit m_events.listening(serverAddress().toString(), serverPort());
