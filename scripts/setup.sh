@@ -12,6 +12,9 @@ PACKAGES=(
     libopencv-dev libtorch-dev zlib1g-dev
     # tests (openssl makes the TLS tests' throwaway certificates)
     catch2 openssl
+    # hardening (scripts/fuzz.sh, scripts/test.sh --sanitize): clang with libFuzzer and
+    # the ASan/UBSan/TSan runtimes it links (gcc's sanitizer runtimes come with gcc)
+    clang libfuzzer-14-dev libclang-rt-14-dev
     # model training (Debian's own python3 and torch, not whatever is first on PATH)
     python3 python3-torch python3-torchvision python3-numpy python3-pil python3-opencv
     dataset-fashion-mnist

@@ -1,13 +1,91 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds build/ (Release) and runs every test.
-# Exit status is ctest's.
+#
+# Usage: scripts/test.sh                             every test in build/ (Release)
+#        scripts/test.sh --sanitize=address,undefined  unit + integration tests built with
+#                                                    ASan and UBSan in build-asan/
+#        scripts/test.sh --sanitize=thread           the same with TSan in build-tsan/
+#
+# With CI=true in the environment (CI sets it) the plain run is followed by the short fuzz
+# pass (scripts/fuzz.sh 30: each libFuzzer target for 30 s) and the ASan/UBSan pass, so
+# CI runs exactly what a user can run. See docs/security.md.
+#
+# Exit status: ctest's, or with CI=true the first failing pass's.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+sanitize=""
+for argument in "$@"; do
+    case $argument in
+    --sanitize=address,undefined | --sanitize=undefined,address) sanitize=address,undefined ;;
+    --sanitize=thread) sanitize=thread ;;
+    *)
+        echo "usage: scripts/test.sh [--sanitize=address,undefined | --sanitize=thread]" >&2
+        exit 2
+        ;;
+    esac
+done
+
+# Builds <dir> with the sanitizers in $1 and runs its unit and integration tests (the GUI
+# tests stay in the plain run: Qt's widget stack adds nothing of ours to check).
+sanitized_tests() {
+    local kinds=$1 build
+    local flags="-fsanitize=$kinds -fno-omit-frame-pointer"
+    local suppressions="$root/tests/sanitizers"
+    if [ "$kinds" = thread ]; then
+        build="$root/build-tsan"
+        # No inlining: every frame stays in the reports, so suppressions can name exactly
+        # the function they excuse (tests/sanitizers/tsan.supp says why each one is there).
+        flags="$flags -fno-inline -fno-optimize-sibling-calls"
+        # Debian's Qt, OpenCV, LibTorch and glibc are not built with TSan: what their own
+        # code does to memory through intercepted calls (malloc, memcpy, read...) is not
+        # checked, while their locks and thread starts still order ours, and every access
+        # our code makes is checked.
+        export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$suppressions/tsan.supp"
+    else
+        build="$root/build-asan"
+        flags="$flags -fno-sanitize-recover=all" # any UB report fails the test
+        # detect_leaks: see tests/sanitizers/lsan.supp for the one reason it is filtered.
+        export ASAN_OPTIONS="detect_leaks=1 strict_string_checks=1 detect_stack_use_after_return=1 check_initialization_order=1"
+        export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp print_suppressions=0"
+        export UBSAN_OPTIONS="print_stacktrace=1 halt_on_error=1"
+    fi
+    if [ ! -f "$build/CMakeCache.txt" ]; then
+        # -O1 keeps the sanitizers' stacks readable and the accuracy test quick.
+        cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_FLAGS="$flags" \
+            -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=$kinds" \
+            -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=$kinds"
+    fi
+    cmake --build "$build" --parallel "$(nproc)"
+    (cd "$build" && ctest --output-on-failure --parallel "$(nproc)" -L "unit|integration")
+}
+
 "$root/scripts/setup.sh"
+if [ -n "$sanitize" ]; then
+    export QT_QPA_PLATFORM=offscreen
+    sanitized_tests "$sanitize" # set -e: a failed build or ctest ends the script with its status
+    exit 0
+fi
+
 "$root/scripts/build.sh" "$root/build"
 export QT_QPA_PLATFORM=offscreen
 cd "$root/build"
 set +e
 ctest --output-on-failure --parallel "$(nproc)"
 status=$?
+if [ "${CI:-}" = true ]; then
+    pass() {
+        local name=$1
+        shift
+        echo "test.sh: CI pass: $name"
+        local started=$SECONDS
+        "$@"
+        local result=$?
+        echo "test.sh: CI pass: $name: exit $result after $((SECONDS - started)) s"
+        [ $status -ne 0 ] || status=$result
+    }
+    pass "fuzzing, 30 s per target" "$root/scripts/fuzz.sh" 30
+    pass "ASan + UBSan" "$root/scripts/test.sh" --sanitize=address,undefined
+fi
 exit $status

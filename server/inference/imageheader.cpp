@@ -290,15 +290,36 @@ public:
         return token;
     }
 
+    /**
+     * A size read exactly as OpenCV's PxM reader reads it (ReadNumber in grfmt_pxm.cpp):
+     * white space and comments, then digits only, then one more byte consumed whatever it
+     * is, so "12#34" or "12<NUL>34" is 12 followed by 34. Reading sizes any other way lets
+     * a header say 10000 x 1 to us and 10000 x 10000 to OpenCV, past the pixel limit
+     * (found by tests/fuzz/fuzz_image_decode).
+     */
     qint64 nextNumber()
     {
-        const QByteArray token = next();
-        bool ok = false;
-        const qint64 value = token.size() <= 12 ? token.toLongLong(&ok) : 0;
-        if (!ok || value < 0)
-            throw Corrupt {
-                QStringLiteral("\"%1\" is not a size").arg(QString::fromLatin1(token))
-            };
+        while (true) {
+            const quint32 c = m_bytes.u8(m_offset);
+            if (c == '#') {
+                while (m_bytes.u8(m_offset) != '\n' && m_bytes.u8(m_offset) != '\r')
+                    ++m_offset;
+                ++m_offset;
+            } else if (std::isspace(int(c))) {
+                ++m_offset;
+            } else if (c >= '0' && c <= '9') {
+                break;
+            } else {
+                throw Corrupt { QStringLiteral("byte %1 is not part of a size").arg(m_offset) };
+            }
+        }
+        qint64 value = 0;
+        for (int digits = 0; m_bytes.u8(m_offset) >= '0' && m_bytes.u8(m_offset) <= '9'; ++digits) {
+            if (digits == 12)
+                throw Corrupt { QStringLiteral("a size has more than 12 digits") };
+            value = value * 10 + (m_bytes.u8(m_offset++) - '0');
+        }
+        ++m_offset; // the byte that ended the number
         return value;
     }
 

@@ -15,6 +15,13 @@ using namespace orchard;
 
 namespace {
 
+/** A string literal with its embedded NULs (but not its terminating one). */
+template<size_t N>
+QByteArray withNul(const char (&text)[N])
+{
+    return QByteArray(text, N - 1);
+}
+
 InferenceError decodeError(const ImageDecoder &decoder, const QByteArray &data, int channels = 3)
 {
     const InferenceResult<ImageDecoder::Image> image = decoder.decode(data, channels, 28, 28);
@@ -192,3 +199,95 @@ TEST_CASE("Gray and colour models get one and three channels from the same file"
     CHECK(ImageDecoder::describeLimit(40'000'000) == QStringLiteral("40 megapixel"));
     CHECK(ImageDecoder::describeLimit(2'500'000) == QStringLiteral("2.5 megapixel"));
 }
+
+TEST_CASE("PNM sizes are read exactly as OpenCV reads them, so the pixel limit holds (fuzz regression)")
+{
+    // fuzz_image_decode found ImageHeader and OpenCV disagreeing on "P4\n2\0002 24\n": OpenCV
+    // ends a number at any non-digit and consumes it, so a NUL or '#' right after the width
+    // starts the height. Read any other way, a header could tell us 10000 x 1 and OpenCV
+    // 10000 x 10000: 100 megapixels allocated past a 40 megapixel limit.
+    const QByteArray crash = QByteArray::fromBase64("AFA0CjIAMiAyNAo=").mid(1); // minus the target byte
+    REQUIRE(crash == withNul("P4\n2\0002 24\n"));
+
+    const ImageDecoder decoder;
+    const InferenceResult<ImageHeader> header = ImageHeader::read(crash);
+    REQUIRE(header.ok());
+    CHECK(header->width == 2);
+    CHECK(header->height == 2);
+    const InferenceResult<ImageDecoder::Image> image = decoder.decode(crash, 1, 28, 28);
+    if (image.ok()) {
+        CHECK(image->pixels.cols == 2);
+        CHECK(image->pixels.rows == 2);
+    }
+
+    for (const QByteArray &bypass : { withNul("P5\n10000\00010000 1\n255\n") + QByteArray(64, '\0'),
+                                      QByteArray("P5\n10000#10000\n1 255\n") + QByteArray(64, '\0'),
+                                      QByteArray("P6\n10000x10000 1 255\n") + QByteArray(64, '\0') }) {
+        INFO(bypass.left(24).toStdString());
+        const InferenceError error = decodeError(decoder, bypass, 1);
+        CHECK(error.kind == InferenceError::Kind::BadImage);
+        CHECK(error.message
+              == QStringLiteral("the image is 10000 × 10000 pixels, more than the 40 megapixel limit"));
+    }
+    // Signs, letters and over-long numbers are not sizes, for OpenCV either.
+    for (const char *refused : { "P5\n+5 5\n255\n", "P5\n-5 5\n255\n", "P5\nfive 5\n255\n",
+                                 "P5\n1234567890123 1\n255\n" }) {
+        INFO(refused);
+        CHECK_FALSE(ImageHeader::read(QByteArray(refused) + QByteArray(16, '\0')).ok());
+    }
+}
+
+TEST_CASE("PFM and PAM sizes are read exactly as OpenCV reads them too (fuzz regression)")
+{
+    // fuzz_image_decode's second find: "PF\n3P7<NUL>...\n1\n1\r": OpenCV's PFM reader
+    // takes each size as atoi() of the bytes up to the next white space (3, then 1), where
+    // ImageHeader read 3 and 7. PAM has its own line grammar in OpenCV (one identifier and
+    // one value per line, each identifier once), which a TUPLTYPE value with a NUL in it
+    // could hide a second WIDTH from.
+    const QByteArray crash = QByteArray::fromBase64(
+        "/1BGCjNQNwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoxCjENAAWy"
+        "srKzsksAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACg0K").mid(1);
+    REQUIRE(crash.startsWith("PF\n3P7"));
+    const ImageDecoder decoder;
+    const InferenceResult<ImageHeader> header = ImageHeader::read(crash);
+    if (header.ok()) {
+        CHECK(header->width == 3);
+        CHECK(header->height == 1);
+    }
+
+    const QByteArray tail = QByteArray(64, '\0');
+    for (const QByteArray &bypass : {
+             withNul("PF\n10000x1 10000 -1\n") + tail,
+             withNul("P7\nWIDTH 10000\nHEIGHT 10000\nDEPTH 1\nMAXVAL 255\n"
+                     "TUPLTYPE GRAYSCALE\0 WIDTH 1 HEIGHT 1\nENDHDR\n") + tail,
+             withNul("P7\nWIDTH\0x 10000\nHEIGHT 10000\nDEPTH 1\nMAXVAL 255\nENDHDR\n") + tail,
+         }) {
+        INFO(bypass.left(40).toStdString());
+        const InferenceResult<ImageDecoder::Image> image = decoder.decode(bypass, 1, 28, 28);
+        REQUIRE_FALSE(image.ok());
+        CHECK(image.error().message
+              == QStringLiteral("the image is 10000 × 10000 pixels, more than the 40 megapixel limit"));
+    }
+    // What OpenCV refuses we refuse too, rather than guess.
+    for (const QByteArray &refused : {
+             withNul("P7\nwidth 5\nHEIGHT 5\nENDHDR\n"),
+             withNul("P7\nWIDTH 5\nWIDTH 5\nHEIGHT 5\nENDHDR\n"),
+             withNul("P7\nWIDTH 5 6\nHEIGHT 5\nENDHDR\n"),
+             withNul("P7 WIDTH 5\nHEIGHT 5\nENDHDR\n"),
+             withNul("PF 5 5\n-1\n"),
+             withNul("PF\n+5 5\n-1\n"),
+         }) {
+        INFO(refused.toStdString());
+        CHECK_FALSE(ImageHeader::read(refused + tail).ok());
+    }
+    // And what OpenCV writes still reads.
+    const cv::Mat gray(12, 20, CV_8UC1, cv::Scalar(90));
+    for (const char *extension : { "pam", "pfm" }) {
+        const InferenceResult<ImageDecoder::Image> image = decoder.decode(testimages::encode(gray, extension), 1, 28, 28);
+        REQUIRE(image.ok());
+        CHECK(image->header.width == 20);
+        CHECK(image->header.height == 12);
+    }
+}
+

@@ -1,0 +1,316 @@
+// Hostile crowds against a real orchard-server process (its memory is its own to measure):
+// 2000 clients that vanish mid-upload, and meanwhile one that sends its header a byte per
+// second. Raw POSIX sockets, so thousands of connections cost nothing on our side.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "framereader.h"
+#include "hostile.h"
+#include "servererror.h"
+
+using namespace orchard;
+using namespace orchard::hardening;
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+/** orchard-server --headless on a free loopback port, its output in a temporary folder. */
+class ServerProcess
+{
+public:
+    explicit ServerProcess(const QStringList &arguments)
+    {
+        REQUIRE(m_dir.isValid());
+        m_process.setStandardOutputFile(m_dir.filePath("stdout.log"));
+        m_process.setStandardErrorFile(m_dir.filePath("stderr.log"));
+        m_process.start(QStringLiteral(ORCHARD_SERVER_PATH),
+                        QStringList { "--headless", "--host", "127.0.0.1", "--port", "0" } + arguments);
+        REQUIRE(m_process.waitForStarted(10000));
+        const QRegularExpression listening(QStringLiteral("listening on \\S+ port (\\d+)"));
+        QDeadlineTimer deadline(120000); // loading the model takes a while under sanitizers
+        while (m_port == 0 && !deadline.hasExpired() && m_process.state() == QProcess::Running) {
+            QFile out(m_dir.filePath("stdout.log"));
+            if (out.open(QIODevice::ReadOnly)) {
+                const QRegularExpressionMatch match = listening.match(QString::fromUtf8(out.readAll()));
+                if (match.hasMatch())
+                    m_port = static_cast<quint16>(match.captured(1).toUInt());
+            }
+            QTest::qWait(50);
+        }
+        INFO("stderr: " << log("stderr.log").toStdString());
+        REQUIRE(m_port != 0);
+    }
+
+    ~ServerProcess()
+    {
+        m_process.terminate(); // SIGTERM: the graceful shutdown
+        if (!m_process.waitForFinished(15000))
+            m_process.kill();
+    }
+
+    quint16 port() const { return m_port; }
+
+    /** Resident memory in KiB, from /proc/PID/status. */
+    qint64 rssKb() const
+    {
+        QFile status(QStringLiteral("/proc/%1/status").arg(m_process.processId()));
+        REQUIRE(status.open(QIODevice::ReadOnly));
+        const QRegularExpressionMatch match =
+                QRegularExpression(QStringLiteral("VmRSS:\\s+(\\d+) kB")).match(QString::fromLatin1(status.readAll()));
+        REQUIRE(match.hasMatch());
+        return match.captured(1).toLongLong();
+    }
+
+    bool running() const { return m_process.state() == QProcess::Running; }
+
+    QString log(const QString &name) const
+    {
+        QFile file(m_dir.filePath(name));
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll().right(4000)) : QString();
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+int connectTo(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool sendAll(int fd, const QByteArray &bytes)
+{
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::send(fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        done += n;
+    }
+    return true;
+}
+
+/** A raw connection's incoming frames, read with poll() and a deadline. */
+class FrameInbox
+{
+public:
+    explicit FrameInbox(int fd) : m_fd(fd) { }
+
+    /** The next frame, or nothing when the peer closed or timeoutMs passed. */
+    std::optional<Frame> next(int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!m_reader.hasFrame() && !m_closed && !deadline.hasExpired()) {
+            pollfd pfd { m_fd, POLLIN, 0 };
+            if (::poll(&pfd, 1, int(std::max<qint64>(1, deadline.remainingTime()))) <= 0)
+                continue;
+            char buffer[65536];
+            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+            if (n <= 0)
+                m_closed = true;
+            else
+                m_reader.feed(QByteArrayView(buffer, n));
+        }
+        if (!m_reader.hasFrame())
+            return std::nullopt;
+        return m_reader.takeFrame();
+    }
+
+    /** The first frame that is not `queued` (dead connections ahead may delay the welcome). */
+    std::optional<Frame> nextAfterQueued(int timeoutMs);
+
+private:
+    int m_fd;
+    FrameReader m_reader;
+    bool m_closed = false;
+};
+
+QString kindOf(const Frame &frame)
+{
+    if (frame.type() != MessageType::ServerMessage)
+        return QStringLiteral("(%1)").arg(frame.header.typeName);
+    const Result<ServerMessage> message = ServerMessage::fromBody(frame.body);
+    return message ? message->kind() : QString();
+}
+
+std::optional<Frame> FrameInbox::nextAfterQueued(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    for (;;) {
+        std::optional<Frame> frame = next(int(std::max<qint64>(1, deadline.remainingTime())));
+        if (!frame || kindOf(*frame) != QLatin1String("queued"))
+            return frame;
+    }
+}
+
+/**
+ * Connections that begin an upload and vanish, in waves of 25 (Qt listens with a backlog
+ * of 50; a fuller backlog only makes the kernel retry SYNs a second later): some
+ * mid-header, most mid-body, half with a FIN and half with a RST.
+ */
+void vanishingClients(quint16 port, int count)
+{
+    const QByteArray header = rawHeader(R"({"encoding":"binary","msg_len":1000000,"msg_type":"CLIENT_IMAGE"})");
+    const QByteArray partial = header + QByteArray(5000, '\x89');
+    constexpr int kWave = 25;
+    for (int first = 0; first < count; first += kWave) {
+        std::vector<int> wave;
+        for (int i = first; i < std::min(count, first + kWave); ++i) {
+            const int fd = connectTo(port);
+            REQUIRE(fd >= 0);
+            sendAll(fd, i % 5 == 0 ? header.left(60) : partial);
+            wave.push_back(fd);
+        }
+        for (size_t i = 0; i < wave.size(); ++i) {
+            if (i % 2 == 1) {
+                const linger reset { 1, 0 };
+                ::setsockopt(wave[i], SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+            }
+            ::close(wave[i]);
+        }
+        QTest::qWait(10);
+    }
+}
+
+/**
+ * Every worker is free and serves: workers new clients are all welcomed at once (each then
+ * holds a worker) and each gets a right diagnosis.
+ */
+void requireEveryWorkerServes(quint16 port, int workers)
+{
+    std::vector<int> fds;
+    std::vector<std::unique_ptr<FrameInbox>> inboxes;
+    for (int i = 0; i < workers; ++i) {
+        fds.push_back(connectTo(port));
+        REQUIRE(fds.back() >= 0);
+        inboxes.push_back(std::make_unique<FrameInbox>(fds.back()));
+    }
+    for (auto &inbox : inboxes) {
+        const std::optional<Frame> welcome = inbox->nextAfterQueued(10000);
+        REQUIRE(welcome);
+        CHECK(kindOf(*welcome) == "welcome");
+    }
+    for (size_t i = 0; i < fds.size(); ++i) {
+        REQUIRE(sendAll(fds[i], imageFrame(sampleImage(), qint64(i))));
+        const std::optional<Frame> reply = inboxes[i]->next(10000);
+        REQUIRE(reply);
+        CHECK(predictionOf(*reply).label == sampleLabel());
+        ::close(fds[i]);
+    }
+}
+
+} // namespace
+
+TEST_CASE("2000 clients vanishing mid-upload: RSS stays flat, every worker comes back, a byte-per-second header times out")
+{
+    constexpr int kWorkers = 4;
+    ServerProcess server({ "--threads", QString::number(kWorkers), "--max-queued", "3000",
+                           "--read-timeout", "2" });
+
+    // Warm up: the workers' threads and arenas, the model on each, the first buffers.
+    vanishingClients(server.port(), 200);
+    QTest::qWait(1000);
+    requireEveryWorkerServes(server.port(), kWorkers);
+    QTest::qWait(500);
+    const qint64 rssBefore = server.rssKb();
+
+    // Meanwhile, on its own worker: a header a byte per second against a 2 s read timeout.
+    std::atomic<int> slowBytes { 0 };
+    std::atomic<bool> slowDone { false };
+    std::optional<Frame> slowReply;
+    qint64 slowMs = 0;
+    bool slowWelcomed = false;
+    const int slowFd = connectTo(server.port());
+    REQUIRE(slowFd >= 0);
+    std::thread slow([&] {
+        FrameInbox inbox(slowFd);
+        const std::optional<Frame> first = inbox.nextAfterQueued(10000);
+        slowWelcomed = first && kindOf(*first) == "welcome";
+        const QByteArray header = rawHeader(R"({"msg_type":"CLIENT_IMAGE","msg_len":10})");
+        QElapsedTimer timer;
+        timer.start();
+        for (char byte : header) {
+            if (::send(slowFd, &byte, 1, MSG_NOSIGNAL) != 1)
+                break;
+            ++slowBytes;
+            pollfd pfd { slowFd, POLLIN, 0 };
+            if (::poll(&pfd, 1, 1000) > 0) // the server spoke: the reply to our slowness
+                break;
+        }
+        slowReply = inbox.next(5000);
+        slowMs = timer.elapsed();
+        slowDone = true;
+    });
+
+    QElapsedTimer timer;
+    timer.start();
+    vanishingClients(server.port(), 2000);
+    const qint64 vanishMs = timer.elapsed();
+    slow.join();
+    ::close(slowFd);
+
+    CHECK(slowWelcomed);
+    REQUIRE(slowReply);
+    const std::optional<ProtocolError> timeout = parseServerErrorBody(slowReply->body);
+    REQUIRE(timeout);
+    CHECK(timeout->code == ErrorCode::Timeout);
+    CHECK(slowBytes <= 4);
+    CHECK(slowMs < 5000);
+
+    // Every worker comes back.
+    requireEveryWorkerServes(server.port(), kWorkers);
+
+    QTest::qWait(500);
+    const qint64 rssAfter = server.rssKb();
+    WARN("2000 vanishing clients in " << vanishMs << " ms; RSS " << rssBefore / 1024 << " MiB before, "
+         << rssAfter / 1024 << " MiB after; byte-per-second header: TIMEOUT after " << slowBytes
+         << " bytes, " << slowMs << " ms");
+    // Growth is the event log filling towards its 10,000-entry cap (about 5 MiB). ASan
+    // keeps freed memory in quarantine (256 MiB) and TSan keeps shadow state, so only a
+    // plain build measures the process's own growth.
+    CHECK(rssAfter - rssBefore < (kSanitized ? 512 : 16) * 1024);
+    CHECK(server.running());
+}
