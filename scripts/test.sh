@@ -34,14 +34,11 @@ sanitized_tests() {
     local suppressions="$root/tests/sanitizers"
     if [ "$kinds" = thread ]; then
         build="$root/build-tsan"
-        # No inlining: every frame stays in the reports, so suppressions can name exactly
-        # the function they excuse (tests/sanitizers/tsan.supp says why each one is there).
-        flags="$flags -fno-inline -fno-optimize-sibling-calls"
         # Debian's Qt, OpenCV, LibTorch and glibc are not built with TSan: what their own
         # code does to memory through intercepted calls (malloc, memcpy, read...) is not
         # checked, while their locks and thread starts still order ours, and every access
         # our code makes is checked.
-        export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$suppressions/tsan.supp"
+        export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=7 ignore_noninstrumented_modules=1 suppressions=$suppressions/tsan.supp"
     else
         build="$root/build-asan"
         flags="$flags -fno-sanitize-recover=all" # any UB report fails the test

@@ -256,97 +256,172 @@ ImageHeader readTiff(const ByteReader &bytes)
     return header;
 }
 
-/** Reads the whitespace- and comment-separated tokens of a PNM/PAM/PFM text header. */
-class PnmTokens
+// The PNM family is text, and OpenCV has three readers for it with three grammars. Each
+// reader below follows OpenCV's own (grfmt_pxm.cpp, grfmt_pam.cpp, grfmt_pfm.cpp in 4.6)
+// byte for byte, and refuses what OpenCV would refuse: read any other way, a header could
+// say 10000 x 1 to us and 10000 x 10000 to OpenCV, past the pixel limit.
+// tests/fuzz/fuzz_image_decode checks that the two always agree; it found both earlier
+// disagreements (a NUL or '#' right after a P1-P6 width, a PFM size token).
+
+bool isLineBreak(quint32 c)
 {
-public:
-    PnmTokens(const ByteReader &bytes, qint64 offset)
-        : m_bytes(bytes)
-        , m_offset(offset)
-    { }
+    return c == '\n' || c == '\r';
+}
 
-    QByteArray next()
-    {
-        while (true) {
-            const quint32 c = m_bytes.u8(m_offset);
-            if (c == '#') {
-                while (m_bytes.u8(m_offset) != '\n' && m_bytes.u8(m_offset) != '\r')
-                    ++m_offset;
-            } else if (std::isspace(int(c))) {
-                ++m_offset;
-            } else {
-                break;
-            }
+/**
+ * A P1-P6 size as OpenCV's ReadNumber reads it: white space and '#' comments, then digits
+ * only, then one more byte consumed whatever it is, so "12#34" or "12<NUL>34" is 12
+ * followed by 34.
+ */
+qint64 readPxmNumber(const ByteReader &bytes, qint64 &offset)
+{
+    while (true) {
+        const quint32 c = bytes.u8(offset);
+        if (c == '#') {
+            while (!isLineBreak(bytes.u8(offset)))
+                ++offset;
+            ++offset;
+        } else if (std::isspace(int(c))) {
+            ++offset;
+        } else if (c >= '0' && c <= '9') {
+            break;
+        } else {
+            throw Corrupt { QStringLiteral("byte %1 is not part of a size").arg(offset) };
         }
-        QByteArray token;
-        while (m_bytes.has(m_offset, 1) && !std::isspace(int(m_bytes.u8(m_offset)))
-            && m_bytes.u8(m_offset) != '#') {
-            if (token.size() >= 32)
-                throw Corrupt { QStringLiteral("a header token is too long") };
-            token.append(char(m_bytes.u8(m_offset++)));
-        }
-        if (!m_bytes.has(m_offset, 1))
-            throw Truncated {}; // a number that runs into the end of the data may be cut
-        return token;
     }
+    qint64 value = 0;
+    for (int digits = 0; bytes.u8(offset) >= '0' && bytes.u8(offset) <= '9'; ++digits) {
+        if (digits == 12)
+            throw Corrupt { QStringLiteral("a size has more than 12 digits") };
+        value = value * 10 + (bytes.u8(offset++) - '0');
+    }
+    ++offset; // the byte that ended the number
+    return value;
+}
 
-    /**
-     * A size read exactly as OpenCV's PxM reader reads it (ReadNumber in grfmt_pxm.cpp):
-     * white space and comments, then digits only, then one more byte consumed whatever it
-     * is, so "12#34" or "12<NUL>34" is 12 followed by 34. Reading sizes any other way lets
-     * a header say 10000 x 1 to us and 10000 x 10000 to OpenCV, past the pixel limit
-     * (found by tests/fuzz/fuzz_image_decode).
-     */
-    qint64 nextNumber()
-    {
-        while (true) {
-            const quint32 c = m_bytes.u8(m_offset);
-            if (c == '#') {
-                while (m_bytes.u8(m_offset) != '\n' && m_bytes.u8(m_offset) != '\r')
-                    ++m_offset;
-                ++m_offset;
-            } else if (std::isspace(int(c))) {
-                ++m_offset;
-            } else if (c >= '0' && c <= '9') {
-                break;
-            } else {
-                throw Corrupt { QStringLiteral("byte %1 is not part of a size").arg(m_offset) };
-            }
-        }
-        qint64 value = 0;
-        for (int digits = 0; m_bytes.u8(m_offset) >= '0' && m_bytes.u8(m_offset) <= '9'; ++digits) {
-            if (digits == 12)
+/**
+ * A PFM size as OpenCV's read_number reads it: atoi() of the bytes up to the next white
+ * space byte, which is consumed. Signs and tokens without leading digits (atoi gives 0 or
+ * a negative number, which OpenCV refuses later) are refused here.
+ */
+qint64 readPfmNumber(const ByteReader &bytes, qint64 &offset)
+{
+    qint64 value = 0;
+    int digits = 0;
+    bool leading = true;
+    for (int length = 0;; ++length) {
+        if (length == 2048) // OpenCV's buffer: it would split the token here
+            throw Corrupt { QStringLiteral("a size runs past 2048 bytes") };
+        const quint32 c = bytes.u8(offset++);
+        if (std::isspace(int(c)))
+            break;
+        if (leading && c >= '0' && c <= '9') {
+            if (++digits > 12)
                 throw Corrupt { QStringLiteral("a size has more than 12 digits") };
-            value = value * 10 + (m_bytes.u8(m_offset++) - '0');
+            value = value * 10 + (c - '0');
+        } else {
+            leading = false;
         }
-        ++m_offset; // the byte that ended the number
-        return value;
     }
+    if (digits == 0)
+        throw Corrupt { QStringLiteral("a size does not start with a digit") };
+    return value;
+}
 
-private:
-    const ByteReader &m_bytes;
-    qint64 m_offset;
-};
+/** PF/Pf: exactly one line break after the magic, then width and height. */
+ImageHeader readPfm(const ByteReader &bytes)
+{
+    ImageHeader header { ImageHeader::Format::Pnm, 0, 0, false };
+    if (bytes.u8(2) != '\n')
+        throw Corrupt { QStringLiteral("no line break right after the magic number") };
+    qint64 offset = 3;
+    header.width = readPfmNumber(bytes, offset);
+    header.height = readPfmNumber(bytes, offset);
+    return header;
+}
+
+/**
+ * P7 as OpenCV's ReadPAMHeaderLine reads it: lines of an identifier (at most 8 bytes,
+ * compared as a C string, so it ends at a NUL) and a value up to the line break; comment
+ * lines start with '#'. An unknown identifier, a repeated WIDTH or HEIGHT, or a size that
+ * is not digits (up to a NUL or the end) is refused, as OpenCV refuses it.
+ */
+ImageHeader readPam(const ByteReader &bytes)
+{
+    ImageHeader header { ImageHeader::Format::Pnm, 0, 0, false };
+    if (!isLineBreak(bytes.u8(2)))
+        throw Corrupt { QStringLiteral("no line break right after the magic number") };
+    qint64 offset = 3;
+    bool haveWidth = false;
+    bool haveHeight = false;
+    while (true) { // every turn consumes bytes, and u8() ends at the end of the data
+        quint32 c = bytes.u8(offset++);
+        while (std::isspace(int(c)))
+            c = bytes.u8(offset++);
+        if (c == '#') {
+            while (!isLineBreak(c))
+                c = bytes.u8(offset++);
+            continue;
+        }
+        QByteArray identifier;
+        while (identifier.size() < 8 && !std::isspace(int(c))) {
+            identifier.append(char(c));
+            c = bytes.u8(offset++);
+        }
+        if (!std::isspace(int(c)))
+            throw Corrupt { QStringLiteral("an identifier is longer than 8 bytes") };
+        const QByteArray name(identifier.constData()); // up to the first NUL, as strncmp reads it
+
+        QByteArray value;
+        if (!isLineBreak(c)) {
+            do
+                c = bytes.u8(offset++);
+            while (std::isspace(int(c)));
+            while (value.size() < 255 && !isLineBreak(c)) {
+                value.append(char(c));
+                c = bytes.u8(offset++);
+            }
+            if (!isLineBreak(c))
+                throw Corrupt { QStringLiteral("a value is longer than 255 bytes") };
+            while (!value.isEmpty() && std::isspace(int(uchar(value.back()))))
+                value.chop(1);
+        }
+
+        if (name == "ENDHDR")
+            return header;
+        if (name == "WIDTH" || name == "HEIGHT") {
+            bool &seen = name == "WIDTH" ? haveWidth : haveHeight;
+            if (seen)
+                throw Corrupt { QStringLiteral("%1 is given twice").arg(QString::fromLatin1(name)) };
+            seen = true;
+            qint64 size = 0;
+            qsizetype i = 0;
+            for (; i < value.size() && value[i] >= '0' && value[i] <= '9'; ++i) {
+                if (i == 12)
+                    throw Corrupt { QStringLiteral("a size has more than 12 digits") };
+                size = size * 10 + (value[i] - '0');
+            }
+            if (i < value.size() && value[i] != '\0')
+                throw Corrupt { QStringLiteral("%1 is not a size").arg(QString::fromLatin1(name)) };
+            (name == "WIDTH" ? header.width : header.height) = size;
+        } else if (name != "DEPTH" && name != "MAXVAL" && name != "TUPLTYPE") {
+            throw Corrupt { QStringLiteral("unknown identifier") };
+        }
+    }
+}
 
 ImageHeader readPnm(const ByteReader &bytes)
 {
+    const quint32 kind = bytes.u8(1);
+    if (kind == '7')
+        return readPam(bytes);
+    if (kind == 'F' || kind == 'f')
+        return readPfm(bytes);
     ImageHeader header { ImageHeader::Format::Pnm, 0, 0, false };
-    PnmTokens tokens(bytes, 2);
-    if (bytes.u8(1) != '7') { // P1..P6 and PF/Pf: width and height come first
-        header.width = tokens.nextNumber();
-        header.height = tokens.nextNumber();
-        return header;
-    }
-    for (int i = 0; i < 64; ++i) { // PAM: KEY value lines up to ENDHDR
-        const QByteArray key = tokens.next();
-        if (key == "WIDTH")
-            header.width = tokens.nextNumber();
-        else if (key == "HEIGHT")
-            header.height = tokens.nextNumber();
-        else if (key == "ENDHDR")
-            return header;
-    }
-    throw Corrupt { QStringLiteral("no ENDHDR") };
+    qint64 offset = 2;
+    header.width = readPxmNumber(bytes, offset);
+    header.height = readPxmNumber(bytes, offset);
+    return header;
 }
 
 bool isPnmMagic(const ByteReader &bytes)
