@@ -156,6 +156,14 @@ std::vector<float> InferenceEngine::Private::classify(std::vector<float> &input)
 {
     // InferenceMode and the warning handler are thread-local: they must be set up by the
     // thread that runs forward(), on every call, since pool threads are not ours to prepare.
+    //
+    // The intra-op thread count is per thread too, as far as oneDNN is concerned: it sizes
+    // its OpenMP teams from the calling thread's own setting, which a thread LibTorch did
+    // not start has never had. Without this each worker ran oneDNN's convolutions in a team
+    // as wide as the machine, an extra thread per worker spinning at every barrier (2 % of
+    // the server's CPU on two cores) on cores the other workers need.
+    static thread_local const bool intraOpThreadsSet = (at::init_num_threads(), true);
+    (void)intraOpThreadsSet;
     const c10::InferenceMode inferenceMode;
     const c10::Warning::WarningHandlerGuard warnings(&onceWarningHandler());
     const ModelManifest::Input &spec = manifest.input;
