@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QTextStream>
+#include <QTimer>
 
 #include "accesstokens.h"
 #include "tlsidentity.h"
@@ -106,12 +107,26 @@ int main(int argc, char *argv[])
             << logFile.errorString() << Qt::endl;
         return 2;
     }
+    // Lines are flushed once per pass of the event loop, not one by one: predictions arrive
+    // in batches of up to a few hundred (ServerEvents), and a write per line cost the GUI
+    // thread a system call per prediction.
+    bool flushScheduled = false;
+    const auto flushLogs = [&] {
+        flushScheduled = false;
+        out.flush();
+        if (logFile.isOpen())
+            logStream.flush();
+    };
     QObject::connect(&eventLog, &EventLogModel::entryAdded, &eventLog,
                      [&](const EventLogModel::Entry &entry) {
                          if (headless)
-                             out << entry.line() << Qt::endl;
+                             out << entry.line() << '\n';
                          if (logFile.isOpen())
-                             logStream << entry.line() << Qt::endl;
+                             logStream << entry.line() << '\n';
+                         if (!flushScheduled) {
+                             flushScheduled = true;
+                             QTimer::singleShot(0, &eventLog, flushLogs);
+                         }
                      });
 
     if (!server.start()) {

@@ -60,7 +60,7 @@ Session::~Session()
 void Session::run()
 {
     serve();
-    m_context.events->sessionEnded(m_id, m_endReason);
+    m_context.events->reportSessionEnded(m_id, m_endReason);
     if (m_context.finished)
         m_context.finished(m_id);
 }
@@ -87,7 +87,7 @@ void Session::serve()
     // the write timeout, by gigabytes. Reads continue as frames are taken from it.
     socket.setReadBufferSize(kSocketReadBuffer);
     BlockingFrameStream stream(&socket, m_context.config.maxMessageLength);
-    m_context.events->sessionStarted(m_id, m_peer, m_waitedMs);
+    m_context.events->reportSessionStarted(m_id, m_peer, m_waitedMs);
 
     const auto &manifest = m_context.engine->manifest();
     WelcomeInfo welcome;
@@ -186,7 +186,7 @@ Session::Next Session::authenticate(BlockingFrameStream &stream, const Frame &fr
                                    frame.messageId() });
     }
     m_authenticated = true;
-    m_context.events->sessionAuthenticated(m_id, label);
+    m_context.events->reportSessionAuthenticated(m_id, label);
     return send(stream, MessageType::ServerMessage, ServerMessage::authenticated(label).toBody(), frame.messageId())
             ? Next::Continue
             : Next::Close;
@@ -226,7 +226,7 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     reply.timing.infer = prediction->inferMs;
     reply.timing.total = millisecondsSince(sinceReceived);
     const bool sent = send(stream, MessageType::ServerPrediction, reply.toBody(), reply.messageId);
-    m_context.events->predictionServed(m_id, reply.label, reply.confidence, reply.timing.total);
+    m_context.events->reportPrediction(m_id, reply.label, reply.confidence, reply.timing.total);
     if (!sent) {
         m_endReason = QStringLiteral("reply not delivered (client stopped reading)");
         return Next::Close;
@@ -284,7 +284,7 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
 
 Session::Next Session::sendError(BlockingFrameStream &stream, const ProtocolError &error)
 {
-    m_context.events->requestFailed(m_id, errorCodeName(error.code), error.message);
+    m_context.events->reportRequestFailed(m_id, errorCodeName(error.code), error.message);
     const bool sent = send(stream, MessageType::ServerError, serverErrorBody(error), error.messageId);
     return sent && !errorClosesConnection(error.code) ? Next::Continue : Next::Close;
 }
