@@ -158,10 +158,19 @@ void OrchardServer::startHandshake(WaitingRoom::Entry entry, const QString &peer
         deadline->deleteLater();
         m_handshaking.removeAll(QPointer<QSslSocket>(socket));
     };
-    connect(socket, &QSslSocket::encrypted, this, [this, entry, peer, forget] {
-        forget();
-        entry.tlsSocket->disconnect(this);
-        placeConnection(entry, peer);
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, entry, peer, forget] {
+        // Not from inside encrypted(): QSslSocket emits it halfway through its transmit(),
+        // which goes on reading and writing the socket (TLS 1.3 session tickets, early
+        // data) once we return. Placing it now could start a session that pulls the socket
+        // into a worker while this thread is still in its code: two threads in one socket.
+        // Place it when the event loop is back, unless it failed or was aborted meanwhile.
+        QMetaObject::invokeMethod(this, [this, socket, entry, peer, forget] {
+            if (!entry.tlsSocket || !m_handshaking.contains(QPointer<QSslSocket>(socket)))
+                return;
+            forget();
+            socket->disconnect(this);
+            placeConnection(entry, peer);
+        }, Qt::QueuedConnection);
     });
     const auto fail = [this, socket, entry, peer, forget](const QString &why) {
         forget();
