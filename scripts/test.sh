@@ -34,10 +34,11 @@ sanitized_tests() {
     local suppressions="$root/tests/sanitizers"
     if [ "$kinds" = thread ]; then
         build="$root/build-tsan"
-        # Debian's Qt, OpenCV, LibTorch and glibc are not built with TSan: what their own
-        # code does to memory through intercepted calls (malloc, memcpy, read...) is not
-        # checked, while their locks and thread starts still order ours, and every access
-        # our code makes is checked.
+        # ignore_noninstrumented_modules: Debian's Qt, OpenCV, LibTorch and glibc are not
+        # built with TSan, so what their own code does to memory through intercepted calls
+        # (malloc, memcpy, read...) is not checked; their locks and thread starts still
+        # order ours, and every access our code makes is checked.
+        # history_size=7: the longest history, so reports show both stacks.
         export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=7 ignore_noninstrumented_modules=1 suppressions=$suppressions/tsan.supp"
     else
         build="$root/build-asan"
