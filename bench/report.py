@@ -149,8 +149,14 @@ class Report:
             e, s, cl = (self.cpu(workload, "engine", "engine"), self.cpu(workload, "binary", "server"),
                         self.cpu(workload, "binary", "client"))
             if e and s and cl:
+                cores = self.meta.get("cores")
                 cpu = (f"; CPU per image: engine {e:.3f} ms, server {s:.3f} ms, and the bench clients "
-                       f"{cl:.3f} ms on the same {self.meta.get('cores', '?')} cores")
+                       f"{cl:.3f} ms on the same {cores or '?'} cores")
+                if cores and server:
+                    # What the cores allow at these costs, and how much of them was used:
+                    # says whether the rest is cost per image or idle time.
+                    cpu += (f"; at these costs the cores allow at most {pct(e / (s + cl))} of the engine, "
+                            f"and they were {pct(server * (s + cl) / 1000 / cores)} busy")
             rows.append((f"Throughput at saturation ({2 * self.workers} clients) ≥ 90 % of `--engine` ({workload})",
                          "≥ 90 %",
                          f"{pct(mid)} (rounds {pct(low)}–{pct(high)}; {fmt(server)} against {fmt(engine)} images/s{cpu})",
