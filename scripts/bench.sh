@@ -270,7 +270,11 @@ cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if l
 memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
 os_name = next((line.split("=", 1)[1].strip().strip('"') for line in open("/etc/os-release")
                 if line.startswith("PRETTY_NAME")), platform.system())
-commit = run("git", "describe", "--always", "--dirty")
+# "-dirty" when what was measured differs from the commit; docs/ does not count, since this
+# script rewrites docs/performance.md and its pictures itself.
+commit = run("git", "describe", "--always")
+if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", ".", ":(exclude)docs"]).returncode != 0:
+    commit += "-dirty"
 json.dump({
     "date": time.strftime("%Y-%m-%d %H:%M %Z"), "cores": os.cpu_count(), "cpu": cpu,
     "memory": f"{int(memory) / 1048576:.0f} GiB RAM", "os": f"{os_name}, Linux {platform.release()}",
