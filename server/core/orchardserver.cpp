@@ -53,9 +53,11 @@ OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const Inferenc
     m_pool.setMaxThreadCount(m_config.workers);
     // The pool's threads are the workers users see; never let idle ones expire mid-demo.
     m_pool.setExpiryTimeout(-1);
-    connect(&m_waitingRoom, &WaitingRoom::entryLeft, this, [this](quint64 sessionId) {
-        m_waitingSince.remove(sessionId);
-        emit m_events.waitingConnectionLeft(sessionId);
+    connect(&m_waitingRoom, &WaitingRoom::entriesLeft, this, [this](const QList<quint64> &sessionIds) {
+        for (const quint64 sessionId : sessionIds) {
+            m_waitingSince.remove(sessionId);
+            emit m_events.waitingConnectionLeft(sessionId);
+        }
         m_waitingRoom.announcePositions(m_config.workers);
         emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
     });

@@ -4,6 +4,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QHash>
 #include <QTimer>
 
 #include "serverevents.h"
@@ -20,13 +21,27 @@ SessionTableModel::SessionTableModel(ServerEvents *events, QObject *parent)
                 m_rows[row].queuePosition = position;
                 rowChanged(row);
             });
+    // The line changes with every arrival and departure and may be thousands long: one pass
+    // over the rows and one dataChanged for the column, not a search and a signal per row.
     connect(events, &ServerEvents::waitingLineChanged, this, [this](const QList<quint64> &ids) {
+        QHash<quint64, int> positions;
+        positions.reserve(ids.size());
+        for (int i = 0; i < ids.size(); ++i)
+            positions.insert(ids[i], i + 1);
+        int first = -1;
+        int last = -1;
         for (int row = 0; row < m_rows.size(); ++row) {
             if (m_rows[row].state != SessionState::Waiting)
                 continue;
-            m_rows[row].queuePosition = static_cast<int>(ids.indexOf(m_rows[row].id)) + 1;
-            rowChanged(row);
+            const int position = positions.value(m_rows[row].id, 0);
+            if (m_rows[row].queuePosition == position)
+                continue;
+            m_rows[row].queuePosition = position;
+            first = first < 0 ? row : first;
+            last = row;
         }
+        if (first >= 0)
+            emit dataChanged(index(first, QueuePosition), index(last, QueuePosition));
     });
     connect(events, &ServerEvents::waitingConnectionLeft, this,
             [this](quint64 id) { close(id, tr("left while waiting")); });

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include <QSet>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -31,7 +33,7 @@ void WaitingRoom::admit(const Entry &entry, int workers)
         entry.tlsSocket->setParent(this);
         entry.tlsSocket->setReadBufferSize(kWaitingReadBuffer);
         const quint64 id = entry.sessionId;
-        connect(entry.tlsSocket, &QSslSocket::disconnected, this, [this, id] { leave(id); });
+        connect(entry.tlsSocket, &QSslSocket::disconnected, this, [this, id] { leave({ id }); });
     }
     send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(size(), size(), workers).toBody()));
     if (!m_pollTimer.isActive())
@@ -49,18 +51,23 @@ WaitingRoom::Entry WaitingRoom::takeNext()
     return entry;
 }
 
-void WaitingRoom::leave(quint64 sessionId)
+void WaitingRoom::leave(const QList<quint64> &sessionIds)
 {
-    const auto it = std::find_if(m_entries.begin(), m_entries.end(),
-                                 [sessionId](const Entry &entry) { return entry.sessionId == sessionId; });
-    if (it == m_entries.end())
-        return;
-    if (it->tlsSocket)
-        it->tlsSocket->deleteLater();
-    m_entries.erase(it);
+    const QSet<quint64> leaving(sessionIds.begin(), sessionIds.end());
+    QList<quint64> left;
+    const auto kept = std::remove_if(m_entries.begin(), m_entries.end(), [&](const Entry &entry) {
+        if (!leaving.contains(entry.sessionId))
+            return false;
+        if (entry.tlsSocket)
+            entry.tlsSocket->deleteLater();
+        left.append(entry.sessionId);
+        return true;
+    });
+    m_entries.erase(kept, m_entries.end());
     if (m_entries.empty())
         m_pollTimer.stop();
-    emit entryLeft(sessionId);
+    if (!left.isEmpty())
+        emit entriesLeft(left);
 }
 
 void WaitingRoom::send(const Entry &entry, const QByteArray &frame)
@@ -147,12 +154,14 @@ void WaitingRoom::pollForHangUps()
     }
     if (fds.empty() || ::poll(fds.data(), fds.size(), 0) <= 0)
         return;
+    QList<quint64> hungUp;
     for (size_t i = 0; i < fds.size(); ++i) {
         if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
             ::close(fds[i].fd);
-            leave(ids[i]);
+            hungUp.append(ids[i]);
         }
     }
+    leave(hungUp);
 }
 
 } // namespace orchard

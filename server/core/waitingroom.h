@@ -69,12 +69,17 @@ public:
     static void close(const Entry &entry);
 
 signals:
-    /** A waiting client hung up before a worker took it; its descriptor is closed. */
-    void entryLeft(quint64 sessionId);
+    /**
+     * Waiting clients hung up before a worker took them; their descriptors are closed. All
+     * the hang-ups one poll finds come in one signal, so that the line is announced once
+     * for them, not once per client (thousands can leave at once when a network drops).
+     */
+    void entriesLeft(const QList<quint64> &sessionIds);
 
 private:
     void pollForHangUps();
-    void leave(quint64 sessionId);
+    /** Takes these entries out of the line (closing nothing) and says so. */
+    void leave(const QList<quint64> &sessionIds);
 
     std::deque<Entry> m_entries;
     QTimer m_pollTimer;

@@ -275,6 +275,36 @@ TEST_CASE("A waiting client that hangs up leaves the line without taking a worke
     CHECK(fixture.server->activeSessionCount() == 1);
 }
 
+TEST_CASE("Many waiting clients hanging up at once move the rest up in one announcement")
+{
+    ServerFixture fixture(withWorkers(1));
+    auto active = welcomedClient(fixture.port());
+    constexpr int kLeaving = 30;
+    std::vector<std::unique_ptr<TestClient>> leaving;
+    for (int i = 0; i < kLeaving; ++i) {
+        leaving.push_back(std::make_unique<TestClient>(fixture.port()));
+        REQUIRE(leaving.back()->waitForNext());
+    }
+    TestClient last(fixture.port());
+    REQUIRE(last.waitForNext());
+    CHECK(messageOf(last.next()).position() == kLeaving + 1);
+
+    // All hang up before the server's thread (this one) looks again: one poll finds them
+    // all, and the line is announced once, not once per client (which was quadratic in
+    // the length of the line and froze the server's thread when thousands left at once).
+    QSignalSpy left(fixture.server->events(), &ServerEvents::waitingConnectionLeft);
+    QSignalSpy lineChanged(fixture.server->events(), &ServerEvents::waitingLineChanged);
+    for (auto &client : leaving)
+        client->abort();
+    REQUIRE(last.waitForNext());
+    const ServerMessage movedUp = messageOf(last.next());
+    CHECK(movedUp.kind() == "queued");
+    CHECK(movedUp.position() == 1);
+    CHECK(left.count() == kLeaving);
+    CHECK(lineChanged.count() == 1);
+    CHECK(fixture.server->waitingCount() == 1);
+}
+
 TEST_CASE("Bad images and unknown types get their error and the session continues")
 {
     ServerFixture fixture;
