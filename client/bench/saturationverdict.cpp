@@ -127,12 +127,26 @@ SaturationVerdict judgeSaturation(const QVector<SaturationEvent> &unsorted, cons
                 lineServed.append(event);
         }
         {
+            // The j-th client in line may be served once j workers were freed. Two workers
+            // freed at nearly the same moment go to the first two in line, but which of them
+            // hears `welcome` first is a race between the two workers, not the server's
+            // choice; so the order of welcomes is judged against the departures before them.
             QStringList problems;
-            for (int i = 1; i < lineServed.size(); ++i) {
-                if (lineServed.at(i).client < lineServed.at(i - 1).client)
-                    problems << QStringLiteral("client %1 was served before client %2")
-                                        .arg(lineServed.at(i - 1).client)
-                                        .arg(lineServed.at(i).client);
+            for (const SaturationEvent &served : lineServed) {
+                const int placeInLine = served.client - workers;
+                const auto freedBefore = std::count_if(departures.cbegin(), departures.cend(),
+                                                       [&](double left) { return left <= served.seconds; });
+                if (freedBefore >= placeInLine)
+                    continue;
+                for (int ahead = workers + 1; ahead < served.client; ++ahead) {
+                    const auto aheadServed = first(events, ahead, Kind::Served);
+                    if (!aheadServed || aheadServed->seconds > served.seconds) {
+                        problems << QStringLiteral("client %1 was served before client %2")
+                                            .arg(served.client)
+                                            .arg(ahead);
+                        break;
+                    }
+                }
             }
             verdict.checks.append(check(problems, QStringLiteral("the waiting clients were served first come, first served")));
         }

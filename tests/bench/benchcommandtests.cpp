@@ -203,7 +203,9 @@ TEST_CASE("qa saturation: the original demo on 2 workers and 4 clients passes, i
     REQUIRE(served4 >= 0);
     CHECK(offline1 < served3);
     CHECK(offline2 < served4);
-    CHECK(served3 < served4);
+    // Client 4 hears `welcome` before client 3 only if both workers were already free
+    // (then which of the two workers speaks first is a race, not the server's choice).
+    CHECK((served3 < served4 || std::max(offline1, offline2) < served4));
     for (int client = 1; client <= 4; ++client)
         CHECK(lineOf(lines, client, "diagnosis:") >= 0);
     CHECK(cli.output().contains("verdict: PASS"));

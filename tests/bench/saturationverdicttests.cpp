@@ -165,6 +165,38 @@ TEST_CASE("Serving the line last come, first served fails")
     CHECK(failures(verdict).contains("client 4 was served before client 3"));
 }
 
+TEST_CASE("Two workers freed together may welcome their two clients in either order")
+{
+    QVector<SaturationEvent> events = idealTimeline(4, 2);
+    // Clients 1 and 2 leave 5 ms apart; client 4's welcome arrives 1 ms before client 3's.
+    double left1 = 0;
+    for (const SaturationEvent &event : events) {
+        if (event.kind == Kind::WentOffline && event.client == 1)
+            left1 = event.seconds;
+    }
+    for (SaturationEvent &event : events) {
+        const bool ofClient2 = event.client == 2 && (event.kind == Kind::WentOffline || event.kind == Kind::Closed);
+        if (ofClient2)
+            event.seconds = left1 + 0.005 + (event.kind == Kind::Closed ? 0.001 : 0.0);
+        if (event.client == 3 && (event.kind == Kind::Served || event.kind == Kind::Diagnosed))
+            event.seconds = left1 + 0.008 + (event.kind == Kind::Diagnosed ? 0.010 : 0.0);
+        if (event.client == 4 && (event.kind == Kind::Served || event.kind == Kind::Diagnosed))
+            event.seconds = left1 + 0.007 + (event.kind == Kind::Diagnosed ? 0.010 : 0.0);
+        if (event.client == 4 && event.kind == Kind::Queued && event.position == 1)
+            event.seconds = left1 + 0.006;
+    }
+    const SaturationVerdict verdict = judgeSaturation(events, expect(4, 2));
+    INFO(failures(verdict).toStdString());
+    CHECK(verdict.passed);
+
+    // With only one worker freed by then, the same early welcome is a jump ahead.
+    for (SaturationEvent &event : events) {
+        if (event.client == 2 && (event.kind == Kind::WentOffline || event.kind == Kind::Closed))
+            event.seconds += 1.0;
+    }
+    CHECK(failures(judgeSaturation(events, expect(4, 2))).contains("client 4 was served before client 3"));
+}
+
 TEST_CASE("Wrong positions, and positions that move back, fail")
 {
     QVector<SaturationEvent> events = idealTimeline(4, 2);
