@@ -231,12 +231,12 @@ void OrchardServer::startSession(const WaitingRoom::Entry &entry)
     context.stopRequested = &m_stopRequested;
     context.serverVersion = m_version;
     // Back to this thread: the worker count and the waiting line are only touched here.
+    // Invoked by name, so that the queued call is built inside Qt, under the same lock that
+    // orders its delivery: a functor would be written by our (sanitized) code on the worker
+    // and read here, through a hand-off ThreadSanitizer cannot see.
     const QPointer<OrchardServer> server(this);
     context.finished = [server](quint64 sessionId) {
-        QMetaObject::invokeMethod(server, [server, sessionId] {
-            if (server)
-                server->onSessionFinished(sessionId);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(server, "onSessionFinished", Qt::QueuedConnection, Q_ARG(quint64, sessionId));
     };
     QSslSocket *tlsSocket = entry.tlsSocket;
     if (tlsSocket) {

@@ -68,7 +68,8 @@ private:
     /** Serves the connection now, lets it wait, or turns it away with BUSY. */
     void placeConnection(const WaitingRoom::Entry &entry, const QString &peer);
     void startSession(const WaitingRoom::Entry &entry);
-    void onSessionFinished(quint64 sessionId);
+    /** Invoked by name from the session's worker (see startSession()). */
+    Q_INVOKABLE void onSessionFinished(quint64 sessionId);
     void serveWaitingConnections();
 
     ServerConfig m_config;

@@ -51,14 +51,16 @@ void ServerEvents::enqueue(Emission emission, bool now)
     // At most one wake-up of this thread per batch of predictions, and one per other
     // report. The timer belongs to this thread, so it is started there; restarting a
     // running one would only delay the batch.
-    if (postEmit) {
-        QMetaObject::invokeMethod(this, &ServerEvents::emitQueued, Qt::QueuedConnection);
-    } else if (startBatch) {
-        QMetaObject::invokeMethod(this, [this] {
-            if (!m_batchTimer.isActive())
-                m_batchTimer.start();
-        }, Qt::QueuedConnection);
-    }
+    if (postEmit)
+        QMetaObject::invokeMethod(this, "emitQueued", Qt::QueuedConnection);
+    else if (startBatch)
+        QMetaObject::invokeMethod(this, "startBatchTimer", Qt::QueuedConnection);
+}
+
+void ServerEvents::startBatchTimer()
+{
+    if (!m_batchTimer.isActive())
+        m_batchTimer.start();
 }
 
 void ServerEvents::emitQueued()

@@ -72,8 +72,13 @@ private:
 
     /** Any thread: queues an emission; now = have the queue emitted soon, not in a batch. */
     void enqueue(Emission emission, bool now);
+    // These two are called from sessions' threads by name, so that the queued call is built
+    // inside Qt, under the lock that orders its delivery (a functor built by our code would
+    // be a hand-off ThreadSanitizer cannot see).
     /** This object's thread: emits everything queued so far, in order. */
-    void emitQueued();
+    Q_INVOKABLE void emitQueued();
+    /** This object's thread: starts the batch timer unless it runs already. */
+    Q_INVOKABLE void startBatchTimer();
 
     QTimer m_batchTimer;
     std::mutex m_mutex;
