@@ -9,11 +9,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "clientsettings.h"
 #include "enginebench.h"
 #include "imageloader.h"
 #include "inferenceengine.h"
 #include "securityoptions.h"
+#include "serveraddressoptions.h"
 
 namespace orchard {
 
@@ -59,7 +59,6 @@ QString BenchCommand::summary()
 
 bool BenchCommand::parseArguments(const QStringList &arguments, int &exitCode)
 {
-    const ClientSettings defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Closed-loop load on an Orchard server: for each level, N clients connect at once,\n"
@@ -71,12 +70,8 @@ bool BenchCommand::parseArguments(const QStringList &arguments, int &exitCode)
         "no network: the ceiling a server is measured against.\n"
         "Exit status: 0 no errors, 1 some requests failed, 2 bad options or nothing answered."));
     parser.addHelpOption();
-    const QCommandLineOption hostOption(QStringLiteral("host"),
-        QStringLiteral("Server host name or address (default %1).").arg(defaults.host), QStringLiteral("H"),
-        defaults.host);
-    const QCommandLineOption portOption(QStringLiteral("port"),
-        QStringLiteral("Server port (default %1).").arg(defaults.port), QStringLiteral("P"),
-        QString::number(defaults.port));
+    const ServerAddressOptions address;
+    parser.addOptions(address.options());
     const QCommandLineOption clientsOption(QStringLiteral("clients"),
         QStringLiteral("Clients (engine: threads) per level, or a sweep such as 1,2,4,8,16 (default 1)."),
         QStringLiteral("N[,N...]"), QStringLiteral("1"));
@@ -125,7 +120,7 @@ bool BenchCommand::parseArguments(const QStringList &arguments, int &exitCode)
         QStringLiteral("The server's process id, when it runs on this machine: its CPU time per "
                        "image is reported beside the clients' (Linux /proc)."),
         QStringLiteral("PID"));
-    parser.addOptions({ hostOption, portOption, clientsOption, requestsOption, durationOption, imagesOption,
+    parser.addOptions({ clientsOption, requestsOption, durationOption, imagesOption,
                         binaryOption, base64Option, jsonOption, engineOption, modelOption, intraOpOption,
                         legacyOption, topKOption, warmupOption, labelOption, timeoutOption, serverPidOption });
     const SecurityOptions security;
@@ -172,13 +167,8 @@ bool BenchCommand::parseArguments(const QStringList &arguments, int &exitCode)
     m_levelTimeoutSeconds = parser.value(timeoutOption).toInt(&ok);
     if (!ok || m_levelTimeoutSeconds < 1)
         return usage(QStringLiteral("--level-timeout needs a whole number of seconds of at least 1"));
-    m_host = parser.value(hostOption).trimmed();
-    if (m_host.isEmpty())
-        return usage(QStringLiteral("--host needs a host name or address"));
-    const uint port = parser.value(portOption).toUInt(&ok);
-    if (!ok || port < 1 || port > 65535)
-        return usage(QStringLiteral("--port needs a number from 1 to 65535"));
-    m_port = static_cast<quint16>(port);
+    if (!address.read(parser, m_host, m_port, error))
+        return usage(error);
     m_json = parser.isSet(jsonOption);
     m_requireBinary = parser.isSet(binaryOption);
     if (parser.isSet(base64Option))

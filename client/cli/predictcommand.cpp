@@ -17,6 +17,7 @@
 #include "framereader.h"
 #include "imageloader.h"
 #include "requestqueue.h"
+#include "serveraddressoptions.h"
 #include "serverconnection.h"
 #include "servermessage.h"
 
@@ -66,12 +67,8 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
         "Exit status: 0 all diagnosed, 1 some files failed, 2 bad options or no server\n"
         "(unreachable, busy, connection lost)."));
     parser.addHelpOption();
-    const QCommandLineOption hostOption(QStringLiteral("host"),
-        QStringLiteral("Server host name or address (default %1).").arg(defaults.host),
-        QStringLiteral("H"), defaults.host);
-    const QCommandLineOption portOption(QStringLiteral("port"),
-        QStringLiteral("Server port (default %1).").arg(defaults.port), QStringLiteral("P"),
-        QString::number(defaults.port));
+    const ServerAddressOptions address;
+    parser.addOptions(address.options());
     const QCommandLineOption topKOption(QStringLiteral("top-k"),
         QStringLiteral("How many labels to list per image (default %1).").arg(defaults.topK),
         QStringLiteral("K"), QString::number(defaults.topK));
@@ -87,7 +84,7 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
     const QCommandLineOption pinOption(QStringLiteral("pin"),
         QStringLiteral("With --tls: trust the server certificate with this SHA-256 fingerprint (ab:cd:…)."),
         QStringLiteral("SHA256"));
-    parser.addOptions({ hostOption, portOption, topKOption, jsonOption, binaryOption, base64Option, tlsOption,
+    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, tlsOption,
                         caOption, pinOption });
     parser.addPositionalArgument(name(), summary(), name());
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
@@ -109,18 +106,12 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
         m_err << "orchard-cli predict: no files or folders given (see --help)\n";
         return false;
     }
-    m_host = parser.value(hostOption).trimmed();
-    if (m_host.isEmpty()) {
-        m_err << "orchard-cli predict: --host needs a host name or address\n";
+    QString addressError;
+    if (!address.read(parser, m_host, m_port, addressError)) {
+        m_err << "orchard-cli predict: " << addressError << "\n";
         return false;
     }
     bool ok = false;
-    const uint port = parser.value(portOption).toUInt(&ok);
-    if (!ok || port < 1 || port > 65535) {
-        m_err << "orchard-cli predict: --port needs a number from 1 to 65535\n";
-        return false;
-    }
-    m_port = static_cast<quint16>(port);
     m_topK = parser.value(topKOption).toInt(&ok);
     if (!ok || m_topK < 1) {
         m_err << "orchard-cli predict: --top-k needs a whole number of at least 1\n";

@@ -8,9 +8,9 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include "clientsettings.h"
 #include "imageloader.h"
 #include "securityoptions.h"
+#include "serveraddressoptions.h"
 
 namespace orchard {
 
@@ -26,7 +26,6 @@ QString QaSaturationCommand::summary()
 
 bool QaSaturationCommand::parseArguments(const QStringList &arguments, int &exitCode)
 {
-    const ClientSettings defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "The pool-saturation demo against any server, as a timeline. N clients connect one\n"
@@ -37,12 +36,8 @@ bool QaSaturationCommand::parseArguments(const QStringList &arguments, int &exit
         "Exit status: 0 the server behaved as a pool of W predicts, 1 it did not, 2 bad options\n"
         "or no server answered."));
     parser.addHelpOption();
-    const QCommandLineOption hostOption(QStringLiteral("host"),
-        QStringLiteral("Server host name or address (default %1).").arg(defaults.host), QStringLiteral("H"),
-        defaults.host);
-    const QCommandLineOption portOption(QStringLiteral("port"),
-        QStringLiteral("Server port (default %1).").arg(defaults.port), QStringLiteral("P"),
-        QString::number(defaults.port));
+    const ServerAddressOptions address;
+    parser.addOptions(address.options());
     const QCommandLineOption clientsOption(QStringLiteral("clients"),
         QStringLiteral("How many clients connect (default 4, as in the original demo)."), QStringLiteral("N"),
         QStringLiteral("4"));
@@ -67,7 +62,7 @@ bool QaSaturationCommand::parseArguments(const QStringList &arguments, int &exit
                        "queued, so waiting is seen only as silence."));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
         QStringLiteral("Give up after S seconds (default: enough for every client's turn)."), QStringLiteral("S"));
-    parser.addOptions({ hostOption, portOption, clientsOption, holdOption, staggerOption, workersOption,
+    parser.addOptions({ clientsOption, holdOption, staggerOption, workersOption,
                         imagesOption, legacyOption, timeoutOption });
     const SecurityOptions security;
     parser.addOptions(security.options());
@@ -89,13 +84,9 @@ bool QaSaturationCommand::parseArguments(const QStringList &arguments, int &exit
     if (positional.size() > 2)
         return usage(QStringLiteral("unexpected argument \"%1\"").arg(positional.at(2)));
     bool ok = false;
-    m_options.host = parser.value(hostOption).trimmed();
-    if (m_options.host.isEmpty())
-        return usage(QStringLiteral("--host needs a host name or address"));
-    const uint port = parser.value(portOption).toUInt(&ok);
-    if (!ok || port < 1 || port > 65535)
-        return usage(QStringLiteral("--port needs a number from 1 to 65535"));
-    m_options.port = static_cast<quint16>(port);
+    QString error;
+    if (!address.read(parser, m_options.host, m_options.port, error))
+        return usage(error);
     m_options.clients = parser.value(clientsOption).toInt(&ok);
     if (!ok || m_options.clients < 1 || m_options.clients > 1000)
         return usage(QStringLiteral("--clients needs a whole number from 1 to 1000"));
@@ -117,7 +108,6 @@ bool QaSaturationCommand::parseArguments(const QStringList &arguments, int &exit
                                  .arg(m_options.staggerMs));
     }
     m_options.legacyServer = parser.isSet(legacyOption);
-    QString error;
     if (!security.read(parser, m_options.tls, error))
         return usage(error);
     if (m_options.legacyServer && m_options.tls.enabled)
