@@ -61,6 +61,7 @@ sanitized_tests() {
 }
 
 "$root/scripts/setup.sh"
+"$root/scripts/check-layers.sh" # the arrows point one way before anything is built
 if [ -n "$sanitize" ]; then
     export QT_QPA_PLATFORM=offscreen
     sanitized_tests "$sanitize" # set -e: a failed build or ctest ends the script with its status

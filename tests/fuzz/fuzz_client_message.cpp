@@ -10,10 +10,10 @@
 
 #include <QByteArray>
 
-#include "clientmessage.h"
-#include "frame.h"
-#include "fuzzcheck.h"
-#include "servermessage.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/servermessage.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 using namespace orchard;
 

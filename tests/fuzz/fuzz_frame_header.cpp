@@ -10,8 +10,8 @@
 
 #include <QByteArray>
 
-#include "frameheader.h"
-#include "fuzzcheck.h"
+#include "common/protocol/frameheader.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 using namespace orchard;
 

@@ -13,8 +13,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
-#include "framereader.h"
-#include "fuzzcheck.h"
+#include "common/protocol/framereader.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 using namespace orchard;
 

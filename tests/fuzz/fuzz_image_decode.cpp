@@ -16,9 +16,9 @@
 
 #include <opencv2/core/utils/logger.hpp>
 
-#include "fuzzcheck.h"
-#include "imagedecoder.h"
-#include "imageheader.h"
+#include "common/imaging/imagedecoder.h"
+#include "common/imaging/imageheader.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 using namespace orchard;
 

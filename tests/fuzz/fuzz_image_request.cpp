@@ -10,9 +10,9 @@
 
 #include <QByteArray>
 
-#include "framereader.h"
-#include "fuzzcheck.h"
-#include "imagerequest.h"
+#include "common/protocol/framereader.h"
+#include "common/protocol/imagerequest.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 using namespace orchard;
 

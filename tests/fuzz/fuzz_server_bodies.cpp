@@ -9,10 +9,10 @@
 
 #include <QByteArray>
 
-#include "fuzzcheck.h"
-#include "predictionreply.h"
-#include "servererror.h"
-#include "servermessage.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/servererror.h"
+#include "common/protocol/servermessage.h"
+#include "tests/fuzz/fuzzcheck.h"
 
 using namespace orchard;
 

@@ -16,13 +16,13 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "clientmessage.h"
-#include "frame.h"
-#include "framereader.h"
-#include "imagerequest.h"
-#include "predictionreply.h"
-#include "servererror.h"
-#include "servermessage.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/framereader.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/servererror.h"
+#include "common/protocol/servermessage.h"
 
 using namespace orchard;
 

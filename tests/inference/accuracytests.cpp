@@ -12,8 +12,8 @@
 #include <opencv2/core.hpp>
 #include <zlib.h>
 
-#include "inferenceengine.h"
-#include "testimages.h"
+#include "common/inference/inferenceengine.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 

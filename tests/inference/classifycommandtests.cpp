@@ -9,7 +9,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
-#include "testimages.h"
+#include "tests/inference/testimages.h"
 
 namespace {
 

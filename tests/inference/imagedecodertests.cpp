@@ -8,8 +8,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "imagedecoder.h"
-#include "testimages.h"
+#include "common/imaging/imagedecoder.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 

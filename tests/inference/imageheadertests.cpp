@@ -6,8 +6,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "imageheader.h"
-#include "testimages.h"
+#include "common/imaging/imageheader.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 

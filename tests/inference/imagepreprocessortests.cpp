@@ -3,8 +3,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "imagepreprocessor.h"
-#include "testimages.h"
+#include "common/imaging/imagepreprocessor.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 

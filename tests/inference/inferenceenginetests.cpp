@@ -10,8 +10,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "inferenceengine.h"
-#include "testimages.h"
+#include "common/inference/inferenceengine.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 

@@ -7,9 +7,9 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
-#include "inferenceengine.h"
-#include "modelmanifest.h"
-#include "testimages.h"
+#include "common/imaging/modelmanifest.h"
+#include "common/inference/inferenceengine.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 

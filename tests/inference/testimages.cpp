@@ -1,4 +1,4 @@
-#include "testimages.h"
+#include "tests/inference/testimages.h"
 
 #include <QDir>
 #include <QFile>

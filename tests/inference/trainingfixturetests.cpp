@@ -10,8 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "inferenceengine.h"
-#include "testimages.h"
+#include "common/inference/inferenceengine.h"
+#include "tests/inference/testimages.h"
 
 using namespace orchard;
 
@@ -69,7 +69,7 @@ void checkTrainedModel(
     CHECK(prediction->label == expectedLabels.at(prediction->index));
     REQUIRE(prediction->topK.size() == expectedLabels.size());
     double sum = 0.0;
-    for (const Prediction::Score &score : prediction->topK)
+    for (const LabelScore &score : prediction->topK)
         sum += score.score;
     CHECK(sum == Approx(1.0).epsilon(1e-5));
 }

@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include "inferenceengine.h"
-#include "orchardserver.h"
-#include "testdata.h"
+#include "common/inference/inferenceengine.h"
+#include "server/core/orchardserver.h"
+#include "tests/support/testdata.h"
 
 namespace orchard::test {
 

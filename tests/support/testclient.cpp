@@ -1,11 +1,11 @@
-#include "testclient.h"
+#include "tests/support/testclient.h"
 
 #include <algorithm>
 
 #include <QHostAddress>
 #include <QTest>
 
-#include "clientmessage.h"
+#include "common/protocol/clientmessage.h"
 
 namespace orchard::test {
 

@@ -5,10 +5,10 @@
 #include <QObject>
 #include <QTcpSocket>
 
-#include "frame.h"
-#include "framechannel.h"
-#include "protocolerror.h"
-#include "servermessage.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/framechannel.h"
+#include "common/protocol/protocolerror.h"
+#include "common/protocol/servermessage.h"
 
 namespace orchard::test {
 

@@ -1,10 +1,10 @@
-#include "testdata.h"
+#include "tests/support/testdata.h"
 
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 
-#include "inferenceengine.h"
+#include "common/inference/inferenceengine.h"
 
 namespace orchard::test {
 

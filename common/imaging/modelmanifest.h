@@ -1,0 +1,68 @@
+#pragma once
+
+#include <optional>
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include "common/imaging/inferenceresult.h"
+
+namespace orchard {
+
+/**
+ * What model.json says about a model: its labels, the advice shown for each, how a photo
+ * becomes the model's input tensor, and how well it scored when it was made.
+ *
+ * load() validates every key before anything is run, so a typo in a farm's own manifest
+ * is reported as "<folder>/model.json: key "input.mean" ..." at start-up rather than as
+ * wrong answers later. docs/models.md is the normative description of the format.
+ */
+struct ModelManifest
+{
+    enum class Color { Gray, Rgb, Bgr };
+    enum class Resize { Area, Linear, Letterbox };
+
+    /** The "input" block: the preprocessing contract train.py trains with. */
+    struct Input
+    {
+        int channels = 1;
+        int height = 0;
+        int width = 0;
+        Color color = Color::Gray;
+        QList<double> mean; ///< one per channel, applied after scale
+        QList<double> std; ///< one per channel, all > 0
+        double scale = 1.0 / 255.0;
+        Resize resize = Resize::Area;
+    };
+
+    /** The optional "metrics" block: how the model was evaluated when it was made. */
+    struct Metrics
+    {
+        QString dataset;
+        QString split;
+        qint64 samples = 0;
+        std::optional<double> top1; ///< absent or null for an untrained timing model
+    };
+
+    QString directory; ///< absolute path of the model folder
+    QString name;
+    QString version;
+    QStringList labels; ///< output index → label
+    QHash<QString, QString> descriptions; ///< label → advice; labels without advice are absent
+    Input input;
+    std::optional<Metrics> metrics;
+
+    QString manifestPath() const; ///< <directory>/model.json
+    QString modelPath() const; ///< <directory>/model.pt
+    QString description(const QString &label) const;
+
+    /** Reads and validates <directory>/model.json; the error names the file and the key. */
+    static InferenceResult<ModelManifest> load(const QString &directory);
+
+    static QString colorName(Color color);
+    static QString resizeName(Resize resize);
+};
+
+} // namespace orchard

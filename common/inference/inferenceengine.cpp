@@ -1,0 +1,408 @@
+// The only file in Orchard that includes LibTorch: everything else sees InferenceEngine's
+// torch-free header, which keeps their builds fast and their dependencies honest.
+#include "common/inference/inferenceengine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <opencv2/core.hpp>
+// Qt's `slots` keyword macro would rewrite LibTorch's IValue::slots(); hide it meanwhile.
+#pragma push_macro("slots")
+#undef slots
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/script.h>
+#pragma pop_macro("slots")
+
+#include "common/imaging/imagedecoder.h"
+#include "common/imaging/imagepreprocessor.h"
+
+namespace orchard {
+
+static_assert(InferenceEngine::Options {}.maxPixels == ImageDecoder::kDefaultMaxPixels,
+    "the engine's and the decoder's default pixel limits must agree");
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Enough forward passes at load for the profiling graph executor to record shapes and
+// install its optimised plan, so the first client request neither pays for that nor runs
+// a different plan (with different rounding) from the requests after it.
+constexpr int kWarmupRuns = 3;
+
+// How far the optimised module's probabilities may stray from the plain module's before
+// the optimisation is judged wrong for this model. Folding batch norm and changing the
+// convolution algorithm move float32 results by ~1e-6.
+constexpr double kOptimizationTolerance = 1e-4;
+
+double millisecondsBetween(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+/**
+ * An exception's message without the TorchScript traceback that precedes the actual
+ * error when it comes from the interpreter: "RuntimeError: Given groups=1, ...".
+ */
+QString conciseMessage(const std::string &what)
+{
+    const QString text = QString::fromStdString(what).trimmed();
+    if (!text.contains(QLatin1String("Traceback of TorchScript")))
+        return text;
+    const QStringList lines = text.split(u'\n', Qt::SkipEmptyParts);
+    return lines.isEmpty() ? text : lines.last().trimmed();
+}
+
+QString torchMessage(const c10::Error &error)
+{
+    return conciseMessage(error.what_without_backtrace());
+}
+
+QString shapeText(const torch::Tensor &tensor)
+{
+    QStringList sizes;
+    for (const int64_t size : tensor.sizes())
+        sizes.append(QString::number(size));
+    return u'[' + sizes.join(QStringLiteral(", ")) + u']';
+}
+
+std::mutex &threadSetupMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
+
+bool s_threadsConfigured = false; // guarded by threadSetupMutex()
+
+/**
+ * Passes each distinct LibTorch warning on once. Some optimised graphs (MobileNetV3's
+ * hardswish and squeeze-excite blocks under oneDNN) warn on every forward pass, which would
+ * bury a server's log; the first occurrence is enough to diagnose them.
+ */
+class OnceWarningHandler : public c10::WarningHandler
+{
+public:
+    void process(
+        const c10::SourceLocation &location, const std::string &message, bool verbatim) override
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_seen.size() >= kMaxDistinct || !m_seen.insert(message).second)
+                return;
+        }
+        c10::WarningHandler::process(location, message, verbatim);
+    }
+
+private:
+    static constexpr std::size_t kMaxDistinct = 64;
+    std::mutex m_mutex;
+    std::set<std::string> m_seen;
+};
+
+OnceWarningHandler &onceWarningHandler()
+{
+    static OnceWarningHandler handler;
+    return handler;
+}
+
+/** The model broke the manifest's promise of [1, labels] logits. */
+struct OutputProblem
+{
+    QString text;
+};
+
+} // namespace
+
+struct InferenceEngine::Private
+{
+    Private(ModelManifest manifestIn, const Options &optionsIn)
+        : manifest(std::move(manifestIn))
+        , options(optionsIn)
+        , decoder(optionsIn.maxPixels)
+        , preprocessor(manifest.input)
+    { }
+
+    /** Softmax probabilities for one preprocessed CHW input; throws c10::Error/OutputProblem. */
+    std::vector<float> classify(std::vector<float> &input) const;
+
+    /**
+     * Swaps in torch.jit.optimize_for_inference's version of the module when it loads and
+     * gives the same probabilities on two probe inputs; otherwise keeps the plain one.
+     */
+    void optimize();
+
+    ModelManifest manifest;
+    Options options;
+    ImageDecoder decoder;
+    ImagePreprocessor preprocessor;
+    torch::jit::Module module; ///< set up by load() (eval, maybe optimised), then never changed
+    bool optimized = false; ///< module is optimize_for_inference's version
+};
+
+std::vector<float> InferenceEngine::Private::classify(std::vector<float> &input) const
+{
+    // InferenceMode and the warning handler are thread-local: they must be set up by the
+    // thread that runs forward(), on every call, since pool threads are not ours to prepare.
+    //
+    // The intra-op thread count is per thread too, as far as oneDNN is concerned: it sizes
+    // its OpenMP teams from the calling thread's own setting, which a thread LibTorch did
+    // not start has never had. Without this each worker ran oneDNN's convolutions in a team
+    // as wide as the machine, an extra thread per worker spinning at every barrier (2 % of
+    // the server's CPU on two cores) on cores the other workers need.
+    static thread_local const bool intraOpThreadsSet = (at::init_num_threads(), true);
+    (void)intraOpThreadsSet;
+    const c10::InferenceMode inferenceMode;
+    const c10::Warning::WarningHandlerGuard warnings(&onceWarningHandler());
+    const ModelManifest::Input &spec = manifest.input;
+    // from_blob does not own the memory: `input` outlives every use of this tensor.
+    const torch::Tensor batch = torch::from_blob(
+        input.data(), { 1, spec.channels, spec.height, spec.width }, torch::kFloat32);
+
+    // Module is a handle to shared state and forward() is not const; copying the handle
+    // costs one reference count and leaves the loaded module untouched.
+    torch::jit::Module shared = module;
+    const c10::IValue output = shared.forward({ batch });
+    if (!output.isTensor())
+        throw OutputProblem { QStringLiteral("returns %1, not a tensor of logits")
+                                  .arg(QString::fromStdString(output.tagKind())) };
+    const torch::Tensor logits = output.toTensor();
+    if (logits.dim() != 2 || logits.size(0) != 1 || logits.size(1) != manifest.labels.size())
+        throw OutputProblem { QStringLiteral("outputs shape %1 for one image, not [1, %2]")
+                                  .arg(shapeText(logits))
+                                  .arg(manifest.labels.size()) };
+
+    const torch::Tensor probabilities = logits.to(torch::kFloat32).softmax(1).contiguous();
+    const float *begin = probabilities.data_ptr<float>();
+    return std::vector<float>(begin, begin + probabilities.numel());
+}
+
+void InferenceEngine::Private::optimize()
+{
+    const std::size_t size = preprocessor.outputSize();
+    std::vector<float> zeros(size, 0.0f);
+    std::vector<float> ramp(size);
+    for (std::size_t i = 0; i < size; ++i)
+        ramp[i] = -2.0f + 4.0f * float(i % 997) / 996.0f; // spread over a normalised range
+
+    const torch::jit::Module plain = module;
+    try {
+        const std::vector<float> expectedZeros = classify(zeros);
+        const std::vector<float> expectedRamp = classify(ramp);
+        torch::jit::Module candidate = plain.clone();
+        module = torch::jit::optimize_for_inference(candidate);
+        const std::vector<float> actualZeros = classify(zeros);
+        const std::vector<float> actualRamp = classify(ramp);
+        optimized = true;
+        for (std::size_t i = 0; i < expectedZeros.size(); ++i) {
+            if (std::abs(double(expectedZeros[i]) - actualZeros[i]) > kOptimizationTolerance
+                || std::abs(double(expectedRamp[i]) - actualRamp[i]) > kOptimizationTolerance)
+                optimized = false;
+        }
+    } catch (const std::exception &) {
+        // Not every TorchScript module can be frozen and rewritten; the plain one works.
+        optimized = false;
+    }
+    if (!optimized)
+        module = plain;
+}
+
+InferenceEngine::InferenceEngine(std::unique_ptr<Private> d)
+    : m_d(std::move(d))
+{ }
+
+InferenceEngine::~InferenceEngine() = default;
+
+InferenceResult<std::shared_ptr<const InferenceEngine>> InferenceEngine::load(
+    const QString &modelDirectory)
+{
+    return load(modelDirectory, Options {});
+}
+
+// One piece on purpose: manifest, TorchScript load, dry run, optimisation and warm-up are
+// steps in order, each turning LibTorch's exceptions into an error that names the file.
+InferenceResult<std::shared_ptr<const InferenceEngine>> InferenceEngine::load(
+    const QString &modelDirectory, const Options &options)
+{
+    InferenceResult<ModelManifest> manifest = ModelManifest::load(modelDirectory);
+    if (!manifest)
+        return manifest.error();
+    const QString modelPath = manifest->modelPath();
+    const QString manifestPath = manifest->manifestPath();
+    if (!QFileInfo(modelPath).isFile())
+        return InferenceError::invalidModel(
+            QStringLiteral("%1: file not found (a model folder holds model.pt, model.json "
+                           "and README.md)")
+                .arg(modelPath));
+
+    configureThreads(1); // the default, unless the application chose before loading
+
+    std::unique_ptr<Private> d;
+    try {
+        d = std::make_unique<Private>(std::move(manifest).value(), options);
+        d->module = torch::jit::load(QFile::encodeName(modelPath).toStdString(), torch::kCPU);
+        d->module.eval();
+    } catch (const c10::Error &error) {
+        return InferenceError::invalidModel(
+            QStringLiteral("%1: LibTorch cannot load this file as TorchScript: %2")
+                .arg(modelPath, torchMessage(error)));
+    } catch (const std::exception &error) {
+        return InferenceError::invalidModel(
+            QStringLiteral("%1: loading failed: %2")
+                .arg(modelPath, QString::fromLocal8Bit(error.what())));
+    }
+
+    // A dry run on zeros of the declared input shape proves model.pt and model.json belong
+    // together before any client relies on them.
+    const ModelManifest::Input &spec = d->manifest.input;
+    std::vector<float> zeros(d->preprocessor.outputSize(), 0.0f);
+    try {
+        d->classify(zeros);
+    } catch (const OutputProblem &problem) {
+        return InferenceError::invalidModel(
+            QStringLiteral("%1: key \"labels\" lists %2 labels, but %3 %4")
+                .arg(manifestPath)
+                .arg(d->manifest.labels.size())
+                .arg(modelPath, problem.text));
+    } catch (const std::exception &error) {
+        // c10::Error from operators, std::runtime_error from the TorchScript interpreter.
+        const auto *torchError = dynamic_cast<const c10::Error *>(&error);
+        return InferenceError::invalidModel(
+            QStringLiteral("%1 fails on a zero tensor of the shape %2 declares in "
+                           "\"input\" [1, %3, %4, %5]: %6")
+                .arg(modelPath, manifestPath)
+                .arg(spec.channels)
+                .arg(spec.height)
+                .arg(spec.width)
+                .arg(torchError ? torchMessage(*torchError) : conciseMessage(error.what())));
+    }
+
+    if (options.optimizeForInference)
+        d->optimize();
+    try {
+        for (int run = 0; run < kWarmupRuns; ++run)
+            d->classify(zeros);
+    } catch (const OutputProblem &problem) {
+        return InferenceError::invalidModel(QStringLiteral("%1: %2").arg(modelPath, problem.text));
+    } catch (const std::exception &error) {
+        return InferenceError::invalidModel(QStringLiteral("%1: the warm-up run failed: %2")
+                                                .arg(modelPath, conciseMessage(error.what())));
+    }
+    return std::shared_ptr<const InferenceEngine>(new InferenceEngine(std::move(d)));
+}
+
+bool InferenceEngine::configureThreads(int intraOpThreads)
+{
+    const std::lock_guard<std::mutex> lock(threadSetupMutex());
+    if (s_threadsConfigured)
+        return false;
+    s_threadsConfigured = true;
+    // LibTorch copies this setting into each thread on its first parallel region, so
+    // setting it here also covers pool workers created later.
+    at::set_num_threads(std::max(1, intraOpThreads));
+    try {
+        at::set_num_interop_threads(1);
+    } catch (const c10::Error &) {
+        // Only possible if something already started the inter-op pool; keep its size.
+    }
+    return true;
+}
+
+int InferenceEngine::intraOpThreads() { return at::get_num_threads(); }
+
+QString InferenceEngine::defaultModelDirectory()
+{
+    const QString model = QStringLiteral("fashion-mnist");
+    QStringList candidates;
+    // applicationDirPath() needs the application object; without one, ask the kernel.
+    const QString executableDir = QCoreApplication::instance()
+        ? QCoreApplication::applicationDirPath()
+        : QFileInfo(QFileInfo(QStringLiteral("/proc/self/exe")).symLinkTarget()).absolutePath();
+    if (!executableDir.isEmpty())
+        candidates.append(
+            QDir(executableDir).filePath(QStringLiteral("../share/orchard/models/") + model));
+    candidates.append(QDir(QStringLiteral(ORCHARD_SOURCE_MODELS_DIR)).filePath(model));
+    for (const QString &candidate : std::as_const(candidates)) {
+        if (QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("model.json"))))
+            return QDir::cleanPath(candidate);
+    }
+    return QDir::cleanPath(candidates.last());
+}
+
+const ModelManifest &InferenceEngine::manifest() const { return m_d->manifest; }
+
+const InferenceEngine::Options &InferenceEngine::options() const { return m_d->options; }
+
+bool InferenceEngine::isOptimized() const { return m_d->optimized; }
+
+InferenceResult<Prediction> InferenceEngine::predict(const QByteArray &encodedImage, int topK) const
+{
+    const ModelManifest::Input &spec = m_d->manifest.input;
+    try {
+        const Clock::time_point started = Clock::now();
+        InferenceResult<ImageDecoder::Image> image
+            = m_d->decoder.decode(encodedImage, spec.channels, spec.width, spec.height);
+        if (!image)
+            return image.error();
+        const Clock::time_point decoded = Clock::now();
+
+        std::vector<float> input = m_d->preprocessor.process(image->pixels);
+        const Clock::time_point preprocessed = Clock::now();
+
+        const std::vector<float> probabilities = m_d->classify(input);
+        const int count = int(probabilities.size());
+        std::vector<int> order(probabilities.size());
+        std::iota(order.begin(), order.end(), 0);
+        const int k = std::clamp(topK, 1, count);
+        // Ties go to the lower index, so equal scores always come out in the same order.
+        std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int a, int b) {
+            return probabilities[a] > probabilities[b]
+                || (probabilities[a] == probabilities[b] && a < b);
+        });
+        const Clock::time_point inferred = Clock::now();
+
+        Prediction prediction;
+        for (int i = 0; i < k; ++i) {
+            const int index = order[i];
+            prediction.topK.append(
+                { m_d->manifest.labels.at(index), index, double(probabilities[index]) });
+        }
+        prediction.label = prediction.topK.first().label;
+        prediction.index = prediction.topK.first().index;
+        prediction.confidence = prediction.topK.first().score;
+        prediction.imageWidth = image->pixels.cols;
+        prediction.imageHeight = image->pixels.rows;
+        prediction.sourceWidth = int(image->header.width);
+        prediction.sourceHeight = int(image->header.height);
+        prediction.decodeReduction = image->reduction;
+        prediction.decodeMs = millisecondsBetween(started, decoded);
+        prediction.preprocessMs = millisecondsBetween(decoded, preprocessed);
+        prediction.inferMs = millisecondsBetween(preprocessed, inferred);
+        return prediction;
+    } catch (const OutputProblem &problem) {
+        return InferenceError::internal(QStringLiteral("the model %1").arg(problem.text));
+    } catch (const c10::Error &error) {
+        return InferenceError::internal(
+            QStringLiteral("LibTorch failed: %1").arg(torchMessage(error)));
+    } catch (const cv::Exception &error) {
+        return InferenceError::internal(
+            QStringLiteral("OpenCV failed: %1").arg(QString::fromStdString(error.err)));
+    } catch (const std::exception &error) {
+        return InferenceError::internal(
+            QStringLiteral("inference failed: %1").arg(conciseMessage(error.what())));
+    }
+}
+
+} // namespace orchard

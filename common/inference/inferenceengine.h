@@ -1,0 +1,92 @@
+#pragma once
+
+#include <memory>
+
+#include <QByteArray>
+#include <QString>
+#include <QtGlobal>
+
+#include "common/imaging/inferenceresult.h"
+#include "common/imaging/modelmanifest.h"
+#include "common/inference/prediction.h"
+
+namespace orchard {
+
+/**
+ * Runs a model folder's TorchScript classifier on encoded images: bytes in, a Prediction
+ * (label, confidence, top-k, per-stage timings) or an InferenceError out.
+ *
+ * One engine is loaded at start-up and shared by every worker thread: predict() is const
+ * and thread-safe, the TorchScript module is loaded once, put in eval mode and never
+ * changed, and each call runs under its own thread's InferenceMode guard. LibTorch stays
+ * behind the pointer to Private, so this header (and everything including it) is
+ * torch-free and OpenCV-free.
+ */
+class InferenceEngine
+{
+public:
+    /** How load() sets the engine up; the defaults suit the server. */
+    struct Options
+    {
+        /** Images whose header claims more pixels are refused before decoding. */
+        qint64 maxPixels = 40'000'000;
+        /**
+         * Freeze the module and let LibTorch fold batch norms and use oneDNN convolutions
+         * (torch.jit.optimize_for_inference). With Debian's reference BLAS this makes
+         * batch-1 convolutions 5–15× faster. Kept only when it reproduces the plain
+         * module's scores; otherwise the plain module runs.
+         */
+        bool optimizeForInference = true;
+    };
+
+    ~InferenceEngine();
+    InferenceEngine(const InferenceEngine &) = delete;
+    InferenceEngine &operator=(const InferenceEngine &) = delete;
+
+    /**
+     * Validates model.json, loads model.pt and runs it once on a zero tensor to check that
+     * it outputs one score per label. Errors are InvalidModel and name the file and key.
+     */
+    static InferenceResult<std::shared_ptr<const InferenceEngine>> load(
+        const QString &modelDirectory);
+    static InferenceResult<std::shared_ptr<const InferenceEngine>> load(
+        const QString &modelDirectory, const Options &options);
+
+    /**
+     * Sets LibTorch's intra-op threads per forward pass (and one inter-op thread). Takes
+     * effect once per process: call it at start-up, before load() and before any worker
+     * thread exists; load() applies the default of 1 if nobody did. Returns false when the
+     * threads were already configured. Size pool workers × intra-op threads to the cores.
+     */
+    static bool configureThreads(int intraOpThreads);
+
+    /** The intra-op thread count in effect (after configureThreads() or load()). */
+    static int intraOpThreads();
+
+    /**
+     * Where the default model (fashion-mnist) is: installed beside the executable
+     * (<exe dir>/../share/orchard/models/fashion-mnist) when it exists there, else the
+     * source tree's models/fashion-mnist.
+     */
+    static QString defaultModelDirectory();
+
+    const ModelManifest &manifest() const;
+    const Options &options() const;
+    /** Whether the optimised (frozen, oneDNN) module is the one that runs. */
+    bool isOptimized() const;
+
+    /**
+     * Decodes, preprocesses and classifies one encoded image (PNG, JPEG, ...). topK is
+     * clamped to 1..labels. Thread-safe. BadImage errors are the caller's data; Internal
+     * errors are the engine's fault.
+     */
+    InferenceResult<Prediction> predict(const QByteArray &encodedImage, int topK = 5) const;
+
+private:
+    struct Private;
+    explicit InferenceEngine(std::unique_ptr<Private> d);
+
+    std::unique_ptr<Private> m_d;
+};
+
+} // namespace orchard

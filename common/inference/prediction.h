@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QString>
+#include <QVector>
+
+#include "common/protocol/labelscore.h"
+
+namespace orchard {
+
+/**
+ * The engine's answer for one image: the most likely label, the top-k list behind it,
+ * the size the image was decoded at and where the time went.
+ *
+ * Scores are softmax probabilities over all of the model's labels, so the whole list
+ * sums to 1 and the top-k list to at most 1.
+ */
+struct Prediction
+{
+    QString label; ///< the top-1 label, as spelled in model.json
+    int index = 0; ///< its index in the manifest's labels
+    double confidence = 0.0; ///< its softmax probability
+    QVector<LabelScore> topK; ///< best first; topK.first() is the top-1 answer
+
+    int imageWidth = 0; ///< as decoded: a reduced JPEG decode gives the reduced size
+    int imageHeight = 0;
+    int sourceWidth = 0; ///< as the file's header says
+    int sourceHeight = 0;
+    int decodeReduction = 1; ///< 1, or 2/4/8 when JPEG's reduced-size decode was used
+
+    double decodeMs = 0.0; ///< bytes → pixels (header check included)
+    double preprocessMs = 0.0; ///< colour, resize, normalise into the input buffer
+    double inferMs = 0.0; ///< forward pass, softmax and top-k
+
+    double totalMs() const { return decodeMs + preprocessMs + inferMs; }
+};
+
+} // namespace orchard

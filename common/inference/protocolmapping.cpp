@@ -1,0 +1,30 @@
+#include "common/inference/protocolmapping.h"
+
+#include "common/imaging/modelmanifest.h"
+
+namespace orchard {
+
+ErrorCode errorCodeFor(const InferenceError &error)
+{
+    return error.kind == InferenceError::Kind::BadImage ? ErrorCode::BadImage : ErrorCode::Internal;
+}
+
+PredictionReply toPredictionReply(const Prediction &prediction, const ModelManifest &manifest)
+{
+    PredictionReply reply;
+    reply.model = manifest.name;
+    reply.label = prediction.label;
+    reply.index = prediction.index;
+    reply.confidence = prediction.confidence;
+    reply.topK = prediction.topK;
+    reply.advice = manifest.description(prediction.label);
+    reply.imageWidth = prediction.imageWidth;
+    reply.imageHeight = prediction.imageHeight;
+    reply.timing.decode = prediction.decodeMs;
+    reply.timing.preprocess = prediction.preprocessMs;
+    reply.timing.infer = prediction.inferMs;
+    reply.timing.total = prediction.totalMs();
+    return reply;
+}
+
+} // namespace orchard

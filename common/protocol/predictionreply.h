@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+#include "common/protocol/labelscore.h"
+#include "common/protocol/result.h"
+
+namespace orchard {
+
+/** Where the server spent a request's time, in milliseconds. */
+struct StageTimings
+{
+    double wait = 0.0;       ///< received but queued behind earlier pipelined requests
+    double decode = 0.0;     ///< image file → pixels
+    double preprocess = 0.0; ///< colour, resize, normalise
+    double infer = 0.0;      ///< the model's forward pass
+    double total = 0.0;      ///< from the last body byte to the reply being built
+};
+
+/** The body of SERVER_PREDICTION: the diagnosis for one CLIENT_IMAGE. */
+struct PredictionReply
+{
+    std::optional<qint64> messageId;
+    QString name;  ///< the file name the client sent, if any
+    QString model; ///< the model's name
+    QString label;
+    int index = 0;
+    double confidence = 0.0;
+    QVector<LabelScore> topK;
+    QString advice; ///< the model's advice for the label, when its manifest has one
+    int imageWidth = 0; ///< as decoded (a reduced JPEG decode gives the reduced size)
+    int imageHeight = 0;
+    StageTimings timing;
+
+    QJsonObject toJson() const;
+    QByteArray toBody() const;
+    /** A malformed reply is an INTERNAL error: the server's fault, not the client's. */
+    static Result<PredictionReply> fromBody(const QByteArray &body);
+};
+
+} // namespace orchard
