@@ -3,26 +3,32 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include <QApplication>
 #include <QFile>
 #include <QTextStream>
 #include <QTimer>
 
-#include "accesstokens.h"
-#include "tlsidentity.h"
-#include "eventlogmodel.h"
-#include "inferenceengine.h"
-#include "monitorwindow.h"
-#include "orchardserver.h"
-#include "servercommandline.h"
-#include "serverstats.h"
-#include "sessiontablemodel.h"
-#include "unixsignalwatcher.h"
+#include "common/inference/inferenceengine.h"
+#include "server/core/accesstokens.h"
+#include "server/core/eventlogmodel.h"
+#include "server/core/orchardserver.h"
+#include "server/core/servercommandline.h"
+#include "server/core/serverstats.h"
+#include "server/core/sessiontablemodel.h"
+#include "server/core/tlsidentity.h"
+#include "server/core/unixsignalwatcher.h"
+#include "server/monitor/monitorwindow.h"
 
 using namespace orchard;
 
 namespace {
+
+/** Exit code when the command line, a file it names or the model cannot be used. */
+constexpr int kExitSetupFailed = 2;
+/** Exit code when the port cannot be listened on. */
+constexpr int kExitListenFailed = 1;
 
 bool displayAvailable()
 {
@@ -39,40 +45,32 @@ bool argumentsAsk(int argc, char *argv[], const char *flag)
     return false;
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+/** Whether the command line asks for something that needs no window. */
+bool argumentsAskHeadless(int argc, char *argv[])
 {
-    // The application object must be chosen before Qt parses anything: a headless server
-    // must start on a machine with no display at all.
-    bool headless = argumentsAsk(argc, argv, "--headless") || argumentsAsk(argc, argv, "--help")
+    return argumentsAsk(argc, argv, "--headless") || argumentsAsk(argc, argv, "--help")
             || argumentsAsk(argc, argv, "-h") || argumentsAsk(argc, argv, "--version");
-    const bool noDisplay = !headless && !displayAvailable();
-    headless = headless || noDisplay;
+}
+
+std::unique_ptr<QCoreApplication> createApplication(int &argc, char *argv[], bool headless)
+{
     std::unique_ptr<QCoreApplication> app = headless ? std::make_unique<QCoreApplication>(argc, argv)
                                                      : std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("orchard-server"));
     QCoreApplication::setOrganizationName(QStringLiteral("Orchard"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ORCHARD_VERSION));
+    return app;
+}
 
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    const ServerCommandLine commandLine =
-            ServerCommandLine::parse(QCoreApplication::arguments(), QStringLiteral(ORCHARD_VERSION));
-    if (commandLine.outcome != ServerCommandLine::Outcome::Run) {
-        (commandLine.outcome == ServerCommandLine::Outcome::ExitOk ? out : err)
-                << commandLine.message << Qt::endl;
-        return commandLine.outcome == ServerCommandLine::Outcome::ExitOk ? 0 : 2;
-    }
-    if (noDisplay && !commandLine.headless)
-        err << "orchard-server: no display found; running headless (events are logged to stdout)." << Qt::endl;
-
+/** The command line's config with its token file and TLS identity loaded; nullopt (said on err) if one fails. */
+std::optional<ServerConfig> loadConfig(const ServerCommandLine &commandLine, QTextStream &err)
+{
     ServerConfig config = commandLine.config;
     if (!commandLine.tokenFile.isEmpty()) {
         auto tokens = AccessTokens::load(commandLine.tokenFile);
         if (!tokens) {
             err << "orchard-server: " << tokens.error() << Qt::endl;
-            return 2;
+            return std::nullopt;
         }
         config.accessTokens = std::make_shared<const AccessTokens>(std::move(tokens).value());
     }
@@ -80,10 +78,16 @@ int main(int argc, char *argv[])
         auto identity = TlsIdentity::load(commandLine.tlsCertificate, commandLine.tlsKey);
         if (!identity) {
             err << "orchard-server: " << identity.error() << Qt::endl;
-            return 2;
+            return std::nullopt;
         }
         config.tls = std::make_shared<const TlsIdentity>(std::move(identity).value());
     }
+    return config;
+}
+
+/** Sets LibTorch's threads and loads the model; null (said on err) if it cannot be loaded. */
+std::shared_ptr<const InferenceEngine> loadEngine(const ServerConfig &config, QTextStream &err)
+{
     InferenceEngine::configureThreads(config.intraOpThreads);
     const QString modelDirectory =
             config.modelDirectory.isEmpty() ? InferenceEngine::defaultModelDirectory() : config.modelDirectory;
@@ -92,48 +96,45 @@ int main(int argc, char *argv[])
     auto engine = InferenceEngine::load(modelDirectory, engineOptions);
     if (!engine) {
         err << "orchard-server: cannot load the model: " << engine.error().message << Qt::endl;
-        return 2;
+        return nullptr;
     }
+    return engine.value();
+}
 
-    OrchardServer server(config, engine.value(), QStringLiteral(ORCHARD_VERSION));
-    EventLogModel eventLog(server.events());
-    SessionTableModel sessions(server.events());
-    ServerStats stats(server.events());
-
-    QFile logFile(commandLine.logFile);
-    QTextStream logStream(&logFile);
-    if (!commandLine.logFile.isEmpty() && !logFile.open(QIODevice::Append | QIODevice::Text)) {
-        err << "orchard-server: cannot open the log file " << commandLine.logFile << ": "
-            << logFile.errorString() << Qt::endl;
-        return 2;
-    }
-    // Lines are flushed once per pass of the event loop, not one by one: predictions arrive
-    // in batches of up to a few hundred (ServerEvents), and a write per line cost the GUI
-    // thread a system call per prediction.
-    bool flushScheduled = false;
-    const auto flushLogs = [&] {
-        flushScheduled = false;
-        out.flush();
-        if (logFile.isOpen())
-            logStream.flush();
+/**
+ * Writes every event-log line to console and file (either may be null). Lines are flushed
+ * once per pass of the event loop, not one by one: predictions arrive in batches of up to
+ * a few hundred (ServerEvents), and a write per line cost the GUI thread a system call per
+ * prediction.
+ */
+void echoEventLines(EventLogModel &eventLog, QTextStream *console, QTextStream *file)
+{
+    const auto flushScheduled = std::make_shared<bool>(false);
+    const auto flush = [console, file, flushScheduled] {
+        *flushScheduled = false;
+        if (console)
+            console->flush();
+        if (file)
+            file->flush();
     };
     QObject::connect(&eventLog, &EventLogModel::entryAdded, &eventLog,
-                     [&](const EventLogModel::Entry &entry) {
-                         if (headless)
-                             out << entry.line() << '\n';
-                         if (logFile.isOpen())
-                             logStream << entry.line() << '\n';
-                         if (!flushScheduled) {
-                             flushScheduled = true;
-                             QTimer::singleShot(0, &eventLog, flushLogs);
+                     [&eventLog, console, file, flushScheduled, flush](const EventLogModel::Entry &entry) {
+                         const QString line = entry.line();
+                         if (console)
+                             *console << line << '\n';
+                         if (file)
+                             *file << line << '\n';
+                         if (!*flushScheduled) {
+                             *flushScheduled = true;
+                             QTimer::singleShot(0, &eventLog, flush);
                          }
                      });
+}
 
-    if (!server.start()) {
-        err << "orchard-server: cannot listen on " << config.host.toString() << " port " << config.port
-            << ": " << server.errorString() << Qt::endl;
-        return 1;
-    }
+/** Where the server listens and with what; warns when it is open to the network unprotected. */
+void printBanner(const OrchardServer &server, QTextStream &out, QTextStream &err)
+{
+    const ServerConfig &config = server.config();
     const ModelManifest &manifest = server.engine().manifest();
     out << "Orchard server " << ORCHARD_VERSION << " listening on " << server.serverAddress().toString()
         << " port " << server.serverPort() << " (model " << manifest.name << ", " << manifest.labels.size()
@@ -146,6 +147,43 @@ int main(int argc, char *argv[])
             << (config.accessTokens ? "" : " (no --token-file: no access tokens)")
             << (config.tls ? "" : " (no --tls-cert: traffic is not encrypted)") << "." << Qt::endl;
     }
+}
+
+/** Graceful stop, then the event loop ends once the sessions' last events reached the log. */
+void shutDownAndQuit(OrchardServer &server)
+{
+    server.shutdown();
+    QCoreApplication::processEvents(); // deliver the sessions' last events to the log
+    QCoreApplication::quit();
+}
+
+/**
+ * Runs the loaded server until a signal (or closing the monitor window) stops it: the
+ * models and the log, listening, and the window unless headless. Returns the exit code.
+ */
+int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const ServerConfig &config,
+              std::shared_ptr<const InferenceEngine> engine, bool headless, QTextStream &out, QTextStream &err)
+{
+    OrchardServer server(config, std::move(engine), QStringLiteral(ORCHARD_VERSION));
+    EventLogModel eventLog(server.events());
+    SessionTableModel sessions(server.events());
+    ServerStats stats(server.events());
+
+    QFile logFile(commandLine.logFile);
+    QTextStream logStream(&logFile);
+    if (!commandLine.logFile.isEmpty() && !logFile.open(QIODevice::Append | QIODevice::Text)) {
+        err << "orchard-server: cannot open the log file " << commandLine.logFile << ": "
+            << logFile.errorString() << Qt::endl;
+        return kExitSetupFailed;
+    }
+    echoEventLines(eventLog, headless ? &out : nullptr, logFile.isOpen() ? &logStream : nullptr);
+
+    if (!server.start()) {
+        err << "orchard-server: cannot listen on " << config.host.toString() << " port " << config.port
+            << ": " << server.errorString() << Qt::endl;
+        return kExitListenFailed;
+    }
+    printBanner(server, out, err);
 
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&](int signalNumber) {
@@ -153,20 +191,46 @@ int main(int argc, char *argv[])
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);
         err << "orchard-server: signal " << signalNumber << ", shutting down gracefully" << Qt::endl;
-        server.shutdown();
-        QCoreApplication::processEvents(); // deliver the sessions' last events to the log
-        QCoreApplication::quit();
+        shutDownAndQuit(server);
     });
 
     std::unique_ptr<MonitorWindow> window;
     if (!headless) {
         window = std::make_unique<MonitorWindow>(&server, &sessions, &eventLog, &stats);
-        QObject::connect(window.get(), &MonitorWindow::closed, &server, [&] {
-            server.shutdown();
-            QCoreApplication::processEvents();
-            QCoreApplication::quit();
-        });
+        QObject::connect(window.get(), &MonitorWindow::closed, &server, [&server] { shutDownAndQuit(server); });
         window->show();
     }
-    return app->exec();
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // The application object must be chosen before Qt parses anything: a headless server
+    // must start on a machine with no display at all.
+    const bool headlessAsked = argumentsAskHeadless(argc, argv);
+    const bool noDisplay = !headlessAsked && !displayAvailable();
+    const bool headless = headlessAsked || noDisplay;
+    const std::unique_ptr<QCoreApplication> app = createApplication(argc, argv, headless);
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const ServerCommandLine commandLine =
+            ServerCommandLine::parse(QCoreApplication::arguments(), QStringLiteral(ORCHARD_VERSION));
+    if (commandLine.outcome != ServerCommandLine::Outcome::Run) {
+        const bool ok = commandLine.outcome == ServerCommandLine::Outcome::ExitOk;
+        (ok ? out : err) << commandLine.message << Qt::endl;
+        return ok ? 0 : kExitSetupFailed;
+    }
+    if (noDisplay && !commandLine.headless)
+        err << "orchard-server: no display found; running headless (events are logged to stdout)." << Qt::endl;
+
+    const std::optional<ServerConfig> config = loadConfig(commandLine, err);
+    if (!config)
+        return kExitSetupFailed;
+    std::shared_ptr<const InferenceEngine> engine = loadEngine(*config, err);
+    if (!engine)
+        return kExitSetupFailed;
+    return runServer(*app, commandLine, *config, std::move(engine), headless, out, err);
 }

@@ -1,4 +1,4 @@
-#include "accesstokens.h"
+#include "server/core/accesstokens.h"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 #include <QList>
 #include <QString>
 
-#include "expected.h"
+#include "common/expected.h"
 
 namespace orchard {
 

@@ -1,6 +1,7 @@
-#include "eventlogmodel.h"
+#include "server/core/eventlogmodel.h"
 
-#include "serverevents.h"
+#include "common/protocol/errorcode.h"
+#include "server/core/serverevents.h"
 
 namespace orchard {
 
@@ -51,9 +52,9 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
                     tr("%1 %2% %3 ms").arg(label).arg(confidence * 100.0, 0, 'f', 1).arg(latencyMs, 0, 'f', 1));
             });
     connect(events, &ServerEvents::requestFailed, this,
-            [this](quint64 id, const QString &code, const QString &message) {
-                add(id, code == QLatin1String("TIMEOUT") ? QStringLiteral("timeout") : QStringLiteral("error"),
-                    QStringLiteral("%1: %2").arg(code, message));
+            [this](quint64 id, ErrorCode code, const QString &message) {
+                add(id, code == ErrorCode::Timeout ? QStringLiteral("timeout") : QStringLiteral("error"),
+                    QStringLiteral("%1: %2").arg(errorCodeName(code), message));
             });
     connect(events, &ServerEvents::sessionEnded, this, [this](quint64 id, const QString &reason) {
         const bool offline = reason == QLatin1String("offline");

@@ -1,44 +1,46 @@
-#include "orchardserver.h"
+#include "server/core/orchardserver.h"
+
+#include <utility>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <QHostAddress>
 #include <QPointer>
-
-#include <utility>
 #include <QTimer>
 
-#include "frame.h"
-#include "servererror.h"
-#include "servermessage.h"
-#include "session.h"
-#include "tlsidentity.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/servererror.h"
+#include "common/protocol/servermessage.h"
+#include "server/core/session.h"
+#include "server/core/tlsidentity.h"
 
 namespace orchard {
 
 namespace {
 
 /** "address:port" of the peer, read from the descriptor before any socket object exists. */
-QString peerOf(qintptr descriptor, QHostAddress *address, quint16 *port)
+QString peerOf(qintptr descriptor)
 {
     sockaddr_storage storage {};
     socklen_t length = sizeof storage;
     if (::getpeername(static_cast<int>(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
         return QStringLiteral("unknown peer");
-    *address = QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+    QHostAddress address(reinterpret_cast<const sockaddr *>(&storage));
     // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; show them as a.b.c.d.
     bool isMappedIpv4 = false;
-    const quint32 ipv4 = address->toIPv4Address(&isMappedIpv4);
+    const quint32 ipv4 = address.toIPv4Address(&isMappedIpv4);
     if (isMappedIpv4)
-        *address = QHostAddress(ipv4);
+        address = QHostAddress(ipv4);
+    quint16 port = 0;
     if (storage.ss_family == AF_INET)
-        *port = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+        port = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
     else if (storage.ss_family == AF_INET6)
-        *port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
-    const QString host = address->protocol() == QAbstractSocket::IPv6Protocol
-            ? QStringLiteral("[%1]").arg(address->toString())
-            : address->toString();
-    return QStringLiteral("%1:%2").arg(host).arg(*port);
+        port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+            ? QStringLiteral("[%1]").arg(address.toString())
+            : address.toString();
+    return QStringLiteral("%1:%2").arg(host).arg(port);
 }
 
 } // namespace
@@ -56,10 +58,9 @@ OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const Inferenc
     connect(&m_waitingRoom, &WaitingRoom::entriesLeft, this, [this](const QList<quint64> &sessionIds) {
         for (const quint64 sessionId : sessionIds) {
             m_waitingSince.remove(sessionId);
-            emit m_events.waitingConnectionLeft(sessionId);
+            m_events.reportWaitingConnectionLeft(sessionId);
         }
-        m_waitingRoom.announcePositions(m_config.workers);
-        emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
+        announceWaitingLine();
     });
 }
 
@@ -79,7 +80,7 @@ bool OrchardServer::start()
     setListenBacklogSize(1024);
     if (!listen(m_config.host, m_config.port))
         return false;
-    emit m_events.listening(serverAddress().toString(), serverPort());
+    m_events.reportListening(serverAddress().toString(), serverPort());
     return true;
 }
 
@@ -96,18 +97,16 @@ void OrchardServer::shutdown(std::chrono::milliseconds grace)
     }
     if (!m_waitingRoom.isEmpty()) {
         const QList<quint64> waiting = m_waitingRoom.sessionIds();
-        m_waitingRoom.closeAll(*encodeFrame(
-                MessageType::ServerMessage,
-                ServerMessage::shutdown(QStringLiteral("The server is shutting down.")).toBody()));
+        m_waitingRoom.closeAll(*encodeFrame(MessageType::ServerMessage, ServerMessage::shutdown().toBody()));
         for (quint64 id : waiting) {
             m_waitingSince.remove(id);
-            emit m_events.sessionEnded(id, QStringLiteral("server shutdown while waiting"));
+            m_events.reportSessionEnded(id, QStringLiteral("server shutdown while waiting"));
         }
-        emit m_events.waitingLineChanged({});
+        m_events.reportWaitingLineChanged({});
     }
     m_pool.waitForDone(static_cast<int>(grace.count()));
     if (wasListening)
-        emit m_events.stopped();
+        m_events.reportStopped();
 }
 
 void OrchardServer::setWorkerCount(int workers)
@@ -116,7 +115,7 @@ void OrchardServer::setWorkerCount(int workers)
         return;
     m_config.workers = workers;
     m_pool.setMaxThreadCount(workers);
-    emit m_events.workerCountChanged(workers);
+    m_events.reportWorkerCountChanged(workers);
     serveWaitingConnections();
 }
 
@@ -125,7 +124,7 @@ void OrchardServer::incomingConnection(qintptr descriptor)
     WaitingRoom::Entry entry;
     entry.sessionId = m_nextSessionId++;
     entry.descriptor = descriptor;
-    const QString peer = peerOf(descriptor, &entry.peerAddress, &entry.peerPort);
+    entry.peer = peerOf(descriptor);
 
     if (m_stopRequested) {
         WaitingRoom::closeDescriptor(descriptor);
@@ -133,12 +132,12 @@ void OrchardServer::incomingConnection(qintptr descriptor)
     }
     m_waitingSince[entry.sessionId].start();
     if (m_config.tls)
-        startHandshake(entry, peer);
+        startHandshake(entry);
     else
-        placeConnection(entry, peer);
+        placeConnection(entry);
 }
 
-void OrchardServer::startHandshake(WaitingRoom::Entry entry, const QString &peer)
+void OrchardServer::startHandshake(WaitingRoom::Entry entry)
 {
     auto *socket = new QSslSocket(this);
     if (!socket->setSocketDescriptor(entry.descriptor)) {
@@ -160,27 +159,26 @@ void OrchardServer::startHandshake(WaitingRoom::Entry entry, const QString &peer
         deadline->deleteLater();
         m_handshaking.removeAll(QPointer<QSslSocket>(socket));
     };
-    connect(socket, &QSslSocket::encrypted, this, [this, socket, entry, peer, forget] {
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, entry, forget] {
         // Not from inside encrypted(): QSslSocket emits it halfway through its transmit(),
         // which goes on reading and writing the socket (TLS 1.3 session tickets, early
         // data) once we return. Placing it now could start a session that pulls the socket
         // into a worker while this thread is still in its code: two threads in one socket.
         // Place it when the event loop is back, unless it failed or was aborted meanwhile.
-        QMetaObject::invokeMethod(this, [this, socket, entry, peer, forget] {
+        QMetaObject::invokeMethod(this, [this, socket, entry, forget] {
             if (!entry.tlsSocket || !m_handshaking.contains(QPointer<QSslSocket>(socket)))
                 return;
             forget();
             socket->disconnect(this);
-            placeConnection(entry, peer);
+            placeConnection(entry);
         }, Qt::QueuedConnection);
     });
-    const auto fail = [this, socket, entry, peer, forget](const QString &why) {
+    const auto fail = [this, socket, entry, forget](const QString &why) {
         forget();
         socket->disconnect(this);
         socket->abort();
         socket->deleteLater();
-        m_waitingSince.remove(entry.sessionId);
-        emit m_events.connectionRejected(peer, QStringLiteral("TLS handshake failed: %1").arg(why));
+        refused(entry, QStringLiteral("TLS handshake failed: %1").arg(why));
     };
     connect(socket, &QSslSocket::errorOccurred, this, [socket, fail] { fail(socket->errorString()); });
     connect(socket, &QSslSocket::disconnected, this, [fail] { fail(QStringLiteral("the client hung up")); });
@@ -190,7 +188,7 @@ void OrchardServer::startHandshake(WaitingRoom::Entry entry, const QString &peer
     socket->startServerEncryption();
 }
 
-void OrchardServer::placeConnection(const WaitingRoom::Entry &entry, const QString &peer)
+void OrchardServer::placeConnection(const WaitingRoom::Entry &entry)
 {
     if (m_stopRequested) {
         m_waitingSince.remove(entry.sessionId);
@@ -208,20 +206,16 @@ void OrchardServer::placeConnection(const WaitingRoom::Entry &entry, const QStri
                                        .arg(m_waitingRoom.size());
         WaitingRoom::send(entry, *encodeFrame(MessageType::ServerError, serverErrorBody({ ErrorCode::Busy, reason, {} })));
         WaitingRoom::close(entry);
-        m_waitingSince.remove(entry.sessionId);
-        emit m_events.connectionRejected(peer, reason);
+        refused(entry, reason);
         return;
     }
     m_waitingRoom.admit(entry, m_config.workers);
-    emit m_events.connectionQueued(entry.sessionId, peer, m_waitingRoom.size());
-    emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
+    m_events.reportConnectionQueued(entry.sessionId, entry.peer, m_waitingRoom.size());
+    m_events.reportWaitingLineChanged(m_waitingRoom.sessionIds());
 }
 
 void OrchardServer::startSession(const WaitingRoom::Entry &entry)
 {
-    QHostAddress address;
-    quint16 port = 0;
-    const QString peer = peerOf(entry.descriptor, &address, &port);
     const double waitedMs = m_waitingSince.take(entry.sessionId).nsecsElapsed() / 1e6;
 
     Session::Context context;
@@ -249,7 +243,7 @@ void OrchardServer::startSession(const WaitingRoom::Entry &entry)
         tlsSocket->moveToThread(nullptr);
     }
     ++m_activeSessions;
-    m_pool.start(new Session(entry.sessionId, entry.descriptor, tlsSocket, peer, waitedMs, std::move(context)));
+    m_pool.start(new Session(entry.sessionId, entry.descriptor, tlsSocket, entry.peer, waitedMs, std::move(context)));
 }
 
 void OrchardServer::onSessionFinished(quint64 sessionId)
@@ -268,10 +262,20 @@ void OrchardServer::serveWaitingConnections()
         startSession(m_waitingRoom.takeNext());
         lineMoved = true;
     }
-    if (lineMoved) {
-        m_waitingRoom.announcePositions(m_config.workers);
-        emit m_events.waitingLineChanged(m_waitingRoom.sessionIds());
-    }
+    if (lineMoved)
+        announceWaitingLine();
+}
+
+void OrchardServer::announceWaitingLine()
+{
+    m_waitingRoom.announcePositions(m_config.workers);
+    m_events.reportWaitingLineChanged(m_waitingRoom.sessionIds());
+}
+
+void OrchardServer::refused(const WaitingRoom::Entry &entry, const QString &reason)
+{
+    m_waitingSince.remove(entry.sessionId);
+    m_events.reportConnectionRejected(entry.peer, reason);
 }
 
 } // namespace orchard

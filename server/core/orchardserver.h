@@ -11,9 +11,9 @@
 #include <QTcpServer>
 #include <QThreadPool>
 
-#include "serverconfig.h"
-#include "serverevents.h"
-#include "waitingroom.h"
+#include "server/core/serverconfig.h"
+#include "server/core/serverevents.h"
+#include "server/core/waitingroom.h"
 
 namespace orchard {
 
@@ -64,13 +64,17 @@ protected:
 
 private:
     /** TLS: the handshake runs here, in the event loop, before the connection is placed. */
-    void startHandshake(WaitingRoom::Entry entry, const QString &peer);
+    void startHandshake(WaitingRoom::Entry entry);
     /** Serves the connection now, lets it wait, or turns it away with BUSY. */
-    void placeConnection(const WaitingRoom::Entry &entry, const QString &peer);
+    void placeConnection(const WaitingRoom::Entry &entry);
     void startSession(const WaitingRoom::Entry &entry);
     /** Invoked by name from the session's worker (see startSession()). */
     Q_INVOKABLE void onSessionFinished(quint64 sessionId);
     void serveWaitingConnections();
+    /** Tells every waiting connection, and the events, where the line stands now. */
+    void announceWaitingLine();
+    /** The connection was turned away (and closed): forgets it and reports why. */
+    void refused(const WaitingRoom::Entry &entry, const QString &reason);
 
     ServerConfig m_config;
     std::shared_ptr<const InferenceEngine> m_engine;

@@ -1,4 +1,4 @@
-#include "servercommandline.h"
+#include "server/core/servercommandline.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -27,20 +27,12 @@ bool readNumber(const QCommandLineParser &parser, const QString &name, qint64 mi
     return true;
 }
 
-} // namespace
-
-ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const QString &version)
+void addServerOptions(QCommandLineParser &parser)
 {
-    ServerCommandLine result;
-    ServerConfig &config = result.config;
-
-    QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
             "Orchard server: diagnoses leaf photos sent by Orchard clients.\n"
             "Each connection is served by one worker; when all are busy, connections wait "
             "and are told their place in line."));
-    const QCommandLineOption help = parser.addHelpOption();
-    const QCommandLineOption versionOption = parser.addVersionOption();
     parser.addOptions({
             { QStringLiteral("headless"),
               QStringLiteral("No monitor window: log one line per event to stdout.") },
@@ -79,74 +71,84 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
               QStringLiteral("Only clients with a token from this file may connect; one \"<label> <token>\" per line."),
               QStringLiteral("path") },
     });
+}
 
-    if (!parser.parse(arguments)) {
-        result.outcome = Outcome::ExitError;
-        result.message = parser.errorText();
-        return result;
-    }
-    if (parser.isSet(help)) {
-        result.outcome = Outcome::ExitOk;
-        result.message = parser.helpText();
-        return result;
-    }
-    if (parser.isSet(versionOption)) {
-        result.outcome = Outcome::ExitOk;
-        result.message = QStringLiteral("orchard-server %1").arg(version);
-        return result;
-    }
+/** The numeric options into config; false with error (naming the option) at the first bad one. */
+bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString *error)
+{
+    qint64 port = config->port, workers = config->workers, maxQueued = config->maxQueued;
+    qint64 readSeconds = config->readTimeout.count() / 1000;
+    qint64 idleSeconds = config->idleTimeout.count() / 1000;
+    qint64 maxMessage = config->maxMessageLength, maxPixels = config->maxPixels;
+    qint64 intraOp = config->intraOpThreads;
+    const bool valid = readNumber(parser, QStringLiteral("port"), 0, 65535, &port, error)
+            && readNumber(parser, QStringLiteral("threads"), 1, 256, &workers, error)
+            && readNumber(parser, QStringLiteral("max-queued"), 0, 100000, &maxQueued, error)
+            && readNumber(parser, QStringLiteral("read-timeout"), 1, 86400, &readSeconds, error)
+            && readNumber(parser, QStringLiteral("idle-timeout"), 1, 604800, &idleSeconds, error)
+            && readNumber(parser, QStringLiteral("max-msg-len"), 1, qint64(1) << 32, &maxMessage, error)
+            && readNumber(parser, QStringLiteral("max-pixels"), 1, qint64(1) << 34, &maxPixels, error)
+            && readNumber(parser, QStringLiteral("intra-op-threads"), 1, 256, &intraOp, error);
+    if (!valid)
+        return false;
+    config->port = static_cast<quint16>(port);
+    config->workers = static_cast<int>(workers);
+    config->maxQueued = static_cast<int>(maxQueued);
+    config->readTimeout = std::chrono::seconds(readSeconds);
+    config->idleTimeout = std::chrono::seconds(idleSeconds);
+    config->maxMessageLength = maxMessage;
+    config->maxPixels = maxPixels;
+    config->intraOpThreads = static_cast<int>(intraOp);
+    return true;
+}
+
+ServerCommandLine exitWith(ServerCommandLine::Outcome outcome, const QString &message)
+{
+    ServerCommandLine result;
+    result.outcome = outcome;
+    result.message = message;
+    return result;
+}
+
+} // namespace
+
+ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const QString &version)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    addServerOptions(parser);
+
+    if (!parser.parse(arguments))
+        return exitWith(Outcome::ExitError, parser.errorText());
+    if (parser.isSet(help))
+        return exitWith(Outcome::ExitOk, parser.helpText());
+    if (parser.isSet(versionOption))
+        return exitWith(Outcome::ExitOk, QStringLiteral("orchard-server %1").arg(version));
     if (!parser.positionalArguments().isEmpty()) {
-        result.outcome = Outcome::ExitError;
-        result.message = QStringLiteral("Unexpected argument \"%1\"; see --help.")
-                                 .arg(parser.positionalArguments().constFirst());
-        return result;
+        return exitWith(Outcome::ExitError, QStringLiteral("Unexpected argument \"%1\"; see --help.")
+                                                    .arg(parser.positionalArguments().constFirst()));
     }
 
+    ServerCommandLine result;
     result.headless = parser.isSet(QStringLiteral("headless"));
     result.logFile = parser.value(QStringLiteral("log-file"));
     result.tokenFile = parser.value(QStringLiteral("token-file"));
     result.tlsCertificate = parser.value(QStringLiteral("tls-cert"));
     result.tlsKey = parser.value(QStringLiteral("tls-key"));
-    if (result.tlsCertificate.isEmpty() != result.tlsKey.isEmpty()) {
-        result.outcome = Outcome::ExitError;
-        result.message = QStringLiteral("--tls-cert and --tls-key go together: give both, or neither.");
-        return result;
-    }
+    if (result.tlsCertificate.isEmpty() != result.tlsKey.isEmpty())
+        return exitWith(Outcome::ExitError,
+                        QStringLiteral("--tls-cert and --tls-key go together: give both, or neither."));
+    ServerConfig &config = result.config;
     config.modelDirectory = parser.value(QStringLiteral("model"));
     if (parser.isSet(QStringLiteral("host")) && !config.host.setAddress(parser.value(QStringLiteral("host")))) {
-        result.outcome = Outcome::ExitError;
-        result.message = QStringLiteral("--host must be an IP address such as 0.0.0.0 or 127.0.0.1, not \"%1\".")
-                                 .arg(parser.value(QStringLiteral("host")));
-        return result;
+        return exitWith(Outcome::ExitError,
+                        QStringLiteral("--host must be an IP address such as 0.0.0.0 or 127.0.0.1, not \"%1\".")
+                                .arg(parser.value(QStringLiteral("host"))));
     }
-
-    qint64 port = config.port, workers = config.workers, maxQueued = config.maxQueued;
-    qint64 readSeconds = config.readTimeout.count() / 1000;
-    qint64 idleSeconds = config.idleTimeout.count() / 1000;
-    qint64 maxMessage = config.maxMessageLength, maxPixels = config.maxPixels;
-    qint64 intraOp = config.intraOpThreads;
     QString error;
-    const bool valid = readNumber(parser, QStringLiteral("port"), 0, 65535, &port, &error)
-            && readNumber(parser, QStringLiteral("threads"), 1, 256, &workers, &error)
-            && readNumber(parser, QStringLiteral("max-queued"), 0, 100000, &maxQueued, &error)
-            && readNumber(parser, QStringLiteral("read-timeout"), 1, 86400, &readSeconds, &error)
-            && readNumber(parser, QStringLiteral("idle-timeout"), 1, 604800, &idleSeconds, &error)
-            && readNumber(parser, QStringLiteral("max-msg-len"), 1, qint64(1) << 32, &maxMessage, &error)
-            && readNumber(parser, QStringLiteral("max-pixels"), 1, qint64(1) << 34, &maxPixels, &error)
-            && readNumber(parser, QStringLiteral("intra-op-threads"), 1, 256, &intraOp, &error);
-    if (!valid) {
-        result.outcome = Outcome::ExitError;
-        result.message = error;
-        return result;
-    }
-    config.port = static_cast<quint16>(port);
-    config.workers = static_cast<int>(workers);
-    config.maxQueued = static_cast<int>(maxQueued);
-    config.readTimeout = std::chrono::seconds(readSeconds);
-    config.idleTimeout = std::chrono::seconds(idleSeconds);
-    config.maxMessageLength = maxMessage;
-    config.maxPixels = maxPixels;
-    config.intraOpThreads = static_cast<int>(intraOp);
+    if (!readNumbers(parser, &config, &error))
+        return exitWith(Outcome::ExitError, error);
     return result;
 }
 

@@ -3,7 +3,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "serverconfig.h"
+#include "server/core/serverconfig.h"
 
 namespace orchard {
 

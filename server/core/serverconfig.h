@@ -6,7 +6,7 @@
 #include <QHostAddress>
 #include <QString>
 
-#include "framereader.h"
+#include "common/protocol/framereader.h"
 
 namespace orchard {
 

@@ -1,6 +1,8 @@
-#include "serverevents.h"
+#include "server/core/serverevents.h"
 
 #include <utility>
+
+#include <QThread>
 
 namespace orchard {
 
@@ -27,7 +29,7 @@ void ServerEvents::reportPrediction(quint64 sessionId, const QString &label, dou
     enqueue([=] { emit predictionServed(sessionId, label, confidence, latencyMs); }, false);
 }
 
-void ServerEvents::reportRequestFailed(quint64 sessionId, const QString &code, const QString &message)
+void ServerEvents::reportRequestFailed(quint64 sessionId, ErrorCode code, const QString &message)
 {
     enqueue([=] { emit requestFailed(sessionId, code, message); }, true);
 }
@@ -37,8 +39,52 @@ void ServerEvents::reportSessionEnded(quint64 sessionId, const QString &reason)
     enqueue([=] { emit sessionEnded(sessionId, reason); }, true);
 }
 
+void ServerEvents::reportListening(const QString &address, quint16 port)
+{
+    enqueue([=] { emit listening(address, port); }, true);
+}
+
+void ServerEvents::reportStopped()
+{
+    enqueue([this] { emit stopped(); }, true);
+}
+
+void ServerEvents::reportConnectionQueued(quint64 sessionId, const QString &peer, int position)
+{
+    enqueue([=] { emit connectionQueued(sessionId, peer, position); }, true);
+}
+
+void ServerEvents::reportConnectionRejected(const QString &peer, const QString &reason)
+{
+    enqueue([=] { emit connectionRejected(peer, reason); }, true);
+}
+
+void ServerEvents::reportWaitingConnectionLeft(quint64 sessionId)
+{
+    enqueue([=] { emit waitingConnectionLeft(sessionId); }, true);
+}
+
+void ServerEvents::reportWaitingLineChanged(const QList<quint64> &sessionIds)
+{
+    enqueue([=] { emit waitingLineChanged(sessionIds); }, true);
+}
+
+void ServerEvents::reportWorkerCountChanged(int workers)
+{
+    enqueue([=] { emit workerCountChanged(workers); }, true);
+}
+
 void ServerEvents::enqueue(Emission emission, bool now)
 {
+    if (QThread::currentThread() == thread()) {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_queue.push_back(std::move(emission));
+        }
+        // No wake-up to save in this thread: emit now, after what sessions queued before.
+        emitQueued();
+        return;
+    }
     bool postEmit = false;
     bool startBatch = false;
     {
@@ -65,14 +111,26 @@ void ServerEvents::startBatchTimer()
 
 void ServerEvents::emitQueued()
 {
-    std::vector<Emission> queued;
-    {
-        const std::lock_guard<std::mutex> lock(m_mutex);
-        queued.swap(m_queue);
-        m_emitPosted = false;
+    // A receiver that reports (or spins the event loop) calls back in here: emitting the
+    // queue from inside would put its events before the rest of the batch being emitted.
+    // The outer call takes them after that batch instead.
+    if (m_emitting) {
+        m_queuedWhileEmitting = true;
+        return;
     }
-    for (const Emission &emission : queued)
-        emission();
+    m_emitting = true;
+    do {
+        m_queuedWhileEmitting = false;
+        std::vector<Emission> queued;
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            queued.swap(m_queue);
+            m_emitPosted = false;
+        }
+        for (const Emission &emission : queued)
+            emission();
+    } while (m_queuedWhileEmitting);
+    m_emitting = false;
 }
 
 } // namespace orchard

@@ -10,23 +10,29 @@
 #include <QString>
 #include <QTimer>
 
+#include "common/protocol/errorcode.h"
+
 namespace orchard {
 
 /**
- * Everything that happens in the server, as signals.
+ * Everything that happens in the server, as signals: the one way events reach the
+ * monitor's models, the headless log and the statistics. Nothing reaches into a session,
+ * and the server emits these signals nowhere else.
  *
  * It lives in the server's (GUI) thread. Sessions, on pool threads, report through the
  * report*() functions, so receivers in the GUI thread get queued calls and never block a
- * session. The monitor window, the headless log and the statistics all listen here;
- * nothing reaches into a session.
+ * session. The server reports its own events (listening, queued, busy, the waiting line)
+ * through report*() too, from this thread.
  *
  * Predictions come in batches: with small images a server answers thousands a second, and
  * a queued signal per prediction woke the GUI thread that often, taking a core from the
  * workers each time (measured: 10 % of the server's CPU per image on two cores, see
  * docs/performance.md). So every report from a session goes into one queue, in order, and
  * is emitted here from it: any other report at once (with whatever was queued before it),
- * predictions at most kPredictionBatchDelay after the first of a batch. Receivers hear
- * every session's events in the order the session reported them.
+ * predictions at most kPredictionBatchDelay after the first of a batch. A report made in
+ * this object's thread (the server's own) is emitted before the call returns, after
+ * everything reported before it, as a direct emit would be: a model made after start()
+ * never hears `listening`. Receivers hear every event in the order it was reported.
  */
 class ServerEvents : public QObject
 {
@@ -41,8 +47,17 @@ public:
     void reportSessionStarted(quint64 sessionId, const QString &peer, double waitedMs);
     void reportSessionAuthenticated(quint64 sessionId, const QString &label);
     void reportPrediction(quint64 sessionId, const QString &label, double confidence, double latencyMs);
-    void reportRequestFailed(quint64 sessionId, const QString &code, const QString &message);
+    void reportRequestFailed(quint64 sessionId, ErrorCode code, const QString &message);
     void reportSessionEnded(quint64 sessionId, const QString &reason);
+
+    // Called by the server, from this object's thread (any thread would do).
+    void reportListening(const QString &address, quint16 port);
+    void reportStopped();
+    void reportConnectionQueued(quint64 sessionId, const QString &peer, int position);
+    void reportConnectionRejected(const QString &peer, const QString &reason);
+    void reportWaitingConnectionLeft(quint64 sessionId);
+    void reportWaitingLineChanged(const QList<quint64> &sessionIds);
+    void reportWorkerCountChanged(int workers);
 
 signals:
     void listening(const QString &address, quint16 port);
@@ -61,8 +76,8 @@ signals:
     void sessionAuthenticated(quint64 sessionId, const QString &label);
     void predictionServed(quint64 sessionId, const QString &label, double confidence,
                           double latencyMs);
-    /** A request got a SERVER_ERROR reply. */
-    void requestFailed(quint64 sessionId, const QString &code, const QString &message);
+    /** A request got a SERVER_ERROR reply with this code (errorCodeName() for its text). */
+    void requestFailed(quint64 sessionId, orchard::ErrorCode code, const QString &message);
     /** The session ended and its worker is free; reason is a short phrase for the log. */
     void sessionEnded(quint64 sessionId, const QString &reason);
     void workerCountChanged(int workers);
@@ -70,7 +85,10 @@ signals:
 private:
     using Emission = std::function<void()>;
 
-    /** Any thread: queues an emission; now = have the queue emitted soon, not in a batch. */
+    /**
+     * Any thread: queues an emission; now = have the queue emitted soon, not in a batch.
+     * In this object's thread the queue is emitted before it returns.
+     */
     void enqueue(Emission emission, bool now);
     // These two are called from sessions' threads by name, so that the queued call is built
     // inside Qt, under the lock that orders its delivery (a functor built by our code would
@@ -84,6 +102,9 @@ private:
     std::mutex m_mutex;
     std::vector<Emission> m_queue; ///< guarded by m_mutex
     bool m_emitPosted = false;     ///< guarded by m_mutex: an emitQueued() call is on its way
+    // This object's thread only: inside emitQueued(), and called again from inside it.
+    bool m_emitting = false;
+    bool m_queuedWhileEmitting = false;
 };
 
 } // namespace orchard

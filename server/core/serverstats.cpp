@@ -1,6 +1,6 @@
-#include "serverstats.h"
+#include "server/core/serverstats.h"
 
-#include "serverevents.h"
+#include "server/core/serverevents.h"
 
 namespace orchard {
 

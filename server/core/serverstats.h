@@ -7,7 +7,7 @@
 #include <QObject>
 #include <QTimer>
 
-#include "latencysummary.h"
+#include "common/protocol/latencysummary.h"
 
 namespace orchard {
 

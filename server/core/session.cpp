@@ -1,4 +1,4 @@
-#include "session.h"
+#include "server/core/session.h"
 
 #include <memory>
 #include <utility>
@@ -12,15 +12,16 @@
 #include <QTcpSocket>
 #include <QThread>
 
-#include "accesstokens.h"
-#include "blockingframestream.h"
-#include "clientmessage.h"
-#include "imagerequest.h"
-#include "inferenceengine.h"
-#include "predictionreply.h"
-#include "servererror.h"
-#include "serverevents.h"
-#include "servermessage.h"
+#include "common/inference/inferenceengine.h"
+#include "common/inference/protocolmapping.h"
+#include "common/protocol/blockingframestream.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/servererror.h"
+#include "common/protocol/servermessage.h"
+#include "server/core/accesstokens.h"
+#include "server/core/serverevents.h"
 
 namespace orchard {
 
@@ -46,11 +47,6 @@ void handOffEnds(void *) { }
 double millisecondsSince(const QElapsedTimer &timer)
 {
     return timer.nsecsElapsed() / 1e6;
-}
-
-ErrorCode wireCodeFor(const InferenceError &error)
-{
-    return error.kind == InferenceError::Kind::BadImage ? ErrorCode::BadImage : ErrorCode::Internal;
 }
 
 } // namespace
@@ -84,48 +80,74 @@ void Session::run()
 
 void Session::serve()
 {
-    std::unique_ptr<QTcpSocket> ownedSocket;
+    const std::unique_ptr<QTcpSocket> ownedSocket = takeSocket();
+    if (!ownedSocket)
+        return;
+    QTcpSocket &socket = *ownedSocket;
+    BlockingFrameStream stream(&socket, m_context.config.maxMessageLength);
+    m_context.events->reportSessionStarted(m_id, m_peer, m_waitedMs);
+    if (!greet(stream))
+        return;
+    serveFrames(stream);
+    socket.disconnectFromHost();
+    if (socket.state() != QAbstractSocket::UnconnectedState)
+        socket.waitForDisconnected(1000);
+}
+
+std::unique_ptr<QTcpSocket> Session::takeSocket()
+{
+    std::unique_ptr<QTcpSocket> socket;
     if (m_tlsSocket) {
         m_tlsSocket->moveToThread(QThread::currentThread());
-        ownedSocket.reset(std::exchange(m_tlsSocket, nullptr));
+        socket.reset(std::exchange(m_tlsSocket, nullptr));
     } else {
-        ownedSocket = std::make_unique<QTcpSocket>();
-        if (!ownedSocket->setSocketDescriptor(m_descriptor)) {
-            m_endReason = QStringLiteral("socket error: %1").arg(ownedSocket->errorString());
+        socket = std::make_unique<QTcpSocket>();
+        if (!socket->setSocketDescriptor(m_descriptor)) {
+            m_endReason = QStringLiteral("socket error: %1").arg(socket->errorString());
             ::close(static_cast<int>(m_descriptor)); // Qt does not take a descriptor it refused
-            return;
+            return nullptr;
         }
     }
-    QTcpSocket &socket = *ownedSocket;
     // Replies are small and a client waits for each one: don't let Nagle hold them back.
-    socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // waitForBytesWritten() and waitForDisconnected() read as well: without a cap, a peer
     // that streams requests while never reading our replies would grow this buffer until
     // the write timeout, by gigabytes. Reads continue as frames are taken from it.
-    socket.setReadBufferSize(kSocketReadBuffer);
-    BlockingFrameStream stream(&socket, m_context.config.maxMessageLength);
-    m_context.events->reportSessionStarted(m_id, m_peer, m_waitedMs);
+    socket->setReadBufferSize(kSocketReadBuffer);
+    return socket;
+}
 
+WelcomeInfo Session::describeServer() const
+{
     const auto &manifest = m_context.engine->manifest();
-    WelcomeInfo welcome;
-    welcome.version = m_context.serverVersion;
-    welcome.model = manifest.name;
-    welcome.labels = manifest.labels;
-    welcome.maxMessageLength = m_context.config.maxMessageLength;
-    welcome.workers = m_context.config.workers;
-    welcome.authRequired = m_context.config.accessTokens != nullptr;
+    WelcomeInfo info;
+    info.version = m_context.serverVersion;
+    info.model = manifest.name;
+    info.labels = manifest.labels;
+    info.maxMessageLength = m_context.config.maxMessageLength;
+    info.workers = m_context.config.workers;
+    info.authRequired = m_context.config.accessTokens != nullptr;
+    return info;
+}
+
+bool Session::greet(BlockingFrameStream &stream)
+{
+    const WelcomeInfo welcome = describeServer();
     m_authenticated = !welcome.authRequired;
     if (!send(stream, MessageType::ServerMessage, ServerMessage::welcome(welcome).toBody())) {
         m_endReason = QStringLiteral("client unreachable");
-        return;
+        return false;
     }
+    return true;
+}
 
+void Session::serveFrames(BlockingFrameStream &stream)
+{
     for (;;) {
         if (m_context.stopRequested->load()) {
-            send(stream, MessageType::ServerMessage,
-                 ServerMessage::shutdown(QStringLiteral("The server is shutting down.")).toBody());
+            send(stream, MessageType::ServerMessage, ServerMessage::shutdown().toBody());
             m_endReason = QStringLiteral("server shutdown");
-            break;
+            return;
         }
         // A client that has not shown its token gets no more than the read timeout to do
         // so: strangers must not sit on workers for the whole idle timeout.
@@ -136,7 +158,7 @@ void Session::serve()
                 stream.readFrame(idleTimeout, m_context.config.readTimeout, m_context.stopRequested);
         if (result.status == BlockingFrameStream::ReadStatus::FrameReady) {
             if (handleFrame(stream, result.frame) == Next::Close)
-                break;
+                return;
             continue;
         }
         if (result.status == BlockingFrameStream::ReadStatus::Stopped)
@@ -144,18 +166,15 @@ void Session::serve()
         if (result.status == BlockingFrameStream::ReadStatus::Disconnected) {
             m_endReason = stream.isMidFrame() ? QStringLiteral("client vanished mid-message")
                                               : QStringLiteral("client disconnected");
-            break;
+            return;
         }
         // TimedOut or a framing error: say why, then close.
         sendError(stream, result.error);
         m_endReason = result.status == BlockingFrameStream::ReadStatus::TimedOut
                 ? QStringLiteral("timeout")
                 : QStringLiteral("protocol error %1").arg(errorCodeName(result.error.code));
-        break;
+        return;
     }
-    socket.disconnectFromHost();
-    if (socket.state() != QAbstractSocket::UnconnectedState)
-        socket.waitForDisconnected(1000);
 }
 
 Session::Next Session::handleFrame(BlockingFrameStream &stream, const Frame &frame)
@@ -204,9 +223,7 @@ Session::Next Session::authenticate(BlockingFrameStream &stream, const Frame &fr
     }
     m_authenticated = true;
     m_context.events->reportSessionAuthenticated(m_id, label);
-    return send(stream, MessageType::ServerMessage, ServerMessage::authenticated(label).toBody(), frame.messageId())
-            ? Next::Continue
-            : Next::Close;
+    return reply(stream, ServerMessage::authenticated(label), frame.messageId());
 }
 
 Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &frame)
@@ -221,26 +238,14 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     const auto prediction = m_context.engine->predict(
             request->imageData, request->topK.value_or(m_context.config.defaultTopK));
     if (!prediction) {
-        return sendError(stream, { wireCodeFor(prediction.error()), prediction.error().message,
+        return sendError(stream, { errorCodeFor(prediction.error()), prediction.error().message,
                                    request->messageId });
     }
 
-    PredictionReply reply;
+    PredictionReply reply = toPredictionReply(*prediction, m_context.engine->manifest());
     reply.messageId = request->messageId;
     reply.name = request->name;
-    reply.model = m_context.engine->manifest().name;
-    reply.label = prediction->label;
-    reply.index = prediction->index;
-    reply.confidence = prediction->confidence;
-    reply.advice = m_context.engine->manifest().description(prediction->label);
-    for (const auto &entry : prediction->topK)
-        reply.topK.append({ entry.label, entry.index, entry.score });
-    reply.imageWidth = prediction->imageWidth;
-    reply.imageHeight = prediction->imageHeight;
     reply.timing.wait = waitMs;
-    reply.timing.decode = prediction->decodeMs;
-    reply.timing.preprocess = prediction->preprocessMs;
-    reply.timing.infer = prediction->inferMs;
     reply.timing.total = millisecondsSince(sinceReceived);
     const bool sent = send(stream, MessageType::ServerPrediction, reply.toBody(), reply.messageId);
     m_context.events->reportPrediction(m_id, reply.label, reply.confidence, reply.timing.total);
@@ -265,45 +270,43 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
         return Next::Close;
     }
     case ClientMessage::Action::Ping:
-        return send(stream, MessageType::ServerMessage, ServerMessage::pong().toBody(),
-                    frame.messageId())
-                ? Next::Continue
-                : Next::Close;
+        return reply(stream, ServerMessage::pong(), frame.messageId());
     case ClientMessage::Action::Info: {
-        const auto &manifest = m_context.engine->manifest();
+        const WelcomeInfo about = describeServer();
         const QJsonObject details {
-            { QStringLiteral("server"), QStringLiteral("Orchard") },
-            { QStringLiteral("version"), m_context.serverVersion },
-            { QStringLiteral("model"), manifest.name },
-            { QStringLiteral("labels"), QJsonArray::fromStringList(manifest.labels) },
-            { QStringLiteral("workers"), m_context.config.workers },
-            { QStringLiteral("max_msg_len"), m_context.config.maxMessageLength },
+            { QStringLiteral("server"), about.server },
+            { QStringLiteral("version"), about.version },
+            { QStringLiteral("model"), about.model },
+            { QStringLiteral("labels"), QJsonArray::fromStringList(about.labels) },
+            { QStringLiteral("workers"), about.workers },
+            { QStringLiteral("max_msg_len"), about.maxMessageLength },
             { QStringLiteral("session"), static_cast<qint64>(m_id) },
         };
-        return send(stream, MessageType::ServerMessage, ServerMessage::info(details).toBody(),
-                    frame.messageId())
-                ? Next::Continue
-                : Next::Close;
+        return reply(stream, ServerMessage::info(details), frame.messageId());
     }
     case ClientMessage::Action::Auth: // already authenticated (or no tokens): nothing to do
-        return send(stream, MessageType::ServerMessage,
-                    ServerMessage::authenticated(QString()).toBody(), frame.messageId())
-                ? Next::Continue
-                : Next::Close;
+        return reply(stream, ServerMessage::authenticated(QString()), frame.messageId());
     case ClientMessage::Action::Other:
         break;
     }
     return sendError(stream, { ErrorCode::UnknownType,
-                               QStringLiteral("Unknown action \"%1\"; known actions are offline, ping and info.")
+                               QStringLiteral("Unknown action \"%1\"; known actions are offline, ping, "
+                                              "info and auth.")
                                        .arg(message.actionName),
                                frame.messageId() });
 }
 
 Session::Next Session::sendError(BlockingFrameStream &stream, const ProtocolError &error)
 {
-    m_context.events->reportRequestFailed(m_id, errorCodeName(error.code), error.message);
+    m_context.events->reportRequestFailed(m_id, error.code, error.message);
     const bool sent = send(stream, MessageType::ServerError, serverErrorBody(error), error.messageId);
     return sent && !errorClosesConnection(error.code) ? Next::Continue : Next::Close;
+}
+
+Session::Next Session::reply(BlockingFrameStream &stream, const ServerMessage &message,
+                             std::optional<qint64> messageId)
+{
+    return send(stream, MessageType::ServerMessage, message.toBody(), messageId) ? Next::Continue : Next::Close;
 }
 
 bool Session::send(BlockingFrameStream &stream, MessageType type, const QByteArray &body,

@@ -3,16 +3,19 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <QElapsedTimer>
 #include <QRunnable>
 #include <QString>
 
-#include "frame.h"
-#include "protocolerror.h"
-#include "serverconfig.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/protocolerror.h"
+#include "common/protocol/servermessage.h"
+#include "server/core/serverconfig.h"
 
 class QSslSocket;
+class QTcpSocket;
 
 namespace orchard {
 
@@ -61,10 +64,20 @@ private:
     Next authenticate(BlockingFrameStream &stream, const Frame &frame);
     /** Sends a SERVER_ERROR; Close when the code ends the session or the send failed. */
     Next sendError(BlockingFrameStream &stream, const ProtocolError &error);
+    /** Sends a SERVER_MESSAGE; Close when it could not be delivered. */
+    Next reply(BlockingFrameStream &stream, const ServerMessage &message, std::optional<qint64> messageId);
     /** False when the reply could not be delivered within the write timeout. */
     bool send(BlockingFrameStream &stream, MessageType type, const QByteArray &body,
               std::optional<qint64> messageId = std::nullopt);
     void serve();
+    /** The connection's socket, made here or taken over from the handshake; null on failure. */
+    std::unique_ptr<QTcpSocket> takeSocket();
+    /** What the welcome (and the info reply) say about this server. */
+    WelcomeInfo describeServer() const;
+    /** Sends the welcome; false when the client cannot be reached. */
+    bool greet(BlockingFrameStream &stream);
+    /** Reads and answers frames until the session ends, leaving m_endReason set. */
+    void serveFrames(BlockingFrameStream &stream);
 
     quint64 m_id;
     qintptr m_descriptor;

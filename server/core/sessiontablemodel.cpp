@@ -1,4 +1,4 @@
-#include "sessiontablemodel.h"
+#include "server/core/sessiontablemodel.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 #include <QHash>
 #include <QTimer>
 
-#include "serverevents.h"
+#include "server/core/serverevents.h"
 
 namespace orchard {
 
@@ -16,42 +16,13 @@ SessionTableModel::SessionTableModel(ServerEvents *events, QObject *parent)
 {
     connect(events, &ServerEvents::connectionQueued, this,
             [this](quint64 id, const QString &peer, int position) {
-                const int row = ensureRow(id, peer);
-                m_rows[row].state = SessionState::Waiting;
-                m_rows[row].queuePosition = position;
-                rowChanged(row);
+                place(id, peer, SessionState::Waiting, position);
             });
-    // The line changes with every arrival and departure and may be thousands long: one pass
-    // over the rows and one dataChanged for the column, not a search and a signal per row.
-    connect(events, &ServerEvents::waitingLineChanged, this, [this](const QList<quint64> &ids) {
-        QHash<quint64, int> positions;
-        positions.reserve(ids.size());
-        for (int i = 0; i < ids.size(); ++i)
-            positions.insert(ids[i], i + 1);
-        int first = -1;
-        int last = -1;
-        for (int row = 0; row < m_rows.size(); ++row) {
-            if (m_rows[row].state != SessionState::Waiting)
-                continue;
-            const int position = positions.value(m_rows[row].id, 0);
-            if (m_rows[row].queuePosition == position)
-                continue;
-            m_rows[row].queuePosition = position;
-            first = first < 0 ? row : first;
-            last = row;
-        }
-        if (first >= 0)
-            emit dataChanged(index(first, QueuePosition), index(last, QueuePosition));
-    });
+    connect(events, &ServerEvents::waitingLineChanged, this, &SessionTableModel::updateQueuePositions);
     connect(events, &ServerEvents::waitingConnectionLeft, this,
             [this](quint64 id) { close(id, tr("left while waiting")); });
     connect(events, &ServerEvents::sessionStarted, this,
-            [this](quint64 id, const QString &peer, double) {
-                const int row = ensureRow(id, peer);
-                m_rows[row].state = SessionState::Active;
-                m_rows[row].queuePosition = 0;
-                rowChanged(row);
-            });
+            [this](quint64 id, const QString &peer, double) { place(id, peer, SessionState::Active, 0); });
     connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {
         const int row = indexOf(id);
         if (row < 0)
@@ -193,6 +164,38 @@ int SessionTableModel::ensureRow(quint64 sessionId, const QString &peer)
     m_rows.append(added);
     endInsertRows();
     return row;
+}
+
+void SessionTableModel::place(quint64 sessionId, const QString &peer, SessionState state, int queuePosition)
+{
+    const int row = ensureRow(sessionId, peer);
+    m_rows[row].state = state;
+    m_rows[row].queuePosition = queuePosition;
+    rowChanged(row);
+}
+
+void SessionTableModel::updateQueuePositions(const QList<quint64> &sessionIds)
+{
+    // The line changes with every arrival and departure and may be thousands long: one pass
+    // over the rows and one dataChanged for the column, not a search and a signal per row.
+    QHash<quint64, int> positions;
+    positions.reserve(sessionIds.size());
+    for (int i = 0; i < sessionIds.size(); ++i)
+        positions.insert(sessionIds[i], i + 1);
+    int first = -1;
+    int last = -1;
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row].state != SessionState::Waiting)
+            continue;
+        const int position = positions.value(m_rows[row].id, 0);
+        if (m_rows[row].queuePosition == position)
+            continue;
+        m_rows[row].queuePosition = position;
+        first = first < 0 ? row : first;
+        last = row;
+    }
+    if (first >= 0)
+        emit dataChanged(index(first, QueuePosition), index(last, QueuePosition));
 }
 
 void SessionTableModel::rowChanged(int row)

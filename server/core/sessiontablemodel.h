@@ -2,6 +2,7 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QList>
 #include <QVector>
 
 namespace orchard {
@@ -52,6 +53,9 @@ public:
 private:
     int indexOf(quint64 sessionId) const;
     int ensureRow(quint64 sessionId, const QString &peer);
+    /** The session's row (made if new) is now in this state and place in the line. */
+    void place(quint64 sessionId, const QString &peer, SessionState state, int queuePosition);
+    void updateQueuePositions(const QList<quint64> &sessionIds);
     void rowChanged(int row);
     void close(quint64 sessionId, const QString &reason);
     void remove(quint64 sessionId);

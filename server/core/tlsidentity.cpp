@@ -1,4 +1,4 @@
-#include "tlsidentity.h"
+#include "server/core/tlsidentity.h"
 
 #include <QFile>
 #include <QSslCertificate>

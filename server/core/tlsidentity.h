@@ -4,7 +4,7 @@
 #include <QSslConfiguration>
 #include <QString>
 
-#include "expected.h"
+#include "common/expected.h"
 
 namespace orchard {
 

@@ -1,4 +1,4 @@
-#include "waitingroom.h"
+#include "server/core/waitingroom.h"
 
 #include <algorithm>
 #include <vector>
@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "frame.h"
-#include "servermessage.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/servermessage.h"
 
 namespace orchard {
 
@@ -35,7 +35,7 @@ void WaitingRoom::admit(const Entry &entry, int workers)
         const quint64 id = entry.sessionId;
         connect(entry.tlsSocket, &QSslSocket::disconnected, this, [this, id] { leave({ id }); });
     }
-    send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(size(), size(), workers).toBody()));
+    sendPosition(entry, size(), workers);
     if (!m_pollTimer.isActive())
         m_pollTimer.start();
 }
@@ -93,10 +93,13 @@ void WaitingRoom::close(const Entry &entry)
 void WaitingRoom::announcePositions(int workers)
 {
     int position = 1;
-    for (const Entry &entry : m_entries) {
-        send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(position, size(), workers).toBody()));
-        ++position;
-    }
+    for (const Entry &entry : m_entries)
+        sendPosition(entry, position++, workers);
+}
+
+void WaitingRoom::sendPosition(const Entry &entry, int position, int workers)
+{
+    send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(position, size(), workers).toBody()));
 }
 
 void WaitingRoom::closeAll(const QByteArray &frame)

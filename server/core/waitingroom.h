@@ -3,10 +3,10 @@
 #include <deque>
 #include <functional>
 
-#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 #include <QSslSocket>
+#include <QString>
 #include <QTimer>
 
 namespace orchard {
@@ -34,8 +34,7 @@ public:
     {
         quint64 sessionId = 0;
         qintptr descriptor = -1;
-        QHostAddress peerAddress;
-        quint16 peerPort = 0;
+        QString peer; ///< "address:port", for the log and the sessions table
         QPointer<QSslSocket> tlsSocket; ///< TLS only: handshake done, owned by the room while waiting
     };
 
@@ -77,6 +76,8 @@ signals:
     void entriesLeft(const QList<quint64> &sessionIds);
 
 private:
+    /** Sends `queued` with this 1-based position in a line of size(). */
+    void sendPosition(const Entry &entry, int position, int workers);
     void pollForHangUps();
     /** Takes these entries out of the line (closing nothing) and says so. */
     void leave(const QList<quint64> &sessionIds);

@@ -1,4 +1,4 @@
-#include "monitorwindow.h"
+#include "server/monitor/monitorwindow.h"
 
 #include <QCloseEvent>
 #include <QFormLayout>
@@ -18,12 +18,12 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include "eventlogmodel.h"
-#include "inferenceengine.h"
-#include "orchardserver.h"
-#include "serverstats.h"
-#include "sessiontablemodel.h"
-#include "throughputplot.h"
+#include "common/inference/inferenceengine.h"
+#include "server/core/eventlogmodel.h"
+#include "server/core/orchardserver.h"
+#include "server/core/serverstats.h"
+#include "server/core/sessiontablemodel.h"
+#include "server/monitor/throughputplot.h"
 
 namespace orchard {
 

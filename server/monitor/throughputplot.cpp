@@ -1,12 +1,13 @@
-#include "throughputplot.h"
+#include "server/monitor/throughputplot.h"
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 
 #include <QPainter>
 #include <QPainterPath>
 
-#include "serverstats.h"
+#include "server/core/serverstats.h"
 
 namespace orchard {
 
@@ -26,6 +27,137 @@ double niceCeiling(double value)
             return step * magnitude;
     }
     return 10 * magnitude;
+}
+
+using Samples = std::deque<ServerStats::Sample>;
+
+/** Where the plot draws: the data area inside the axis labels, and where each second goes. */
+struct PlotLayout
+{
+    QRectF area;
+    int leftMargin = 0;  ///< the images/s labels
+    int rightMargin = 0; ///< the latency labels
+    int span = 60;       ///< seconds the time axis shows
+    double step = 0;     ///< width of one second
+    double firstX = 0;   ///< left edge of the oldest sample
+    double imagesScale = 1;  ///< images/s at the top
+    double latencyScale = 1; ///< ms at the top
+};
+
+PlotLayout layoutFor(const QSize &size, const QFontMetrics &metrics, const Samples &samples)
+{
+    PlotLayout layout;
+    layout.leftMargin = metrics.horizontalAdvance(QStringLiteral("0000")) + 8;
+    layout.rightMargin = metrics.horizontalAdvance(QStringLiteral("0000 ms")) + 8;
+    const int top = metrics.height() + 6;
+    const int bottom = metrics.height() + 4;
+    layout.area = QRectF(layout.leftMargin, top, size.width() - layout.leftMargin - layout.rightMargin,
+                         size.height() - top - bottom);
+
+    int maxImages = 1;
+    double maxLatency = 1;
+    for (const auto &sample : samples) {
+        maxImages = std::max(maxImages, sample.images);
+        maxLatency = std::max(maxLatency, sample.p95);
+    }
+    layout.imagesScale = niceCeiling(maxImages);
+    layout.latencyScale = niceCeiling(maxLatency);
+    // The time axis grows with the data, from one minute up to the whole history, so a
+    // fresh server's first seconds are not squeezed into a sliver at the right edge.
+    layout.span = std::clamp(static_cast<int>(samples.size()), 60, ServerStats::kHistorySeconds);
+    layout.step = layout.area.width() / layout.span;
+    layout.firstX = layout.area.right() - layout.step * samples.size();
+    return layout;
+}
+
+/** Frame, grid, and the labels of both value axes. */
+void drawAxes(QPainter &painter, const QPalette &palette, const QFontMetrics &metrics, const PlotLayout &layout)
+{
+    const QRectF &area = layout.area;
+    painter.setPen(palette.color(QPalette::Mid));
+    painter.drawRect(area);
+    for (int i = 1; i < 4; ++i) {
+        const double y = area.bottom() - area.height() * i / 4.0;
+        painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
+    }
+    painter.setPen(palette.color(QPalette::Text));
+    painter.drawText(QRectF(0, area.top() - metrics.height() / 2.0, layout.leftMargin - 4, metrics.height()),
+                     Qt::AlignRight, QString::number(layout.imagesScale));
+    painter.drawText(QRectF(0, area.bottom() - metrics.height() / 2.0, layout.leftMargin - 4, metrics.height()),
+                     Qt::AlignRight, QStringLiteral("0"));
+    painter.drawText(QRectF(area.right() + 4, area.top() - metrics.height() / 2.0, layout.rightMargin,
+                            metrics.height()),
+                     Qt::AlignLeft, QStringLiteral("%1 ms").arg(layout.latencyScale));
+    painter.drawText(QRectF(area.left(), 0, area.width(), metrics.height() + 2), Qt::AlignLeft,
+                     ThroughputPlot::tr("images/s (bars)"));
+}
+
+/** Right-aligned above the plot: "latency p50 p95" with each name in its line's colour. */
+void drawLegend(QPainter &painter, const QPalette &palette, const QFontMetrics &metrics, const QRectF &area)
+{
+    const QString p95Text = ThroughputPlot::tr("p95");
+    const QString p50Text = ThroughputPlot::tr("p50 ");
+    const QString latencyText = ThroughputPlot::tr("latency (lines): ");
+    double x = area.right() - metrics.horizontalAdvance(p95Text);
+    painter.setPen(kP95Color);
+    painter.drawText(QPointF(x, metrics.ascent() + 1), p95Text);
+    x -= metrics.horizontalAdvance(p50Text);
+    painter.setPen(kP50Color);
+    painter.drawText(QPointF(x, metrics.ascent() + 1), p50Text);
+    x -= metrics.horizontalAdvance(latencyText);
+    painter.setPen(palette.color(QPalette::Text));
+    painter.drawText(QPointF(x, metrics.ascent() + 1), latencyText);
+}
+
+void drawTimeAxis(QPainter &painter, const QPalette &palette, const QFontMetrics &metrics, const PlotLayout &layout)
+{
+    const QRectF &area = layout.area;
+    const int span = layout.span;
+    painter.setPen(palette.color(QPalette::Text));
+    painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), metrics.height()), Qt::AlignLeft,
+                     span % 60 == 0 ? ThroughputPlot::tr("-%1 min").arg(span / 60)
+                                    : ThroughputPlot::tr("-%1 s").arg(span));
+    painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), metrics.height()), Qt::AlignRight,
+                     ThroughputPlot::tr("now"));
+}
+
+void drawBars(QPainter &painter, const QPalette &palette, const PlotLayout &layout, const Samples &samples)
+{
+    QColor barColor = palette.color(QPalette::Highlight);
+    barColor.setAlpha(140);
+    int i = 0;
+    for (const auto &sample : samples) {
+        const double h = layout.area.height() * sample.images / layout.imagesScale;
+        painter.fillRect(QRectF(layout.firstX + layout.step * i, layout.area.bottom() - h,
+                                std::max(layout.step, 1.0), h),
+                         barColor);
+        ++i;
+    }
+}
+
+/** One latency line; seconds without images break it. */
+void drawLatency(QPainter &painter, const PlotLayout &layout, const Samples &samples,
+                 double ServerStats::Sample::*field, const QColor &color)
+{
+    QPainterPath path;
+    bool started = false;
+    int index = 0;
+    for (const auto &sample : samples) {
+        const double x = layout.firstX + layout.step * (index++ + 0.5);
+        if (sample.images == 0) {
+            started = false; // no images that second: no latency to draw
+            continue;
+        }
+        const double y = layout.area.bottom()
+                - layout.area.height() * std::min(sample.*field / layout.latencyScale, 1.0);
+        if (started)
+            path.lineTo(x, y);
+        else
+            path.moveTo(x, y);
+        started = true;
+    }
+    painter.setPen(QPen(color, 2));
+    painter.drawPath(path);
 }
 
 } // namespace
@@ -56,97 +188,18 @@ void ThroughputPlot::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), palette().base());
 
     const QFontMetrics metrics(font());
-    const int left = metrics.horizontalAdvance(QStringLiteral("0000")) + 8;
-    const int right = metrics.horizontalAdvance(QStringLiteral("0000 ms")) + 8;
-    const int top = metrics.height() + 6;
-    const int bottom = metrics.height() + 4;
-    const QRectF area(left, top, width() - left - right, height() - top - bottom);
-    if (area.width() < 20 || area.height() < 20)
-        return;
-
     const auto &samples = m_stats->samples();
-    int maxImages = 1;
-    double maxLatency = 1;
-    for (const auto &sample : samples) {
-        maxImages = std::max(maxImages, sample.images);
-        maxLatency = std::max(maxLatency, sample.p95);
-    }
-    const double imagesScale = niceCeiling(maxImages);
-    const double latencyScale = niceCeiling(maxLatency);
-
-    // Frame, grid and axis labels.
-    painter.setPen(palette().color(QPalette::Mid));
-    painter.drawRect(area);
-    for (int i = 1; i < 4; ++i) {
-        const double y = area.bottom() - area.height() * i / 4.0;
-        painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
-    }
-    painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QRectF(0, area.top() - metrics.height() / 2.0, left - 4, metrics.height()),
-                     Qt::AlignRight, QString::number(imagesScale));
-    painter.drawText(QRectF(0, area.bottom() - metrics.height() / 2.0, left - 4, metrics.height()),
-                     Qt::AlignRight, QStringLiteral("0"));
-    painter.drawText(QRectF(area.right() + 4, area.top() - metrics.height() / 2.0, right, metrics.height()),
-                     Qt::AlignLeft, QStringLiteral("%1 ms").arg(latencyScale));
-    painter.drawText(QRectF(area.left(), 0, area.width(), metrics.height() + 2), Qt::AlignLeft,
-                     tr("images/s (bars)"));
-    // Legend, right-aligned: "latency p50 p95" with each name in its line's colour.
-    const QString p95Text = tr("p95");
-    const QString p50Text = tr("p50 ");
-    const QString latencyText = tr("latency (lines): ");
-    double x = area.right() - metrics.horizontalAdvance(p95Text);
-    painter.setPen(kP95Color);
-    painter.drawText(QPointF(x, metrics.ascent() + 1), p95Text);
-    x -= metrics.horizontalAdvance(p50Text);
-    painter.setPen(kP50Color);
-    painter.drawText(QPointF(x, metrics.ascent() + 1), p50Text);
-    x -= metrics.horizontalAdvance(latencyText);
-    painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QPointF(x, metrics.ascent() + 1), latencyText);
-    // The time axis grows with the data, from one minute up to the whole history, so a
-    // fresh server's first seconds are not squeezed into a sliver at the right edge.
-    const int span = std::clamp(static_cast<int>(samples.size()), 60, ServerStats::kHistorySeconds);
-    painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), metrics.height()),
-                     Qt::AlignLeft, span % 60 == 0 ? tr("-%1 min").arg(span / 60) : tr("-%1 s").arg(span));
-    painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), metrics.height()),
-                     Qt::AlignRight, tr("now"));
-
+    const PlotLayout layout = layoutFor(size(), metrics, samples);
+    if (layout.area.width() < 20 || layout.area.height() < 20)
+        return;
+    drawAxes(painter, palette(), metrics, layout);
+    drawLegend(painter, palette(), metrics, layout.area);
+    drawTimeAxis(painter, palette(), metrics, layout);
     if (samples.empty())
         return;
-    const double step = area.width() / span;
-    const double firstX = area.right() - step * samples.size();
-
-    QColor barColor = palette().color(QPalette::Highlight);
-    barColor.setAlpha(140);
-    int i = 0;
-    for (const auto &sample : samples) {
-        const double h = area.height() * sample.images / imagesScale;
-        painter.fillRect(QRectF(firstX + step * i, area.bottom() - h, std::max(step, 1.0), h), barColor);
-        ++i;
-    }
-
-    const auto drawLatency = [&](double ServerStats::Sample::*field, const QColor &color) {
-        QPainterPath path;
-        bool started = false;
-        int index = 0;
-        for (const auto &sample : samples) {
-            const double x = firstX + step * (index++ + 0.5);
-            if (sample.images == 0) {
-                started = false; // no images that second: no latency to draw
-                continue;
-            }
-            const double y = area.bottom() - area.height() * std::min(sample.*field / latencyScale, 1.0);
-            if (started)
-                path.lineTo(x, y);
-            else
-                path.moveTo(x, y);
-            started = true;
-        }
-        painter.setPen(QPen(color, 2));
-        painter.drawPath(path);
-    };
-    drawLatency(&ServerStats::Sample::p50, kP50Color);
-    drawLatency(&ServerStats::Sample::p95, kP95Color);
+    drawBars(painter, palette(), layout, samples);
+    drawLatency(painter, layout, samples, &ServerStats::Sample::p50, kP50Color);
+    drawLatency(painter, layout, samples, &ServerStats::Sample::p95, kP95Color);
 }
 
 } // namespace orchard

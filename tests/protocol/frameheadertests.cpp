@@ -4,9 +4,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "errorcode.h"
-#include "frame.h"
-#include "frameheader.h"
+#include "common/protocol/errorcode.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/frameheader.h"
 
 using namespace orchard;
 

@@ -5,8 +5,8 @@
 #include <QByteArray>
 #include <QList>
 
-#include "frame.h"
-#include "framereader.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/framereader.h"
 
 using namespace orchard;
 

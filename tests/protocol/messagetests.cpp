@@ -1,15 +1,17 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
 
-#include "clientmessage.h"
-#include "framereader.h"
-#include "imagerequest.h"
-#include "predictionreply.h"
-#include "servererror.h"
-#include "servermessage.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/framereader.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/servererror.h"
+#include "common/protocol/servermessage.h"
 
 using namespace orchard;
 
@@ -273,6 +275,40 @@ TEST_CASE("An old server's welcome without encodings means base64 only")
     REQUIRE(welcome.ok());
     CHECK_FALSE(welcome->acceptsBinary());
     CHECK_FALSE(ServerMessage::fromBody(R"({"position":1})").ok());
+}
+
+TEST_CASE("A welcome reads back as the WelcomeInfo it was built from")
+{
+    WelcomeInfo sent;
+    sent.version = "0.1.0";
+    sent.model = "fashion-mnist";
+    sent.labels = { "a", "b", "c" };
+    sent.maxMessageLength = 33554432;
+    sent.workers = 5;
+    sent.authRequired = true;
+    const ServerMessage message = *ServerMessage::fromBody(ServerMessage::welcome(sent).toBody());
+    const std::optional<WelcomeInfo> back = message.welcomeInfo();
+    REQUIRE(back);
+    CHECK(back->server == "Orchard");
+    CHECK(back->version == sent.version);
+    CHECK(back->model == sent.model);
+    CHECK(back->labels == sent.labels);
+    CHECK(back->maxMessageLength == sent.maxMessageLength);
+    CHECK(back->encodings == sent.encodings);
+    CHECK(back->acceptsBinary());
+    CHECK(back->workers == sent.workers);
+    CHECK(back->authRequired);
+
+    // An old server's welcome leaves fields out: empty, not our defaults (no binary).
+    const std::optional<WelcomeInfo> old = ServerMessage::fromBody(R"({"kind":"welcome"})")->welcomeInfo();
+    REQUIRE(old);
+    CHECK(old->server.isEmpty());
+    CHECK(old->encodings.isEmpty());
+    CHECK_FALSE(old->acceptsBinary());
+    CHECK(old->maxMessageLength == 0);
+    CHECK_FALSE(old->authRequired);
+
+    CHECK_FALSE(ServerMessage::pong().welcomeInfo());
 }
 
 TEST_CASE("SERVER_ERROR bodies round-trip code, message and msg_id")

@@ -13,9 +13,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
-#include "blockingframestream.h"
-#include "clientmessage.h"
-#include "framechannel.h"
+#include "common/protocol/blockingframestream.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/framechannel.h"
 
 using namespace orchard;
 using namespace std::chrono_literals;

@@ -4,14 +4,14 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "accesstokens.h"
-#include "clientmessage.h"
-#include "eventlogmodel.h"
-#include "serverconnection.h"
-#include "servererror.h"
-#include "serverfixture.h"
-#include "sessiontablemodel.h"
-#include "testclient.h"
+#include "client/core/serverconnection.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/servererror.h"
+#include "server/core/accesstokens.h"
+#include "server/core/eventlogmodel.h"
+#include "server/core/sessiontablemodel.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "latencysummary.h"
+#include "common/protocol/latencysummary.h"
 
 using namespace orchard;
 

@@ -7,12 +7,12 @@
 #include <QTableView>
 #include <QTest>
 
-#include "eventlogmodel.h"
-#include "monitorwindow.h"
-#include "serverfixture.h"
-#include "serverstats.h"
-#include "sessiontablemodel.h"
-#include "testclient.h"
+#include "server/core/eventlogmodel.h"
+#include "server/core/serverstats.h"
+#include "server/core/sessiontablemodel.h"
+#include "server/monitor/monitorwindow.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;

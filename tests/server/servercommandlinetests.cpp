@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "servercommandline.h"
+#include "server/core/servercommandline.h"
 
 using namespace orchard;
 using namespace std::chrono_literals;

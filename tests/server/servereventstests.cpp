@@ -4,7 +4,8 @@
 
 #include <QTest>
 
-#include "serverevents.h"
+#include "common/protocol/errorcode.h"
+#include "server/core/serverevents.h"
 
 using namespace orchard;
 
@@ -17,8 +18,8 @@ TEST_CASE("Predictions reported from a worker arrive batched, in order, before t
                          heard << QStringLiteral("%1:%2:%3").arg(id).arg(label).arg(latencyMs);
                      });
     QObject::connect(&events, &ServerEvents::requestFailed, &events,
-                     [&heard](quint64 id, const QString &code, const QString &) {
-                         heard << QStringLiteral("%1:%2").arg(id).arg(code);
+                     [&heard](quint64 id, ErrorCode code, const QString &) {
+                         heard << QStringLiteral("%1:%2").arg(id).arg(errorCodeName(code));
                      });
     QObject::connect(&events, &ServerEvents::sessionEnded, &events,
                      [&heard](quint64 id, const QString &reason) { heard << QStringLiteral("%1:%2").arg(id).arg(reason); });
@@ -27,7 +28,7 @@ TEST_CASE("Predictions reported from a worker arrive batched, in order, before t
     std::thread worker([&events] {
         for (int i = 0; i < 300; ++i)
             events.reportPrediction(1, QStringLiteral("scab"), 0.5, i);
-        events.reportRequestFailed(1, QStringLiteral("BAD_IMAGE"), QStringLiteral("not an image"));
+        events.reportRequestFailed(1, ErrorCode::BadImage, QStringLiteral("not an image"));
         events.reportPrediction(1, QStringLiteral("rust"), 0.5, 1000);
         events.reportSessionEnded(1, QStringLiteral("offline"));
     });
@@ -62,4 +63,48 @@ TEST_CASE("A lone prediction is delivered without anything else reported after i
     std::thread([&events] { events.reportPrediction(4, QStringLiteral("healthy"), 0.97, 30.0); }).join();
     REQUIRE(QTest::qWaitFor([&] { return latencies.size() >= 2; }, 5000));
     CHECK(latencies == QList<double> { 12.5, 30.0 });
+}
+
+TEST_CASE("The server's own reports are heard at once, after what sessions reported before")
+{
+    ServerEvents events;
+    QStringList heard;
+    QObject::connect(&events, &ServerEvents::predictionServed, &events,
+                     [&heard](quint64 id, const QString &, double, double) { heard << QStringLiteral("%1:prediction").arg(id); });
+    QObject::connect(&events, &ServerEvents::sessionEnded, &events,
+                     [&heard](quint64 id, const QString &reason) { heard << QStringLiteral("%1:%2").arg(id).arg(reason); });
+    QObject::connect(&events, &ServerEvents::waitingLineChanged, &events,
+                     [&heard](const QList<quint64> &ids) { heard << QStringLiteral("line:%1").arg(ids.size()); });
+    QObject::connect(&events, &ServerEvents::stopped, &events, [&heard] { heard << QStringLiteral("stopped"); });
+
+    std::thread([&events] {
+        events.reportPrediction(1, QStringLiteral("scab"), 0.5, 1.0);
+        events.reportSessionEnded(1, QStringLiteral("server shutdown"));
+    }).join();
+    CHECK(heard.isEmpty());
+    // This thread is the server's: no event loop has run, yet everything is heard, in order.
+    events.reportWaitingLineChanged({ 2, 3 });
+    events.reportStopped();
+    CHECK(heard == QStringList { "1:prediction", "1:server shutdown", "line:2", "stopped" });
+}
+
+TEST_CASE("A report made while a signal is being delivered comes after the rest of that batch")
+{
+    ServerEvents events;
+    QStringList heard;
+    QObject::connect(&events, &ServerEvents::sessionEnded, &events,
+                     [&](quint64 id, const QString &) {
+                         heard << QStringLiteral("%1:ended").arg(id);
+                         if (id == 1)
+                             events.reportWaitingLineChanged({}); // as a receiver reacting in kind
+                     });
+    QObject::connect(&events, &ServerEvents::waitingLineChanged, &events,
+                     [&heard](const QList<quint64> &) { heard << QStringLiteral("line"); });
+
+    std::thread([&events] {
+        events.reportSessionEnded(1, QString());
+        events.reportSessionEnded(2, QString());
+    }).join();
+    events.reportStopped();
+    CHECK(heard == QStringList { "1:ended", "2:ended", "line" });
 }

@@ -7,12 +7,12 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "clientmessage.h"
-#include "imagerequest.h"
-#include "predictionreply.h"
-#include "servererror.h"
-#include "serverfixture.h"
-#include "testclient.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/servererror.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;

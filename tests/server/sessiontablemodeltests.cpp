@@ -3,8 +3,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "serverevents.h"
-#include "sessiontablemodel.h"
+#include "server/core/serverevents.h"
+#include "server/core/sessiontablemodel.h"
 
 using namespace orchard;
 using State = SessionTableModel::SessionState;

@@ -8,12 +8,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "imagerequest.h"
-#include "requestqueue.h"
-#include "serverconnection.h"
-#include "serverfixture.h"
-#include "testclient.h"
-#include "tlsidentity.h"
+#include "client/core/requestqueue.h"
+#include "client/core/serverconnection.h"
+#include "common/protocol/imagerequest.h"
+#include "server/core/tlsidentity.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;

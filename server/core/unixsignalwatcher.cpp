@@ -1,4 +1,4 @@
-#include "unixsignalwatcher.h"
+#include "server/core/unixsignalwatcher.h"
 
 #include <cerrno>
 #include <csignal>
