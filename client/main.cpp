@@ -4,7 +4,7 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
-#include "mainwindow.h"
+#include "client/ui/mainwindow.h"
 
 using namespace orchard;
 

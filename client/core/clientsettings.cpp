@@ -1,4 +1,4 @@
-#include "clientsettings.h"
+#include "client/core/clientsettings.h"
 
 #include <algorithm>
 

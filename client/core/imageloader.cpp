@@ -1,4 +1,4 @@
-#include "imageloader.h"
+#include "client/core/imageloader.h"
 
 #include <algorithm>
 
@@ -8,15 +8,20 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QLocale>
 
 namespace orchard {
 
 namespace {
 
+// What a folder is searched for, and what the Open dialog offers: the formats the
+// server's decoder (OpenCV) reads. A file named on its own is sent whatever its name, so
+// the decoder, not the extension, has the last word.
 const QStringList kImageSuffixes { QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"),
                                    QStringLiteral("bmp"), QStringLiteral("tif"), QStringLiteral("tiff"),
                                    QStringLiteral("webp"), QStringLiteral("pbm"), QStringLiteral("pgm"),
-                                   QStringLiteral("ppm"), QStringLiteral("pnm") };
+                                   QStringLiteral("ppm"), QStringLiteral("pnm"), QStringLiteral("pam"),
+                                   QStringLiteral("ras") };
 
 /** Reads at a size fitting maxSide, letting JPEG decode at 1/2, 1/4, 1/8 scale. */
 QImage readScaled(QImageReader &reader, int maxSide)
@@ -35,9 +40,22 @@ bool ImageLoader::isImageFile(const QString &path)
     return kImageSuffixes.contains(QFileInfo(path).suffix().toLower());
 }
 
+QStringList ImageLoader::nameFilters()
+{
+    QStringList filters;
+    for (const QString &suffix : kImageSuffixes)
+        filters.append(QStringLiteral("*.") + suffix);
+    return filters;
+}
+
 QStringList ImageLoader::expand(const QStringList &paths)
 {
-    QCollator collator;
+    // Under the C locale (services, CI, LANG unset) Qt's collator ignores numeric mode and
+    // sorts leaf_10 before leaf_2; ICU's English rules give the order a person expects.
+    QLocale locale;
+    if (locale.language() == QLocale::C)
+        locale = QLocale(QLocale::English);
+    QCollator collator(locale);
     collator.setNumericMode(true); // Test_2.jpg before Test_10.jpg, as a person expects
     collator.setCaseSensitivity(Qt::CaseInsensitive);
     QStringList files;

@@ -30,9 +30,16 @@ class ImageLoader
 public:
     static constexpr int kThumbnailSize = 96;
 
-    /** Image files in the given files and folders (not recursive), folders in natural order. */
+    /**
+     * Image files in the given files and folders: a file stays as given, a folder becomes
+     * the image files directly in it (not recursive), in natural order (leaf_2 before
+     * leaf_10, case-insensitive). The one expansion the window, `predict` and `classify` use.
+     */
     static QStringList expand(const QStringList &paths);
+    /** Whether a file's suffix is one a folder is searched for. */
     static bool isImageFile(const QString &path);
+    /** The same suffixes as file-dialog patterns ("*.jpg"…). */
+    static QStringList nameFilters();
 
     /** Reads the bytes and makes the thumbnail (decoded at reduced size where the format allows). */
     static LoadedImage load(const QString &path, int thumbnailSize = kThumbnailSize);

@@ -1,10 +1,10 @@
-#include "requestqueue.h"
+#include "client/core/requestqueue.h"
 
 #include <algorithm>
 #include <functional>
 
-#include "imagerequest.h"
-#include "serverconnection.h"
+#include "client/core/serverconnection.h"
+#include "common/protocol/imagerequest.h"
 
 namespace orchard {
 
@@ -41,6 +41,21 @@ int RequestQueue::enqueue(const QString &name, const QByteArray &bytes, int topK
     return job.id;
 }
 
+std::optional<ProtocolError> RequestQueue::sizeError(const QString &name, qint64 imageBytes, int topK) const
+{
+    ImageRequest planned;
+    planned.name = name;
+    planned.topK = topK;
+    const qint64 length = m_connection->bodyLengthFor(planned, imageBytes);
+    if (length <= m_connection->maxMessageLength())
+        return std::nullopt;
+    return ProtocolError { ErrorCode::TooLarge,
+                           tr("The image is %1 MiB to send; the server accepts at most %2 MiB.")
+                                   .arg(length / 1048576.0, 0, 'f', 1)
+                                   .arg(m_connection->maxMessageLength() / 1048576.0, 0, 'f', 1),
+                           std::nullopt };
+}
+
 void RequestQueue::cancel()
 {
     const bool hadWork = !isIdle();
@@ -68,21 +83,12 @@ void RequestQueue::pump()
     while (m_connection->isConnected() && !m_pending.empty() && m_inFlight.size() < m_maxInFlight) {
         Job job = std::move(m_pending.front());
         m_pending.pop_front();
-        ImageRequest request;
-        request.imageData = job.bytes;
-        request.name = job.name;
-        request.topK = job.topK;
-        const qint64 length = m_connection->bodyLengthFor(request);
-        if (length > m_connection->maxMessageLength()) {
+        if (const auto tooLarge = sizeError(job.name, job.bytes.size(), job.topK)) {
             // The server would answer TOO_LARGE and close the connection, taking every
             // request behind this one with it: refuse it here instead.
             ++m_failed;
             ++m_done;
-            emit jobFailed(job.id, { ErrorCode::TooLarge,
-                                     tr("The image is %1 MiB to send; the server accepts at most %2 MiB.")
-                                             .arg(length / 1048576.0, 0, 'f', 1)
-                                             .arg(m_connection->maxMessageLength() / 1048576.0, 0, 'f', 1),
-                                     std::nullopt });
+            emit jobFailed(job.id, *tooLarge);
             emit progressChanged(m_done, m_total);
             if (isIdle()) {
                 emit batchFinished();
@@ -90,6 +96,10 @@ void RequestQueue::pump()
             }
             continue;
         }
+        ImageRequest request;
+        request.imageData = job.bytes;
+        request.name = job.name;
+        request.topK = job.topK;
         request.messageId = m_nextMessageId++;
         if (!m_connection->sendImage(request)) {
             m_pending.push_front(std::move(job));

@@ -1,14 +1,15 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QString>
 
-#include "predictionreply.h"
-#include "protocolerror.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/protocolerror.h"
 
 namespace orchard {
 
@@ -42,6 +43,14 @@ public:
 
     /** Queues an image; returns its job id. Sending starts as soon as the server is ready. */
     int enqueue(const QString &name, const QByteArray &bytes, int topK = 3);
+    /** The id the next enqueue() will return (it may report jobSent before returning). */
+    int nextJobId() const { return m_nextJobId; }
+    /**
+     * TOO_LARGE, with a sentence for the user, when an image of imageBytes would make a
+     * body over the server's limit; checked before a file is even read, and again before
+     * each send, because the server would close the connection on it.
+     */
+    std::optional<ProtocolError> sizeError(const QString &name, qint64 imageBytes, int topK) const;
     /** Drops jobs not yet sent; replies to the ones in flight are ignored. */
     void cancel();
 

@@ -1,7 +1,11 @@
-#include "resultstablemodel.h"
+#include "client/core/resultstablemodel.h"
+
+#include <algorithm>
 
 #include <QBrush>
 #include <QColor>
+
+#include "client/core/imagebatch.h"
 
 namespace orchard {
 
@@ -17,11 +21,56 @@ QString csvField(const QString &text)
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
+/** A result as the table and the CSV show it: the last diagnosis, or why it failed. */
+struct ResultRow
+{
+    QString file;
+    QString label; ///< empty when the image failed
+    double confidence = 0.0;
+    double milliseconds = 0.0; ///< the server's total for this image
+    QString error;
+
+    explicit ResultRow(const ImageBatch::Item &item)
+        : file(item.image.fileName)
+        , error(item.error)
+    {
+        if (error.isEmpty()) {
+            label = item.reply.label;
+            confidence = item.reply.confidence;
+            milliseconds = item.reply.timing.total;
+        }
+    }
+};
+
 } // namespace
+
+ResultsTableModel::ResultsTableModel(ImageBatch *batch, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_batch(batch)
+{
+    const QList<int> rows = batch->rowsWithResult();
+    m_batchRows = QVector<int>(rows.cbegin(), rows.cend());
+    connect(batch, &ImageBatch::itemChanged, this, &ResultsTableModel::onItemChanged);
+}
+
+void ResultsTableModel::onItemChanged(int batchRow)
+{
+    const auto at = std::lower_bound(m_batchRows.begin(), m_batchRows.end(), batchRow);
+    const int row = static_cast<int>(at - m_batchRows.begin());
+    if (at != m_batchRows.end() && *at == batchRow) {
+        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        return;
+    }
+    if (!m_batch->item(batchRow).hasResult)
+        return;
+    beginInsertRows({}, row, row);
+    m_batchRows.insert(row, batchRow);
+    endInsertRows();
+}
 
 int ResultsTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_batchRows.size());
 }
 
 int ResultsTableModel::columnCount(const QModelIndex &parent) const
@@ -31,9 +80,9 @@ int ResultsTableModel::columnCount(const QModelIndex &parent) const
 
 QVariant ResultsTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_rows.size())
+    if (!index.isValid() || index.row() >= m_batchRows.size())
         return {};
-    const Row &row = m_rows.at(index.row());
+    const ResultRow row(m_batch->item(m_batchRows.at(index.row())));
     if (role == Qt::ForegroundRole && !row.error.isEmpty())
         return QBrush(QColor(0xb7, 0x1c, 0x1c));
     if (role == Qt::ToolTipRole && !row.error.isEmpty())
@@ -74,31 +123,11 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
     }
 }
 
-void ResultsTableModel::setResult(const Row &row)
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].file == row.file) {
-            m_rows[i] = row;
-            emit dataChanged(index(i, 0), index(i, ColumnCount - 1));
-            return;
-        }
-    }
-    beginInsertRows({}, static_cast<int>(m_rows.size()), static_cast<int>(m_rows.size()));
-    m_rows.append(row);
-    endInsertRows();
-}
-
-void ResultsTableModel::clear()
-{
-    beginResetModel();
-    m_rows.clear();
-    endResetModel();
-}
-
 QString ResultsTableModel::toCsv() const
 {
     QString csv = QStringLiteral("file,label,confidence,ms,error\r\n");
-    for (const Row &row : m_rows) {
+    for (int batchRow : m_batchRows) {
+        const ResultRow row(m_batch->item(batchRow));
         csv += csvField(row.file) + QLatin1Char(',') + csvField(row.label) + QLatin1Char(',')
                 + (row.error.isEmpty() ? QString::number(row.confidence, 'f', 4) : QString()) + QLatin1Char(',')
                 + (row.error.isEmpty() ? QString::number(row.milliseconds, 'f', 2) : QString()) + QLatin1Char(',')

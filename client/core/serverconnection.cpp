@@ -1,13 +1,12 @@
-#include "serverconnection.h"
+#include "client/core/serverconnection.h"
 
 #include <QCryptographicHash>
-#include <QJsonArray>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
 
-#include "clientmessage.h"
-#include "servererror.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/servererror.h"
 
 namespace orchard {
 
@@ -133,12 +132,6 @@ qint64 ServerConnection::bodyLengthFor(const ImageRequest &request, std::optiona
     return request.bodyLength(usesBinary() ? ImageBodyForm::Binary : ImageBodyForm::Base64Json, imageSize);
 }
 
-bool ServerConnection::sendPing()
-{
-    return m_state == State::Connected && m_channel
-            && m_channel->send(*encodeFrame(MessageType::ClientMessage, ClientMessage::actionBody(QStringLiteral("ping"))));
-}
-
 qint64 ServerConnection::bytesToWrite() const
 {
     return m_socket ? m_socket->bytesToWrite() : 0;
@@ -215,19 +208,16 @@ void ServerConnection::onFrame(const Frame &frame)
         setState(State::Waiting);
         emit queued(m_queuePosition, m_queueLength, m_workers);
     } else if (kind == QLatin1String("welcome")) {
+        const WelcomeInfo welcome = *message->welcomeInfo();
         m_queuePosition = m_queueLength = 0;
-        m_workers = message->workers();
-        m_binary = message->acceptsBinary();
-        m_maxMessageLength = message->fields().value(QStringLiteral("max_msg_len")).toInteger();
-        if (m_maxMessageLength <= 0)
-            m_maxMessageLength = FrameReader::kDefaultMaxBodyLength;
-        m_modelName = message->fields().value(QStringLiteral("model")).toString();
-        m_serverName = QStringLiteral("%1 %2").arg(message->fields().value(QStringLiteral("server")).toString(),
-                                                   message->fields().value(QStringLiteral("version")).toString()).trimmed();
-        m_labels.clear();
-        for (const QJsonValue &label : message->fields().value(QStringLiteral("labels")).toArray())
-            m_labels.append(label.toString());
-        if (message->authRequired()) {
+        m_workers = welcome.workers;
+        m_binary = welcome.acceptsBinary();
+        m_maxMessageLength = welcome.maxMessageLength > 0 ? welcome.maxMessageLength
+                                                          : FrameReader::kDefaultMaxBodyLength;
+        m_modelName = welcome.model;
+        m_serverName = QStringLiteral("%1 %2").arg(welcome.server, welcome.version).trimmed();
+        m_labels = welcome.labels;
+        if (welcome.authRequired) {
             // Connected only once the token is accepted: nothing else may go first.
             if (m_accessToken.isEmpty()) {
                 lose(tr("The server at %1:%2 needs an access token; ask its administrator for one "

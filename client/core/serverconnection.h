@@ -7,10 +7,10 @@
 #include <QStringList>
 #include <QTimer>
 
-#include "framechannel.h"
-#include "imagerequest.h"
-#include "predictionreply.h"
-#include "servermessage.h"
+#include "common/protocol/framechannel.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/servermessage.h"
 
 class QTcpSocket;
 
@@ -66,7 +66,6 @@ public:
     qint64 bodyLengthFor(const ImageRequest &request, std::optional<qint64> imageSize = std::nullopt) const;
     /** The largest body the server accepts (its welcome's max_msg_len). */
     qint64 maxMessageLength() const { return m_maxMessageLength; }
-    bool sendPing();
 
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }

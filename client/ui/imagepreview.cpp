@@ -1,4 +1,4 @@
-#include "imagepreview.h"
+#include "client/ui/imagepreview.h"
 
 #include <QPainter>
 

@@ -1,4 +1,4 @@
-#include "mainwindow.h"
+#include "client/ui/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,13 +27,15 @@
 #include <QToolButton>
 #include <QtConcurrent>
 
-#include "imagelistmodel.h"
-#include "imagepreview.h"
-#include "requestqueue.h"
-#include "resultpanel.h"
-#include "resultstablemodel.h"
-#include "serverconnection.h"
-#include "settingsdialog.h"
+#include "client/core/imagebatch.h"
+#include "client/core/imagelistmodel.h"
+#include "client/core/requestqueue.h"
+#include "client/core/resultstablemodel.h"
+#include "client/core/serverconnection.h"
+#include "client/ui/imagepreview.h"
+#include "client/ui/resultpanel.h"
+#include "client/ui/settingsdialog.h"
+#include "common/protocol/protocolerror.h"
 
 namespace orchard {
 
@@ -47,23 +49,26 @@ MainWindow::MainWindow(QWidget *parent)
     , m_settings(ClientSettings::load())
     , m_connection(new ServerConnection(this))
     , m_queue(new RequestQueue(m_connection, this))
-    , m_images(new ImageListModel(this))
-    , m_results(new ResultsTableModel(this))
+    , m_batch(new ImageBatch(m_queue, this))
+    , m_images(new ImageListModel(m_batch, this))
+    , m_results(new ResultsTableModel(m_batch, this))
 {
-    setWindowTitle(tr("Orchard — leaf diagnosis"));
+    // Qt adds the application's display name ("— Orchard") itself.
+    setWindowTitle(tr("Leaf diagnosis"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
     setAcceptDrops(true);
     createActions();
     createLayout();
+    connectConnection();
+    connectBatch();
+    updateStatus();
+    updateActions();
+    resize(1180, 780);
+}
 
-    connect(m_connection, &ServerConnection::stateChanged, this, [this](ServerConnection::State state) {
-        updateStatus();
-        updateActions();
-        if (state == ServerConnection::State::Disconnected && m_connectAfterDisconnect && !m_closeAfterDisconnect) {
-            m_connectAfterDisconnect = false;
-            connectToServer();
-        }
-    });
+void MainWindow::connectConnection()
+{
+    connect(m_connection, &ServerConnection::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_connection, &ServerConnection::queued, this, [this](int position, int waiting, int workers) {
         appendLog(tr("All %1 server workers are busy: waiting in line at position %2 of %3.")
                           .arg(workers).arg(position).arg(waiting));
@@ -75,50 +80,68 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_connection, &ServerConnection::connectionLost, this, &MainWindow::onConnectionLost);
     connect(m_connection, &ServerConnection::certificateNotTrusted, this, &MainWindow::askToTrust);
-    connect(m_connection, &ServerConnection::certificateChanged, this,
-            [this](const QString &presented, const QString &pinned) {
-                // Possibly someone impersonating the server: the user must know, not just the log.
-                QMessageBox::critical(this, tr("The server's certificate has changed"),
-                                      tr("<p>The server at <b>%1:%2</b> presented a different certificate "
-                                         "from the one you trusted, so Orchard did not send it anything.</p>"
-                                         "<p>Presented: <tt>%3</tt><br>Trusted: <tt>%4</tt></p>"
-                                         "<p>Someone may be impersonating the server. If its administrator "
-                                         "replaced the certificate, clear the trusted fingerprint in Settings "
-                                         "and connect again.</p>")
-                                              .arg(m_settings.host.toHtmlEscaped())
-                                              .arg(m_settings.port)
-                                              .arg(presented, pinned));
-            });
+    connect(m_connection, &ServerConnection::certificateChanged, this, &MainWindow::warnCertificateChanged);
     connect(m_connection, &ServerConnection::offlineAcknowledged, this, [this](const QString &text) {
         appendLog(tr("Server says goodbye: %1").arg(text));
     });
     connect(m_connection, &ServerConnection::requestFailed, this, [this](const ProtocolError &error) {
-        if (!error.messageId)
+        if (!error.messageId) // an image's own error is the batch's to report
             appendLog(tr("Server error %1: %2").arg(errorCodeName(error.code), error.message));
     });
-    connect(m_queue, &RequestQueue::jobFinished, this, &MainWindow::onJobFinished);
-    connect(m_queue, &RequestQueue::jobFailed, this, &MainWindow::onJobFailed);
-    connect(m_queue, &RequestQueue::progressChanged, this, &MainWindow::updateProgress);
-    connect(m_queue, &RequestQueue::batchFinished, this, [this] {
-        updateProgress();
-        updateActions();
-        if (m_queue->totalCount() > 1) {
-            appendLog(tr("Batch done: %1 of %2 images diagnosed, %3 failed, %4 images/s.")
-                              .arg(m_queue->doneCount() - m_queue->failedCount())
-                              .arg(m_queue->totalCount())
-                              .arg(m_queue->failedCount())
-                              .arg(m_queue->imagesPerSecond(), 0, 'f', 1));
-        }
+}
+
+void MainWindow::connectBatch()
+{
+    connect(m_batch, &ImageBatch::itemFinished, this, [this](int row) {
+        const ImageBatch::Item &item = m_batch->item(row);
+        if (item.status == ImageBatch::Status::Failed)
+            appendLog(tr("%1: %2").arg(item.image.fileName, item.error));
     });
+    connect(m_queue, &RequestQueue::progressChanged, this, &MainWindow::updateProgress);
+    connect(m_queue, &RequestQueue::batchFinished, this, &MainWindow::onBatchFinished);
     connect(m_imageList->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
     connect(m_images, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from) {
         if (from.row() == m_imageList->currentIndex().row())
             showSelected();
     });
+}
 
+void MainWindow::onStateChanged(ServerConnection::State state)
+{
     updateStatus();
     updateActions();
-    resize(1180, 780);
+    if (state == ServerConnection::State::Disconnected && m_connectAfterDisconnect && !m_closeAfterDisconnect) {
+        m_connectAfterDisconnect = false;
+        connectToServer();
+    }
+}
+
+void MainWindow::warnCertificateChanged(const QString &presented, const QString &pinned)
+{
+    // Possibly someone impersonating the server: the user must know, not just the log.
+    QMessageBox::critical(this, tr("The server's certificate has changed"),
+                          tr("<p>The server at <b>%1:%2</b> presented a different certificate "
+                             "from the one you trusted, so Orchard did not send it anything.</p>"
+                             "<p>Presented: <tt>%3</tt><br>Trusted: <tt>%4</tt></p>"
+                             "<p>Someone may be impersonating the server. If its administrator "
+                             "replaced the certificate, clear the trusted fingerprint in Settings "
+                             "and connect again.</p>")
+                                  .arg(m_settings.host.toHtmlEscaped())
+                                  .arg(m_settings.port)
+                                  .arg(presented, pinned));
+}
+
+void MainWindow::onBatchFinished()
+{
+    updateProgress();
+    updateActions();
+    if (m_queue->totalCount() > 1) {
+        appendLog(tr("Batch done: %1 of %2 images diagnosed, %3 failed, %4 images/s.")
+                          .arg(m_queue->doneCount() - m_queue->failedCount())
+                          .arg(m_queue->totalCount())
+                          .arg(m_queue->failedCount())
+                          .arg(m_queue->imagesPerSecond(), 0, 'f', 1));
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -229,7 +252,11 @@ void MainWindow::createLayout()
     vertical->setStretchFactor(1, 1);
     vertical->setSizes({ 520, 200 });
     setCentralWidget(vertical);
+    createStatusBar();
+}
 
+void MainWindow::createStatusBar()
+{
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(QStringLiteral("connectionStatus"));
     m_reconnectButton = new QToolButton(this);
@@ -287,13 +314,12 @@ void MainWindow::addPaths(const QStringList &paths)
     }
     if (!paths.isEmpty())
         m_settings.lastDirectory = QFileInfo(paths.constFirst()).absolutePath();
-    // Reading and thumbnailing run on the pool; results arrive here one by one, in order.
+    // Reading and thumbnailing run on the pool, so results complete in any order; they are
+    // listed in the order the files were given, each as soon as it and all before it are ready.
     auto *watcher = new QFutureWatcher<LoadedImage>(this);
     auto failed = std::make_shared<int>(0);
     auto added = std::make_shared<int>(0);
     auto nextIndex = std::make_shared<int>(0);
-    // Results complete in any order; list them in the order the files were given, each
-    // as soon as it and all before it are ready.
     connect(watcher, &QFutureWatcher<LoadedImage>::resultReadyAt, this, [this, watcher, failed, added, nextIndex] {
         while (watcher->future().isResultReadyAt(*nextIndex)) {
             const LoadedImage image = watcher->resultAt((*nextIndex)++);
@@ -305,13 +331,12 @@ void MainWindow::addPaths(const QStringList &paths)
             if (!image.isValid())
                 appendLog(tr("%1: %2; it will still be sent to the server.").arg(image.fileName, image.error));
             ++*added;
-            const int row = m_images->add(image);
+            const int row = m_batch->add(image);
             if (!m_imageList->currentIndex().isValid())
                 m_imageList->setCurrentIndex(m_images->index(row));
         }
     });
     connect(watcher, &QFutureWatcher<LoadedImage>::finished, this, [this, watcher, failed, added] {
-        --m_loadsRunning;
         statusBar()->showMessage(*failed ? tr("Loaded %1 images; %2 could not be read (see the log).").arg(*added).arg(*failed)
                                          : tr("Loaded %1 images.").arg(*added),
                                  5000);
@@ -319,7 +344,6 @@ void MainWindow::addPaths(const QStringList &paths)
         emit imagesLoaded(*added, *failed);
         watcher->deleteLater();
     });
-    ++m_loadsRunning;
     statusBar()->showMessage(tr("Loading %1 images…").arg(files.size()));
     watcher->setFuture(QtConcurrent::mapped(files, [](const QString &path) { return ImageLoader::load(path); }));
 }
@@ -328,7 +352,7 @@ void MainWindow::openFiles()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
             this, tr("Open leaf photos"), m_settings.lastDirectory,
-            tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp);;All files (*)"));
+            tr("Images (%1);;All files (*)").arg(ImageLoader::nameFilters().join(QLatin1Char(' '))));
     if (!files.isEmpty())
         addPaths(files);
 }
@@ -375,7 +399,7 @@ void MainWindow::predictAll()
 {
     QList<int> rows;
     for (int row = 0; row < m_images->count(); ++row) {
-        if (m_images->item(row).status != ImageListModel::Status::Pending)
+        if (!m_batch->item(row).isPending())
             rows.append(row);
     }
     enqueue(rows);
@@ -385,15 +409,8 @@ void MainWindow::enqueue(const QList<int> &rows)
 {
     if (rows.isEmpty())
         return;
-    for (int row : rows) {
-        const ImageListModel::Item &item = m_images->item(row);
-        if (item.status == ImageListModel::Status::Pending)
-            continue;
-        const int jobId = m_queue->enqueue(item.image.fileName, item.image.bytes, m_settings.topK);
-        m_jobPaths.insert(jobId, item.image.path);
-        m_jobClocks[jobId].start();
-        m_images->setPending(row);
-    }
+    for (int row : rows)
+        m_batch->enqueue(row, m_settings.topK);
     if (m_connection->state() == ServerConnection::State::Disconnected)
         connectToServer();
     else if (m_connection->state() == ServerConnection::State::Closing)
@@ -405,42 +422,11 @@ void MainWindow::enqueue(const QList<int> &rows)
 void MainWindow::cancelBatch()
 {
     const int dropped = m_queue->pendingCount() + m_queue->inFlightCount();
-    m_queue->cancel();
-    m_images->clearPending();
-    m_jobPaths.clear();
-    m_jobClocks.clear();
+    m_batch->cancel();
     if (dropped)
         appendLog(tr("Cancelled: %1 images were not diagnosed.").arg(dropped));
     updateProgress();
     updateActions();
-}
-
-void MainWindow::onJobFinished(int jobId, const PredictionReply &reply)
-{
-    const QString path = m_jobPaths.take(jobId);
-    const double roundTripMs = m_jobClocks.take(jobId).nsecsElapsed() / 1e6;
-    const int row = m_images->rowOf(path);
-    if (row < 0)
-        return;
-    PredictionReply named = reply;
-    if (named.name.isEmpty()) // binary bodies carry no name; we know which file it was
-        named.name = m_images->item(row).image.fileName;
-    m_images->setResult(row, named, roundTripMs);
-    m_results->setResult({ m_images->item(row).image.fileName, reply.label, reply.confidence, reply.timing.total, {} });
-    if (m_imageList->currentIndex().row() == row)
-        m_resultPanel->showReply(named, roundTripMs);
-}
-
-void MainWindow::onJobFailed(int jobId, const ProtocolError &error)
-{
-    const QString path = m_jobPaths.take(jobId);
-    m_jobClocks.remove(jobId);
-    const int row = m_images->rowOf(path);
-    if (row < 0)
-        return;
-    m_images->setFailed(row, error.message);
-    m_results->setResult({ m_images->item(row).image.fileName, {}, 0.0, 0.0, error.message });
-    appendLog(tr("%1: %2").arg(m_images->item(row).image.fileName, error.message));
 }
 
 void MainWindow::onConnectionLost(const QString &reason)
@@ -500,18 +486,19 @@ void MainWindow::showSelected()
         m_resultPanel->showNothing();
         return;
     }
-    const ImageListModel::Item &item = m_images->item(current.row());
+    const ImageBatch::Item &item = m_batch->item(current.row());
     switch (item.status) {
-    case ImageListModel::Status::New:
+    case ImageBatch::Status::New:
         m_resultPanel->showNothing();
         break;
-    case ImageListModel::Status::Pending:
+    case ImageBatch::Status::Queued:
+    case ImageBatch::Status::Sent:
         m_resultPanel->showPending(item.image.fileName);
         break;
-    case ImageListModel::Status::Done:
+    case ImageBatch::Status::Done:
         m_resultPanel->showReply(item.reply, item.roundTripMs);
         break;
-    case ImageListModel::Status::Failed:
+    case ImageBatch::Status::Failed:
         m_resultPanel->showError(item.image.fileName, item.error);
         break;
     }

@@ -1,14 +1,10 @@
 #pragma once
 
-#include <QElapsedTimer>
-#include <QHash>
 #include <QMainWindow>
 
-#include "clientsettings.h"
-#include "imageloader.h"
-#include "predictionreply.h"
-#include "protocolerror.h"
-#include "serverconnection.h"
+#include "client/core/clientsettings.h"
+#include "client/core/imageloader.h"
+#include "client/core/serverconnection.h"
 
 class QAction;
 class QLabel;
@@ -20,6 +16,7 @@ class QToolButton;
 
 namespace orchard {
 
+class ImageBatch;
 class ImageListModel;
 class ImagePreview;
 class RequestQueue;
@@ -60,6 +57,7 @@ public:
 
     ServerConnection *connection() const { return m_connection; }
     RequestQueue *queue() const { return m_queue; }
+    ImageBatch *batch() const { return m_batch; }
     ImageListModel *images() const { return m_images; }
     ResultsTableModel *results() const { return m_results; }
     ResultPanel *resultPanel() const { return m_resultPanel; }
@@ -81,6 +79,7 @@ protected:
 private:
     void createActions();
     void createLayout();
+    void createStatusBar();
     void openFiles();
     void openFolder();
     void chooseCsvFile();
@@ -91,8 +90,11 @@ private:
     void updateActions();
     void updateProgress();
     void appendLog(const QString &line);
-    void onJobFinished(int jobId, const PredictionReply &reply);
-    void onJobFailed(int jobId, const ProtocolError &error);
+    void connectConnection();
+    void connectBatch();
+    void onStateChanged(ServerConnection::State state);
+    void onBatchFinished();
+    void warnCertificateChanged(const QString &presented, const QString &pinned);
     void onConnectionLost(const QString &reason);
     void askToTrust(const QString &fingerprint, const QString &subject);
     ServerConnection::TlsOptions tlsOptions();
@@ -100,14 +102,12 @@ private:
     ClientSettings m_settings;
     ServerConnection *m_connection = nullptr;
     RequestQueue *m_queue = nullptr;
+    ImageBatch *m_batch = nullptr; ///< the images and their results; the two models show it
     ImageListModel *m_images = nullptr;
     ResultsTableModel *m_results = nullptr;
-    QHash<int, QString> m_jobPaths; ///< job id → image path
-    QHash<int, QElapsedTimer> m_jobClocks;
     QString m_lastError;
     bool m_closeAfterDisconnect = false;
     bool m_connectAfterDisconnect = false; ///< Predict clicked while saying goodbye
-    int m_loadsRunning = 0;
 
     QListView *m_imageList = nullptr;
     ImagePreview *m_preview = nullptr;

@@ -1,4 +1,4 @@
-#include "resultpanel.h"
+#include "client/ui/resultpanel.h"
 
 #include <QGridLayout>
 #include <QLabel>

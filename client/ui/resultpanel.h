@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-#include "predictionreply.h"
+#include "common/protocol/predictionreply.h"
 
 class QLabel;
 class QProgressBar;

@@ -1,4 +1,4 @@
-#include "settingsdialog.h"
+#include "client/ui/settingsdialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -2,7 +2,7 @@
 
 #include <QDialog>
 
-#include "clientsettings.h"
+#include "client/core/clientsettings.h"
 
 class QCheckBox;
 class QLineEdit;

@@ -12,11 +12,11 @@
 #include <QTcpServer>
 #include <QTest>
 
-#include "inferenceengine.h"
-#include "requestqueue.h"
-#include "serverconnection.h"
-#include "serverfixture.h"
-#include "testclient.h"
+#include "client/core/requestqueue.h"
+#include "client/core/serverconnection.h"
+#include "common/inference/inferenceengine.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;

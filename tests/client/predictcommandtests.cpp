@@ -4,17 +4,20 @@
 // process's signals while QTest::qWaitFor keeps the loop, and so the server, running.
 #include <catch2/catch.hpp>
 
+#include <QFile>
 #include <QFileInfo>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
-#include "serverfixture.h"
-#include "testclient.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;
@@ -236,13 +239,13 @@ TEST_CASE("predict against a port nothing listens on exits 2 with a clear senten
             QStringLiteral("orchard-cli: cannot reach the server at 127.0.0.1:%1: Connection refused").arg(port)));
 }
 
-TEST_CASE("predict rejects contradictory options with exit 2 before connecting")
+TEST_CASE("predict rejects contradictory options with exit 64 before connecting")
 {
     CliProcess both({ "--binary", "--base64", kSamplesDir });
-    CHECK(both.waitForExit() == 2);
+    CHECK(both.waitForExit() == 64);
     CHECK(both.stderrText().contains("--binary and --base64"));
     CliProcess nothing({ "--port", "5050" });
-    CHECK(nothing.waitForExit() == 2);
+    CHECK(nothing.waitForExit() == 64);
     CHECK(nothing.stderrText().contains("no files or folders"));
 }
 
@@ -269,4 +272,40 @@ TEST_CASE("predict waits in line while every worker is busy, then finishes when 
     CHECK(cli.stderrText().indexOf("waiting in line") < cli.stderrText().indexOf("worker is ready"));
     CHECK(cli.stdoutText().contains(QRegularExpression("\nwaited \\d+\\.\\d s for a free server worker\n")));
     CHECK(cli.stdoutText().contains("2 of 2 diagnosed"));
+}
+
+TEST_CASE("predict and classify list a folder in the same natural order")
+{
+    // One expansion for every front-end: case-insensitive, numbers by value, every suffix
+    // the decoder reads (PAM included).
+    QTemporaryDir folder;
+    REQUIRE(folder.isValid());
+    const QImage leaf = QImage(kSamplesDir + "/bag_0.png");
+    REQUIRE_FALSE(leaf.isNull());
+    for (const char *name : { "img10.png", "img2.png", "a.PNG" })
+        REQUIRE(leaf.save(folder.filePath(name), "PNG"));
+    QFile pam(folder.filePath("b.pam"));
+    REQUIRE(pam.open(QIODevice::WriteOnly));
+    pam.write("P7\nWIDTH 28\nHEIGHT 28\nDEPTH 1\nMAXVAL 255\nTUPLTYPE GRAYSCALE\nENDHDR\n");
+    pam.write(QByteArray(28 * 28, '\x40'));
+    pam.close();
+    const QStringList expected { folder.filePath("a.PNG"), folder.filePath("b.pam"), folder.filePath("img2.png"),
+                                 folder.filePath("img10.png") };
+    const auto filesOf = [](const QStringList &lines) {
+        QStringList files;
+        for (const QString &line : lines)
+            files.append(parseLine(line).value("file").toString());
+        return files;
+    };
+
+    ServerFixture fixture;
+    CliProcess predict({ "--port", QString::number(fixture.port()), "--json", folder.path() });
+    CHECK(predict.waitForExit() == 0);
+    CHECK(filesOf(predict.lines()) == expected);
+
+    QProcess classify; // no server involved: blocking on it holds nothing up
+    classify.start(QStringLiteral(ORCHARD_CLI_PATH), { "classify", "--json", folder.path() });
+    REQUIRE(classify.waitForFinished(kWaitMs));
+    CHECK(classify.exitCode() == 0);
+    CHECK(filesOf(QString::fromUtf8(classify.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts)) == expected);
 }

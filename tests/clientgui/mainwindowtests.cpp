@@ -23,17 +23,18 @@
 #include <QToolButton>
 #include <QUrl>
 
-#include "clientsettings.h"
-#include "imagelistmodel.h"
-#include "imagepreview.h"
-#include "mainwindow.h"
-#include "requestqueue.h"
-#include "resultpanel.h"
-#include "resultstablemodel.h"
-#include "serverconnection.h"
-#include "serverfixture.h"
-#include "settingsdialog.h"
-#include "testclient.h"
+#include "client/core/clientsettings.h"
+#include "client/core/imagebatch.h"
+#include "client/core/imagelistmodel.h"
+#include "client/core/requestqueue.h"
+#include "client/core/resultstablemodel.h"
+#include "client/core/serverconnection.h"
+#include "client/ui/imagepreview.h"
+#include "client/ui/mainwindow.h"
+#include "client/ui/resultpanel.h"
+#include "client/ui/settingsdialog.h"
+#include "tests/support/serverfixture.h"
+#include "tests/support/testclient.h"
 
 using namespace orchard;
 using namespace orchard::test;
@@ -262,8 +263,18 @@ TEST_CASE("CSV export writes every result with a header, quoting where needed")
     CHECK(lines.at(1).startsWith("ankle_boot_0.png,Ankle boot,0.9"));
     CHECK(lines.filter(QRegularExpression("^trouser_0\\.png,Trouser,0\\.\\d{4},\\d+\\.\\d{2},$")).size() == 1);
 
-    ResultsTableModel model;
-    model.setResult({ "leaf, \"north\" field.jpg", "rust", 0.5, 1.0, {} });
+    // A file name that needs quoting, in a batch of its own.
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    ImageBatch batch(&queue);
+    ResultsTableModel model(&batch);
+    LoadedImage leaf;
+    leaf.path = leaf.fileName = "leaf, \"north\" field.jpg";
+    PredictionReply reply;
+    reply.label = "rust";
+    reply.confidence = 0.5;
+    reply.timing.total = 1.0;
+    batch.answer(batch.add(leaf), reply);
     CHECK(model.toCsv().contains("\"leaf, \"\"north\"\" field.jpg\",rust,0.5000,1.00,"));
 }
 

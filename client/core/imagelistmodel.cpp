@@ -1,6 +1,4 @@
-#include "imagelistmodel.h"
-
-#include <algorithm>
+#include "client/core/imagelistmodel.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -9,22 +7,32 @@
 
 namespace orchard {
 
+ImageListModel::ImageListModel(ImageBatch *batch, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_batch(batch)
+{
+    connect(batch, &ImageBatch::itemAboutToBeAdded, this, [this](int row) { beginInsertRows({}, row, row); });
+    connect(batch, &ImageBatch::itemAdded, this, [this] { endInsertRows(); });
+    connect(batch, &ImageBatch::itemChanged, this, [this](int row) { emit dataChanged(index(row), index(row)); });
+}
+
 int ImageListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_items.size());
+    return parent.isValid() ? 0 : m_batch->count();
 }
 
 QVariant ImageListModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_items.size())
+    if (!index.isValid() || index.row() >= m_batch->count())
         return {};
-    const Item &item = m_items.at(index.row());
+    const Item &item = m_batch->item(index.row());
     switch (role) {
     case Qt::DisplayRole:
         switch (item.status) {
         case Status::New:
             return item.image.fileName;
-        case Status::Pending:
+        case Status::Queued:
+        case Status::Sent:
             return tr("%1\nwaiting for diagnosis…").arg(item.image.fileName);
         case Status::Done:
             return tr("%1\n%2 (%3 %)").arg(item.image.fileName, item.reply.label)
@@ -51,73 +59,6 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-int ImageListModel::add(const LoadedImage &image)
-{
-    const int existing = rowOf(image.path);
-    if (existing >= 0)
-        return existing;
-    const int row = static_cast<int>(m_items.size());
-    beginInsertRows({}, row, row);
-    Item item;
-    item.image = image;
-    m_items.append(item);
-    endInsertRows();
-    return row;
-}
-
-int ImageListModel::rowOf(const QString &path) const
-{
-    for (int row = 0; row < m_items.size(); ++row) {
-        if (m_items[row].image.path == path)
-            return row;
-    }
-    return -1;
-}
-
-int ImageListModel::countWithStatus(Status status) const
-{
-    return static_cast<int>(std::count_if(m_items.begin(), m_items.end(),
-                                          [status](const Item &item) { return item.status == status; }));
-}
-
-void ImageListModel::setPending(int row)
-{
-    m_items[row].status = Status::Pending;
-    m_items[row].error.clear();
-    changed(row);
-}
-
-void ImageListModel::setResult(int row, const PredictionReply &reply, double roundTripMs)
-{
-    m_items[row].status = Status::Done;
-    m_items[row].reply = reply;
-    m_items[row].roundTripMs = roundTripMs;
-    m_items[row].error.clear();
-    changed(row);
-}
-
-void ImageListModel::setFailed(int row, const QString &error)
-{
-    m_items[row].status = Status::Failed;
-    m_items[row].error = error;
-    changed(row);
-}
-
-void ImageListModel::clearPending()
-{
-    for (int row = 0; row < m_items.size(); ++row) {
-        if (m_items[row].status == Status::Pending) {
-            m_items[row].status = Status::New;
-            changed(row);
-        }
-    }
-}
-
-void ImageListModel::changed(int row)
-{
-    emit dataChanged(index(row), index(row));
-}
-
 QImage ImageListModel::badged(const Item &item) const
 {
     const int side = ImageLoader::kThumbnailSize;
@@ -137,7 +78,8 @@ QImage ImageListModel::badged(const Item &item) const
     switch (item.status) {
     case Status::New:
         return canvas;
-    case Status::Pending:
+    case Status::Queued:
+    case Status::Sent:
         badge = QColor(0xf9, 0xa8, 0x25);
         break;
     case Status::Done:

@@ -1,0 +1,110 @@
+// ResultsTableModel, the results table's view of an ImageBatch: rows appear as images get
+// results, in batch order; a re-run updates its row; CSV quotes what needs quoting.
+#include <catch2/catch.hpp>
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+
+#include "client/core/imagebatch.h"
+#include "client/core/requestqueue.h"
+#include "client/core/resultstablemodel.h"
+#include "client/core/serverconnection.h"
+
+using namespace orchard;
+
+namespace {
+
+struct TableFixture
+{
+    TableFixture()
+        : queue(&connection)
+        , batch(&queue)
+        , model(&batch)
+        , tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal)
+    {
+        for (const char *name : { "a.jpg", "b.jpg", "c.jpg" }) {
+            LoadedImage image;
+            image.path = image.fileName = QString::fromLatin1(name);
+            batch.add(image);
+        }
+    }
+
+    void answer(int row, const QString &label, double confidence, double ms)
+    {
+        PredictionReply reply;
+        reply.label = label;
+        reply.confidence = confidence;
+        reply.timing.total = ms;
+        batch.answer(row, reply);
+    }
+
+    ServerConnection connection; // never connected: nothing here needs the server
+    RequestQueue queue;
+    ImageBatch batch;
+    ResultsTableModel model;
+    QAbstractItemModelTester tester;
+};
+
+QString cell(const ResultsTableModel &model, int row, int column)
+{
+    return model.index(row, column).data().toString();
+}
+
+} // namespace
+
+TEST_CASE("ResultsTableModel: a row per image with a result, in batch order")
+{
+    TableFixture fixture;
+    CHECK(fixture.model.rowCount() == 0);
+    CHECK(fixture.model.columnCount() == ResultsTableModel::ColumnCount);
+    fixture.answer(2, QStringLiteral("rust"), 0.8, 12.5);
+    fixture.batch.fail(0, QStringLiteral("BAD_IMAGE"), QStringLiteral("not an image"));
+    REQUIRE(fixture.model.rowCount() == 2);
+    CHECK(fixture.model.batchRow(0) == 0); // c.jpg answered first, but a.jpg comes first
+    CHECK(fixture.model.batchRow(1) == 2);
+    CHECK(cell(fixture.model, 0, ResultsTableModel::File) == "a.jpg");
+    CHECK(cell(fixture.model, 0, ResultsTableModel::Label) == "error: not an image");
+    CHECK(cell(fixture.model, 0, ResultsTableModel::Confidence).isEmpty());
+    CHECK(fixture.model.index(0, ResultsTableModel::File).data(Qt::ToolTipRole) == "not an image");
+    CHECK(cell(fixture.model, 1, ResultsTableModel::Label) == "rust");
+    CHECK(cell(fixture.model, 1, ResultsTableModel::Confidence) == "80.0 %");
+    CHECK(cell(fixture.model, 1, ResultsTableModel::Milliseconds) == "12.5");
+    CHECK(fixture.model.headerData(ResultsTableModel::Label, Qt::Horizontal, Qt::DisplayRole) == "Diagnosis");
+}
+
+TEST_CASE("ResultsTableModel: a re-run changes its row in place; queueing alone adds none")
+{
+    TableFixture fixture;
+    fixture.batch.fail(1, QStringLiteral("INTERNAL"), QStringLiteral("the engine failed"));
+    QSignalSpy inserted(&fixture.model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy changed(&fixture.model, &QAbstractItemModel::dataChanged);
+    fixture.answer(1, QStringLiteral("scab"), 0.5, 3.0);
+    CHECK(inserted.isEmpty());
+    REQUIRE(changed.count() == 1);
+    CHECK(fixture.model.rowCount() == 1);
+    CHECK(cell(fixture.model, 0, ResultsTableModel::Label) == "scab");
+    fixture.batch.enqueue(0, 1); // not connected: it waits in the queue, no result yet
+    CHECK(fixture.model.rowCount() == 1);
+}
+
+TEST_CASE("ResultsTableModel: CSV has a header, one line per row, and quotes where needed")
+{
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    ImageBatch batch(&queue);
+    ResultsTableModel model(&batch);
+    LoadedImage quoted;
+    quoted.path = quoted.fileName = QStringLiteral("leaf, \"north\" field.jpg");
+    LoadedImage broken;
+    broken.path = broken.fileName = QStringLiteral("broken.png");
+    PredictionReply reply;
+    reply.label = QStringLiteral("rust");
+    reply.confidence = 0.5;
+    reply.timing.total = 1.0;
+    batch.answer(batch.add(quoted), reply);
+    batch.fail(batch.add(broken), QStringLiteral("BAD_IMAGE"), QStringLiteral("bad data,\nsorry"));
+    CHECK(model.toCsv()
+          == "file,label,confidence,ms,error\r\n"
+             "\"leaf, \"\"north\"\" field.jpg\",rust,0.5000,1.00,\r\n"
+             "broken.png,,,,\"bad data,\nsorry\"\r\n");
+}
