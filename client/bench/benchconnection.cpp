@@ -1,13 +1,13 @@
-#include "benchconnection.h"
+#include "client/bench/benchconnection.h"
 
 #include <QTcpSocket>
 
-#include "clientmessage.h"
-#include "framechannel.h"
-#include "imagerequest.h"
-#include "servererror.h"
-#include "serverconnection.h"
-#include "servermessage.h"
+#include "client/core/serverconnection.h"
+#include "common/protocol/clientmessage.h"
+#include "common/protocol/framechannel.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/servererror.h"
+#include "common/protocol/servermessage.h"
 
 namespace orchard {
 
@@ -27,7 +27,7 @@ BenchConnection::BenchConnection(bool legacyServer, BodyForm form, QObject *pare
     });
     connect(m_connection, &ServerConnection::predictionReceived, this, &BenchConnection::replied);
     connect(m_connection, &ServerConnection::requestFailed, this, [this](const ProtocolError &error) {
-        emit failed(errorCodeName(error.code), error.message);
+        emit failed(error.code, error.message);
     });
     connect(m_connection, &ServerConnection::offlineAcknowledged, this, &BenchConnection::offlineAcknowledged);
     connect(m_connection, &ServerConnection::connectionLost, this, [this](const QString &reason) {
@@ -173,12 +173,12 @@ void BenchConnection::onLegacyFrame(const Frame &frame)
         if (reply)
             emit replied(reply.value());
         else
-            emit failed(errorCodeName(reply.error().code), reply.error().message);
+            emit failed(reply.error().code, reply.error().message);
         return;
     }
     case MessageType::ServerError: {
         const std::optional<ProtocolError> error = parseServerErrorBody(frame.body);
-        emit failed(error ? errorCodeName(error->code) : QStringLiteral("INTERNAL"),
+        emit failed(error ? error->code : ErrorCode::Internal,
                     error ? error->message : QStringLiteral("an error the server did not explain"));
         return;
     }

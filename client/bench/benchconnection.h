@@ -4,8 +4,9 @@
 #include <QPointer>
 #include <QString>
 
-#include "predictionreply.h"
-#include "serverconnection.h"
+#include "client/core/serverconnection.h"
+#include "common/protocol/errorcode.h"
+#include "common/protocol/predictionreply.h"
 
 class QTcpSocket;
 
@@ -61,8 +62,8 @@ signals:
     /** A worker took the connection (welcome), or TCP is up (legacy): images may go. */
     void ready();
     void replied(const orchard::PredictionReply &reply);
-    /** A SERVER_ERROR for a request or the connection: code as on the wire (BAD_IMAGE, BUSY…). */
-    void failed(const QString &code, const QString &message);
+    /** A SERVER_ERROR for a request or the connection (BAD_IMAGE, BUSY…), or an answer that cannot be read. */
+    void failed(orchard::ErrorCode code, const QString &message);
     void offlineAcknowledged(const QString &text);
     /** The connection is over; expected when we asked for it (goodbye or leaving the line). */
     void closed(const QString &reason, bool expected);

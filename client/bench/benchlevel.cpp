@@ -1,4 +1,4 @@
-#include "benchlevel.h"
+#include "client/bench/benchlevel.h"
 
 #include <QStringList>
 

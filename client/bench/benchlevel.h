@@ -8,7 +8,7 @@
 #include <QString>
 #include <QVector>
 
-#include "latencysummary.h"
+#include "common/protocol/latencysummary.h"
 
 namespace orchard {
 

@@ -1,14 +1,15 @@
-#include "enginebench.h"
+#include "client/bench/enginebench.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "inferenceengine.h"
-#include "inferenceerror.h"
-#include "processcpu.h"
+#include "client/bench/processcpu.h"
+#include "common/inference/inferenceengine.h"
+#include "common/inference/protocolmapping.h"
 
 namespace orchard {
 
@@ -23,9 +24,79 @@ double millisecondsBetween(Clock::time_point from, Clock::time_point to)
     return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-QString codeOf(const InferenceError &error)
+/** Holds every thread until all are warm, then lets them go at once, so the wall clock measures only the work. */
+class StartingGate
 {
-    return error.kind == InferenceError::Kind::BadImage ? QStringLiteral("BAD_IMAGE") : QStringLiteral("INTERNAL");
+public:
+    explicit StartingGate(int threads) : m_threads(threads) { }
+
+    /** A thread is warm: waits here until the gate opens. */
+    void arriveAndWait()
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        ++m_arrived;
+        m_allArrived.notify_one();
+        m_opened.wait(lock, [this] { return m_open; });
+    }
+
+    void waitForAll()
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_allArrived.wait(lock, [this] { return m_arrived == m_threads; });
+    }
+
+    /** What was written before this is seen by every thread once it passes the gate. */
+    void open()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_open = true;
+        }
+        m_opened.notify_all();
+    }
+
+private:
+    const int m_threads;
+    std::mutex m_mutex;
+    std::condition_variable m_allArrived;
+    std::condition_variable m_opened;
+    int m_arrived = 0;
+    bool m_open = false;
+};
+
+/** What the threads of one engine level share. */
+struct EngineLevel
+{
+    const InferenceEngine &engine;
+    const EngineLevelOptions &options;
+    StartingGate gate;
+    Clock::time_point start; ///< written before the gate opens
+};
+
+/** Thread t of a level: warms up, waits at the gate, then predicts back to back until its share is done. */
+void runEngineThread(EngineLevel &level, int t, BenchRecorder &recorder, Clock::time_point &finishedAt)
+{
+    const EngineLevelOptions &options = level.options;
+    // A thread's first predictions pay LibTorch's and oneDNN's per-thread set-up (up to
+    // ~100 ms); a server's workers have long paid it when a farmer comes, so the ceiling
+    // is measured warm too.
+    for (int j = 0; j < kWarmupPerThread; ++j)
+        level.engine.predict(options.images.at((t + j) % options.images.size()).bytes, options.topK);
+    level.gate.arriveAndWait();
+    const auto duration = std::chrono::duration<double>(options.durationSeconds);
+    for (int j = 0;; ++j) {
+        if (options.requestsPerThread > 0 ? j >= options.requestsPerThread : Clock::now() - level.start >= duration)
+            break;
+        const BenchImage &image = options.images.at((t + j) % options.images.size());
+        const Clock::time_point before = Clock::now();
+        const auto prediction = level.engine.predict(image.bytes, options.topK);
+        const Clock::time_point after = Clock::now();
+        if (prediction)
+            recorder.recordAnswer(millisecondsBetween(before, after));
+        else
+            recorder.recordError(errorCodeName(errorCodeFor(prediction.error())));
+    }
+    finishedAt = Clock::now();
 }
 
 } // namespace
@@ -39,67 +110,27 @@ BenchLevelResult runEngineLevel(const InferenceEngine &engine, const EngineLevel
     if (options.images.isEmpty() || options.threads < 1)
         return result;
 
+    EngineLevel level { engine, options, StartingGate(options.threads), {} };
     std::vector<BenchRecorder> recorders(options.threads);
     std::vector<Clock::time_point> finishedAt(options.threads);
-    // Every thread starts on the same signal, so the wall clock measures only the work.
-    std::mutex mutex;
-    std::condition_variable startSignal;
-    std::condition_variable readySignal;
-    int ready = 0;
-    bool started = false;
-    Clock::time_point start;
-    const auto duration = std::chrono::duration<double>(options.durationSeconds);
-
     std::vector<std::thread> threads;
     threads.reserve(options.threads);
-    for (int t = 0; t < options.threads; ++t) {
-        threads.emplace_back([&, t] {
-            // A thread's first predictions pay LibTorch's and oneDNN's per-thread set-up
-            // (up to ~100 ms); a server's workers have long paid it when a farmer comes, so
-            // the ceiling is measured warm too.
-            for (int j = 0; j < kWarmupPerThread; ++j)
-                engine.predict(options.images.at((t + j) % options.images.size()).bytes, options.topK);
-            {
-                std::unique_lock<std::mutex> lock(mutex);
-                ++ready;
-                readySignal.notify_one();
-                startSignal.wait(lock, [&] { return started; });
-            }
-            BenchRecorder &recorder = recorders[t];
-            for (int j = 0;; ++j) {
-                if (options.requestsPerThread > 0 ? j >= options.requestsPerThread : Clock::now() - start >= duration)
-                    break;
-                const BenchImage &image = options.images.at((t + j) % options.images.size());
-                const Clock::time_point before = Clock::now();
-                const auto prediction = engine.predict(image.bytes, options.topK);
-                const Clock::time_point after = Clock::now();
-                if (prediction)
-                    recorder.recordAnswer(millisecondsBetween(before, after));
-                else
-                    recorder.recordError(codeOf(prediction.error()));
-            }
-            finishedAt[t] = Clock::now();
-        });
-    }
-    double cpuBefore = 0.0;
-    {
-        std::unique_lock<std::mutex> lock(mutex);
-        readySignal.wait(lock, [&] { return ready == options.threads; });
-        cpuBefore = processCpuMilliseconds();
-        start = Clock::now();
-        started = true;
-    }
-    startSignal.notify_all();
+    for (int t = 0; t < options.threads; ++t)
+        threads.emplace_back([&, t] { runEngineThread(level, t, recorders[t], finishedAt[t]); });
+    level.gate.waitForAll();
+    const double cpuBefore = processCpuMilliseconds();
+    level.start = Clock::now();
+    level.gate.open();
     for (std::thread &thread : threads)
         thread.join();
 
     BenchRecorder total;
-    Clock::time_point last = start;
+    Clock::time_point last = level.start;
     for (int t = 0; t < options.threads; ++t) {
         total.merge(recorders[t]);
         last = std::max(last, finishedAt[t]);
     }
-    total.summarise(millisecondsBetween(start, last) / 1000.0, result);
+    total.summarise(millisecondsBetween(level.start, last) / 1000.0, result);
     result.processCpuMs = processCpuMilliseconds() - cpuBefore;
     return result;
 }

@@ -2,8 +2,8 @@
 
 #include <QVector>
 
-#include "benchlevel.h"
-#include "loadgenerator.h"
+#include "client/bench/benchlevel.h"
+#include "client/bench/loadgenerator.h"
 
 namespace orchard {
 

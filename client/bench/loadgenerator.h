@@ -5,8 +5,8 @@
 #include <QString>
 #include <QVector>
 
-#include "benchconnection.h"
-#include "benchlevel.h"
+#include "client/bench/benchconnection.h"
+#include "client/bench/benchlevel.h"
 
 namespace orchard {
 
@@ -47,7 +47,8 @@ struct LoadLevelOptions
  * Every client connects at the start and waits its turn like a desktop client: the
  * server's first `workers` connections are served, the rest wait in line and are served
  * as earlier clients finish and say goodbye. Latency is measured per request on the
- * client (sent → answered); queue time per client (connect → welcome).
+ * client (sent → answered); queue time per client (connect → welcome). Each connection
+ * is a LoadClient (client/bench/loadclient.h); run() only starts them and the clocks.
  */
 class LoadGenerator : public QObject
 {

@@ -1,4 +1,4 @@
-#include "processcpu.h"
+#include "client/bench/processcpu.h"
 
 #include <ctime>
 

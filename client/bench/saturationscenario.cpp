@@ -1,35 +1,11 @@
-#include "saturationscenario.h"
+#include "client/bench/saturationscenario.h"
 
-#include <vector>
-
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
 
 namespace orchard {
 
-namespace {
-
-struct ScenarioClient
-{
-    BenchConnection *connection = nullptr;
-    const BenchImage *image = nullptr;
-    qint64 connectNs = 0;
-    bool served = false;
-    bool diagnosed = false;
-    bool closed = false;
-    QTimer *holdTimer = nullptr;
-};
-
-} // namespace
-
 SaturationScenario::SaturationScenario(QObject *parent) : QObject(parent) { }
-
-void SaturationScenario::record(SaturationEvent event)
-{
-    m_events.append(event);
-    emit eventRecorded(event);
-}
 
 void SaturationScenario::run(const SaturationOptions &options)
 {
@@ -42,133 +18,192 @@ void SaturationScenario::run(const SaturationOptions &options)
         return;
 
     QEventLoop loop;
-    QElapsedTimer clock;
-    std::vector<ScenarioClient> clients(options.clients);
-    int open = options.clients;
-    auto now = [&] { return clock.nsecsElapsed() / 1e9; };
-    auto event = [&](int index, SaturationEvent::Kind kind) {
-        SaturationEvent e;
-        e.seconds = now();
-        e.client = index + 1;
-        e.kind = kind;
-        return e;
-    };
-    auto closeClient = [&](ScenarioClient &client) {
-        if (client.closed)
-            return;
-        client.closed = true;
-        client.holdTimer->stop();
-        if (--open == 0)
-            loop.quit();
-    };
-
-    for (int i = 0; i < options.clients; ++i) {
-        ScenarioClient &client = clients[i];
-        client.image = &options.images.at(i % options.images.size());
-        client.connection = new BenchConnection(options.legacyServer, BenchConnection::BodyForm::Auto, this);
-        client.connection->setSecurity(options.tls, options.accessToken);
-        client.holdTimer = new QTimer(this);
-        client.holdTimer->setSingleShot(true);
-        client.holdTimer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
-        BenchConnection *connection = client.connection;
-
-        connect(client.holdTimer, &QTimer::timeout, this, [&, i] {
-            record(event(i, SaturationEvent::Kind::WentOffline));
-            clients[i].connection->disconnectFromServer(QStringLiteral("client %1 goes offline").arg(i + 1));
-        });
-        connect(connection, &BenchConnection::queued, this, [&, i](int position, int waiting, int workers) {
-            if (m_workers == 0)
-                m_workers = workers;
-            SaturationEvent e = event(i, SaturationEvent::Kind::Queued);
-            e.position = position;
-            e.waiting = waiting;
-            record(e);
-        });
-        connect(connection, &BenchConnection::ready, this, [&, i] {
-            ScenarioClient &c = clients[i];
-            if (m_serverDescription.isEmpty())
-                m_serverDescription = c.connection->serverDescription();
-            if (!options.legacyServer) {
-                if (m_workers == 0)
-                    m_workers = c.connection->serverWorkers();
-                c.served = true;
-                SaturationEvent e = event(i, SaturationEvent::Kind::Served);
-                e.milliseconds = (clock.nsecsElapsed() - c.connectNs) / 1e6;
-                record(e);
-            }
-            // Asked at connect time, as a farmer clicks Predict; a connection in line can
-            // only send once served (an original server's socket just holds the bytes).
-            c.connection->sendImage(c.image->name, c.image->bytes, options.topK);
-        });
-        connect(connection, &BenchConnection::replied, this, [&, i](const PredictionReply &reply) {
-            ScenarioClient &c = clients[i];
-            if (!c.served) {
-                // An original server never says welcome: the answer is the first sign of a worker.
-                c.served = true;
-                SaturationEvent e = event(i, SaturationEvent::Kind::Served);
-                e.milliseconds = (clock.nsecsElapsed() - c.connectNs) / 1e6;
-                record(e);
-            }
-            c.diagnosed = true;
-            SaturationEvent e = event(i, SaturationEvent::Kind::Diagnosed);
-            e.milliseconds = (clock.nsecsElapsed() - c.connectNs) / 1e6;
-            e.detail = QStringLiteral("%1 (%2 %)").arg(reply.label).arg(reply.confidence * 100.0, 0, 'f', 1);
-            record(e);
-            c.holdTimer->start(static_cast<int>(options.holdSeconds * 1000));
-        });
-        connect(connection, &BenchConnection::failed, this, [&, i](const QString &code, const QString &message) {
-            SaturationEvent e = event(i, SaturationEvent::Kind::Failed);
-            e.detail = QStringLiteral("%1: %2").arg(code, message);
-            record(e);
-            ScenarioClient &c = clients[i];
-            if (c.served && !c.diagnosed)
-                c.holdTimer->start(static_cast<int>(options.holdSeconds * 1000)); // still leave in turn
-        });
-        connect(connection, &BenchConnection::offlineAcknowledged, this, [&, i](const QString &text) {
-            SaturationEvent e = event(i, SaturationEvent::Kind::Closed);
-            e.detail = QStringLiteral("server says goodbye: \"%1\"").arg(text);
-            record(e);
-            closeClient(clients[i]);
-        });
-        connect(connection, &BenchConnection::closed, this, [&, i](const QString &reason, bool expected) {
-            ScenarioClient &c = clients[i];
-            if (c.closed)
-                return;
-            SaturationEvent e = event(i, SaturationEvent::Kind::Closed);
-            e.detail = expected ? QStringLiteral("connection closed") : QStringLiteral("connection lost: %1").arg(reason);
-            record(e);
-            closeClient(c);
-        });
-    }
+    m_loop = &loop;
+    m_open = m_options.clients;
+    m_clients.resize(m_options.clients);
+    for (int i = 0; i < m_options.clients; ++i)
+        createClient(i);
 
     QTimer giveUp;
     giveUp.setSingleShot(true);
-    connect(&giveUp, &QTimer::timeout, this, [&] {
+    connect(&giveUp, &QTimer::timeout, &loop, [&] {
         m_timedOut = true;
         loop.quit();
     });
-
-    QTimer::singleShot(0, this, [&] {
-        clock.start();
-        for (int i = 0; i < options.clients; ++i) {
-            QTimer::singleShot(i * options.staggerMs, Qt::PreciseTimer, this, [&, i] {
-                ScenarioClient &c = clients[i];
-                c.connectNs = clock.nsecsElapsed();
-                SaturationEvent e = event(i, SaturationEvent::Kind::Asked);
-                e.detail = c.image->name;
-                record(e);
-                c.connection->connectToServer(options.host, options.port);
-            });
-        }
-        giveUp.start(options.timeoutMs);
+    // The loop is the context of the staggered starts: those still pending when it gives
+    // up die with it instead of firing into a later run.
+    QTimer::singleShot(0, &loop, [&] {
+        m_clock.start();
+        for (int i = 0; i < m_options.clients; ++i)
+            QTimer::singleShot(i * m_options.staggerMs, Qt::PreciseTimer, &loop, [this, i] { connectClient(i); });
+        giveUp.start(m_options.timeoutMs);
     });
     loop.exec();
 
-    for (ScenarioClient &client : clients) {
+    destroyClients();
+    m_loop = nullptr;
+}
+
+void SaturationScenario::createClient(int index)
+{
+    Client &client = m_clients[index];
+    client.image = &m_options.images.at(index % m_options.images.size());
+    client.connection = new BenchConnection(m_options.legacyServer, BenchConnection::BodyForm::Auto, this);
+    client.connection->setSecurity(m_options.tls, m_options.accessToken);
+    client.holdTimer = new QTimer(this);
+    client.holdTimer->setSingleShot(true);
+    client.holdTimer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
+
+    connect(client.holdTimer, &QTimer::timeout, this, [this, index] { goOffline(index); });
+    BenchConnection *connection = client.connection;
+    connect(connection, &BenchConnection::queued, this, [this, index](int position, int waiting, int workers) {
+        onQueued(index, position, waiting, workers);
+    });
+    connect(connection, &BenchConnection::ready, this, [this, index] { onReady(index); });
+    connect(connection, &BenchConnection::replied, this,
+            [this, index](const PredictionReply &reply) { onReplied(index, reply); });
+    connect(connection, &BenchConnection::failed, this,
+            [this, index](ErrorCode code, const QString &message) { onFailed(index, code, message); });
+    connect(connection, &BenchConnection::offlineAcknowledged, this,
+            [this, index](const QString &text) { onOfflineAcknowledged(index, text); });
+    connect(connection, &BenchConnection::closed, this,
+            [this, index](const QString &reason, bool expected) { onClosed(index, reason, expected); });
+}
+
+void SaturationScenario::destroyClients()
+{
+    for (Client &client : m_clients) {
         client.connection->disconnect(this);
         delete client.connection;
         delete client.holdTimer;
     }
+    m_clients.clear();
+}
+
+void SaturationScenario::connectClient(int index)
+{
+    Client &client = m_clients[index];
+    client.connectNs = m_clock.nsecsElapsed();
+    SaturationEvent asked = eventFor(index, SaturationEvent::Kind::Asked);
+    asked.detail = client.image->name;
+    record(asked);
+    client.connection->connectToServer(m_options.host, m_options.port);
+}
+
+void SaturationScenario::onQueued(int index, int position, int waiting, int workers)
+{
+    if (m_workers == 0)
+        m_workers = workers;
+    SaturationEvent queued = eventFor(index, SaturationEvent::Kind::Queued);
+    queued.position = position;
+    queued.waiting = waiting;
+    record(queued);
+}
+
+void SaturationScenario::onReady(int index)
+{
+    Client &client = m_clients[index];
+    if (m_serverDescription.isEmpty())
+        m_serverDescription = client.connection->serverDescription();
+    if (!m_options.legacyServer) {
+        if (m_workers == 0)
+            m_workers = client.connection->serverWorkers();
+        recordServed(index);
+    }
+    // Asked at connect time, as a farmer clicks Predict; a connection in line can only
+    // send once served (an original server's socket just holds the bytes).
+    client.connection->sendImage(client.image->name, client.image->bytes, m_options.topK);
+}
+
+void SaturationScenario::onReplied(int index, const PredictionReply &reply)
+{
+    Client &client = m_clients[index];
+    if (!client.served)
+        recordServed(index); // an original server never says welcome: the answer is the first sign of a worker
+    client.diagnosed = true;
+    SaturationEvent diagnosed = eventFor(index, SaturationEvent::Kind::Diagnosed);
+    diagnosed.milliseconds = millisecondsSinceConnect(index);
+    diagnosed.detail = QStringLiteral("%1 (%2 %)").arg(reply.label).arg(reply.confidence * 100.0, 0, 'f', 1);
+    record(diagnosed);
+    holdWorker(index);
+}
+
+void SaturationScenario::onFailed(int index, ErrorCode code, const QString &message)
+{
+    SaturationEvent failed = eventFor(index, SaturationEvent::Kind::Failed);
+    failed.detail = QStringLiteral("%1: %2").arg(errorCodeName(code), message);
+    record(failed);
+    const Client &client = m_clients[index];
+    if (client.served && !client.diagnosed)
+        holdWorker(index); // still leave in turn
+}
+
+void SaturationScenario::onOfflineAcknowledged(int index, const QString &text)
+{
+    SaturationEvent closed = eventFor(index, SaturationEvent::Kind::Closed);
+    closed.detail = QStringLiteral("server says goodbye: \"%1\"").arg(text);
+    record(closed);
+    closeClient(index);
+}
+
+void SaturationScenario::onClosed(int index, const QString &reason, bool expected)
+{
+    if (m_clients[index].closed)
+        return;
+    SaturationEvent closed = eventFor(index, SaturationEvent::Kind::Closed);
+    closed.detail = expected ? QStringLiteral("connection closed") : QStringLiteral("connection lost: %1").arg(reason);
+    record(closed);
+    closeClient(index);
+}
+
+void SaturationScenario::goOffline(int index)
+{
+    record(eventFor(index, SaturationEvent::Kind::WentOffline));
+    m_clients[index].connection->disconnectFromServer(QStringLiteral("client %1 goes offline").arg(index + 1));
+}
+
+void SaturationScenario::holdWorker(int index)
+{
+    m_clients[index].holdTimer->start(static_cast<int>(m_options.holdSeconds * 1000));
+}
+
+void SaturationScenario::recordServed(int index)
+{
+    m_clients[index].served = true;
+    SaturationEvent served = eventFor(index, SaturationEvent::Kind::Served);
+    served.milliseconds = millisecondsSinceConnect(index);
+    record(served);
+}
+
+void SaturationScenario::closeClient(int index)
+{
+    Client &client = m_clients[index];
+    if (client.closed)
+        return;
+    client.closed = true;
+    client.holdTimer->stop();
+    if (--m_open == 0)
+        m_loop->quit();
+}
+
+SaturationEvent SaturationScenario::eventFor(int index, SaturationEvent::Kind kind) const
+{
+    SaturationEvent event;
+    event.seconds = m_clock.nsecsElapsed() / 1e9;
+    event.client = index + 1;
+    event.kind = kind;
+    return event;
+}
+
+double SaturationScenario::millisecondsSinceConnect(int index) const
+{
+    return (m_clock.nsecsElapsed() - m_clients[index].connectNs) / 1e6;
+}
+
+void SaturationScenario::record(SaturationEvent event)
+{
+    m_events.append(event);
+    emit eventRecorded(event);
 }
 
 SaturationVerdict SaturationScenario::verdict() const

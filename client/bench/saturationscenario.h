@@ -1,11 +1,18 @@
 #pragma once
 
+#include <vector>
+
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QVector>
 
-#include "loadgenerator.h"
-#include "saturationverdict.h"
+#include "client/bench/loadgenerator.h"
+#include "client/bench/saturationverdict.h"
+#include "common/protocol/errorcode.h"
+
+class QEventLoop;
+class QTimer;
 
 namespace orchard {
 
@@ -64,9 +71,43 @@ signals:
     void eventRecorded(const orchard::SaturationEvent &event);
 
 private:
+    /** One client of the scenario while it runs. */
+    struct Client
+    {
+        BenchConnection *connection = nullptr;
+        const BenchImage *image = nullptr; ///< in m_options.images
+        QTimer *holdTimer = nullptr;       ///< from its answer to going offline
+        qint64 connectNs = 0;
+        bool served = false;
+        bool diagnosed = false;
+        bool closed = false;
+    };
+
+    void createClient(int index);
+    void destroyClients();
+    /** Client `index`'s turn to connect (they come staggerMs apart) and ask. */
+    void connectClient(int index);
+    void onQueued(int index, int position, int waiting, int workers);
+    void onReady(int index);
+    void onReplied(int index, const PredictionReply &reply);
+    void onFailed(int index, ErrorCode code, const QString &message);
+    void onOfflineAcknowledged(int index, const QString &text);
+    void onClosed(int index, const QString &reason, bool expected);
+    /** The hold after its answer is over: the client says goodbye, freeing its worker. */
+    void goOffline(int index);
+    void holdWorker(int index);
+    void recordServed(int index);
+    void closeClient(int index);
+    SaturationEvent eventFor(int index, SaturationEvent::Kind kind) const;
+    double millisecondsSinceConnect(int index) const;
     void record(SaturationEvent event);
 
     SaturationOptions m_options;
+    // While run() runs: its clients, its clock, its loop and how many are still open.
+    std::vector<Client> m_clients;
+    QElapsedTimer m_clock;
+    QEventLoop *m_loop = nullptr;
+    int m_open = 0;
     QVector<SaturationEvent> m_events;
     int m_workers = 0;
     QString m_serverDescription;

@@ -1,51 +1,23 @@
-#include "classifycommand.h"
+#include "client/cli/classifycommand.h"
 
-#include <algorithm>
 #include <cstdio>
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSet>
 
-#include "inferenceengine.h"
+#include "client/cli/resultformatter.h"
+#include "client/core/imageloader.h"
+#include "common/inference/protocolmapping.h"
 
 namespace orchard {
 
 namespace {
 
-// The extensions a folder is searched for; a file named on the command line is tried
-// whatever its name, so the decoder, not the extension, has the last word.
-const QSet<QString> &imageExtensions()
-{
-    static const QSet<QString> extensions {
-        QStringLiteral("png"),
-        QStringLiteral("jpg"),
-        QStringLiteral("jpeg"),
-        QStringLiteral("bmp"),
-        QStringLiteral("webp"),
-        QStringLiteral("tif"),
-        QStringLiteral("tiff"),
-        QStringLiteral("pgm"),
-        QStringLiteral("ppm"),
-        QStringLiteral("pbm"),
-        QStringLiteral("pnm"),
-        QStringLiteral("pam"),
-        QStringLiteral("ras"),
-    };
-    return extensions;
-}
-
 // Reading a file is the CLI's job, not the engine's; a limit keeps a stray disk image
 // from being read into memory only to be refused by the decoder.
 constexpr qint64 kMaxFileBytes = qint64(1) << 30;
-
-QString milliseconds(double value) { return QString::number(value, 'f', 1); }
 
 } // namespace
 
@@ -59,14 +31,16 @@ QString ClassifyCommand::summary()
     return QStringLiteral("classify image files or folders locally with a model (no server)");
 }
 
-int ClassifyCommand::run(const QStringList &arguments)
+ParsedArguments<ClassifyCommand::Options> ClassifyCommand::parseArguments(const QStringList &arguments)
 {
+    using Parsed = ParsedArguments<Options>;
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Classifies leaf photos on this machine with a model folder, without "
-                       "a server.\nFolders are expanded to the image files directly in them.\n"
-                       "Exit status: 0 all classified, 1 some files failed, 2 the model "
-                       "could not be loaded, 64 bad options."));
+                       "a server.\nFolders are expanded to the image files directly in them, in "
+                       "natural order.\nJSON error lines carry a code: BAD_IMAGE, INTERNAL, or "
+                       "UNREADABLE, TOO_LARGE, NO_IMAGES.\n")
+        + QLatin1String(exitCodeHelp()));
     parser.addHelpOption();
     const QCommandLineOption modelOption(QStringLiteral("model"),
         QStringLiteral("Model folder (model.pt, model.json, README.md). Default: %1")
@@ -86,167 +60,104 @@ int ClassifyCommand::run(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
         QStringLiteral("FILE|DIR..."));
 
-    if (!parser.parse(arguments)) {
-        m_err << "orchard-cli classify: " << parser.errorText() << "\n";
-        return UsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return Success;
-    }
-    QStringList paths = parser.positionalArguments();
-    paths.removeFirst(); // "classify" itself
-    if (paths.isEmpty()) {
-        m_err << "orchard-cli classify: no files or folders given (see --help)\n";
-        return UsageError;
-    }
+    if (const auto stop = Parsed::parseOrStop(parser, arguments))
+        return *stop;
+    Options options;
+    options.paths = parser.positionalArguments().mid(1); // after "classify" itself
+    if (options.paths.isEmpty())
+        return Parsed::usageError(QStringLiteral("no files or folders given (see --help)"));
     bool ok = false;
-    const int topK = parser.value(topKOption).toInt(&ok);
-    if (!ok || topK < 1) {
-        m_err << "orchard-cli classify: --top-k needs a whole number of at least 1\n";
-        return UsageError;
-    }
-    InferenceEngine::Options options;
+    options.topK = parser.value(topKOption).toInt(&ok);
+    if (!ok || options.topK < 1)
+        return Parsed::usageError(QStringLiteral("--top-k needs a whole number of at least 1"));
     if (parser.isSet(maxPixelsOption)) {
-        options.maxPixels = parser.value(maxPixelsOption).toLongLong(&ok);
-        if (!ok || options.maxPixels < 1) {
-            m_err << "orchard-cli classify: --max-pixels needs a whole number of at least 1\n";
-            return UsageError;
-        }
+        options.engine.maxPixels = parser.value(maxPixelsOption).toLongLong(&ok);
+        if (!ok || options.engine.maxPixels < 1)
+            return Parsed::usageError(QStringLiteral("--max-pixels needs a whole number of at least 1"));
     }
-    m_json = parser.isSet(jsonOption);
+    options.json = parser.isSet(jsonOption);
+    options.modelDirectory = parser.isSet(modelOption) ? parser.value(modelOption)
+                                                       : InferenceEngine::defaultModelDirectory();
+    return Parsed::run(options);
+}
 
-    const QString modelDirectory = parser.isSet(modelOption)
-        ? parser.value(modelOption)
-        : InferenceEngine::defaultModelDirectory();
-    const auto engine = InferenceEngine::load(modelDirectory, options);
+int ClassifyCommand::run(const QStringList &arguments)
+{
+    const ParsedArguments<Options> parsed = parseArguments(arguments);
+    return parsed.shouldRun() ? classify(parsed.options) : parsed.report(name(), m_out, m_err);
+}
+
+int ClassifyCommand::classify(const Options &options)
+{
+    const auto engine = InferenceEngine::load(options.modelDirectory, options.engine);
     if (!engine) {
         m_err << "orchard-cli classify: cannot load the model: " << engine.error().message << "\n";
-        return ModelFailed;
+        return ExitUnavailable;
     }
     const ModelManifest &manifest = (*engine)->manifest();
 
-    QStringList emptyFolders;
-    const QStringList files = expandPaths(paths, emptyFolders);
-    m_fileWidth = QStringLiteral("FILE").size();
-    for (const QString &file : files + emptyFolders)
-        m_fileWidth = std::max<int>(m_fileWidth, file.size());
-    m_labelWidth = QStringLiteral("LABEL").size();
-    for (const QString &label : manifest.labels)
-        m_labelWidth = std::max<int>(m_labelWidth, label.size());
-
-    if (!m_json) {
-        m_out << "model " << manifest.name << " " << manifest.version << " (" << manifest.directory
-              << ")\n";
-        m_out << QStringLiteral("FILE").leftJustified(m_fileWidth) << "  "
-              << QStringLiteral("LABEL").leftJustified(m_labelWidth) << "  "
-              << QStringLiteral("CONFIDENCE").rightJustified(10) << "  "
-              << QStringLiteral("MS").rightJustified(8) << "\n";
+    // Each path on its own, so that an empty folder gets its own error line in its place.
+    QList<QStringList> expanded;
+    QStringList everything;
+    for (const QString &path : options.paths) {
+        expanded.append(ImageLoader::expand({ path }));
+        everything += expanded.constLast().isEmpty() ? QStringList { path } : expanded.constLast();
+    }
+    ResultFormatter lines(options.json ? ResultFormatter::Style::JsonLines : ResultFormatter::Style::Table,
+                          ResultFormatter::Origin::Local);
+    lines.fitFiles(everything);
+    lines.fitLabels(manifest.labels);
+    if (!lines.isJson()) {
+        m_out << "model " << manifest.name << " " << manifest.version << " (" << manifest.directory << ")\n"
+              << lines.headerLine() << "\n";
     }
 
     int failures = 0;
-    for (const QString &folder : std::as_const(emptyFolders)) {
-        printError(folder, QStringLiteral("no image files in this folder"));
-        ++failures;
+    for (int i = 0; i < options.paths.size(); ++i) {
+        if (expanded.at(i).isEmpty()) {
+            m_out << lines.errorLine(options.paths.at(i), QStringLiteral("no image files in this folder"),
+                                     QStringLiteral("NO_IMAGES"))
+                  << "\n";
+            ++failures;
+        }
+        for (const QString &file : expanded.at(i))
+            failures += classifyFile(**engine, file, options.topK, lines) ? 0 : 1;
+        m_out.flush(); // one line per file as it happens, even when piped
     }
-    for (const QString &file : files) {
-        QFile input(file);
-        if (QFileInfo(file).size() > kMaxFileBytes) {
-            printError(file, QStringLiteral("the file is larger than 1 GiB"));
-            ++failures;
-            continue;
-        }
-        if (!input.open(QIODevice::ReadOnly)) {
-            printError(file, QStringLiteral("cannot open the file: %1").arg(input.errorString()));
-            ++failures;
-            continue;
-        }
-        const auto prediction = (*engine)->predict(input.readAll(), topK);
-        if (prediction)
-            printResult(file, *prediction);
-        else {
-            printError(file, prediction.error().message);
-            ++failures;
-        }
-    }
-    if (!m_json) {
-        m_out << "\n"
-              << files.size() + emptyFolders.size() - failures << " of "
-              << files.size() + emptyFolders.size() << " classified";
+    if (!lines.isJson()) {
+        m_out << "\n" << everything.size() - failures << " of " << everything.size() << " classified";
         if (failures > 0)
             m_out << ", " << failures << " failed";
         m_out << "\n";
     }
     m_out.flush();
-    return failures > 0 ? SomeFilesFailed : Success;
+    return failures > 0 ? ExitSomeFailed : ExitSuccess;
 }
 
-QStringList ClassifyCommand::expandPaths(const QStringList &paths, QStringList &emptyFolders) const
+bool ClassifyCommand::classifyFile(const InferenceEngine &engine, const QString &file, int topK,
+                                   const ResultFormatter &lines)
 {
-    QStringList files;
-    for (const QString &path : paths) {
-        if (!QFileInfo(path).isDir()) {
-            files.append(path); // missing or unreadable files get their error line later
-            continue;
-        }
-        const QDir folder(path);
-        bool found = false;
-        const QStringList names = folder.entryList(QDir::Files, QDir::Name);
-        for (const QString &name : names) {
-            if (imageExtensions().contains(QFileInfo(name).suffix().toLower())) {
-                files.append(folder.filePath(name));
-                found = true;
-            }
-        }
-        if (!found)
-            emptyFolders.append(path);
-    }
-    return files;
-}
-
-void ClassifyCommand::printResult(const QString &file, const Prediction &prediction)
-{
-    if (m_json) {
-        QJsonArray topK;
-        for (const Prediction::Score &score : prediction.topK)
-            topK.append(QJsonObject { { QStringLiteral("label"), score.label },
-                { QStringLiteral("index"), score.index },
-                { QStringLiteral("score"), score.score } });
-        const QJsonObject timing {
-            { QStringLiteral("decode"), prediction.decodeMs },
-            { QStringLiteral("preprocess"), prediction.preprocessMs },
-            { QStringLiteral("infer"), prediction.inferMs },
-            { QStringLiteral("total"), prediction.totalMs() },
-        };
-        const QJsonObject line {
-            { QStringLiteral("file"), file },
-            { QStringLiteral("label"), prediction.label },
-            { QStringLiteral("index"), prediction.index },
-            { QStringLiteral("confidence"), prediction.confidence },
-            { QStringLiteral("top_k"), topK },
-            { QStringLiteral("timing_ms"), timing },
-        };
-        m_out << QJsonDocument(line).toJson(QJsonDocument::Compact) << "\n";
+    QFile input(file);
+    QString error;
+    QString code = QStringLiteral("UNREADABLE");
+    if (QFileInfo(file).size() > kMaxFileBytes) {
+        error = QStringLiteral("the file is larger than 1 GiB");
+        code = QStringLiteral("TOO_LARGE");
+    } else if (!input.open(QIODevice::ReadOnly)) {
+        error = QStringLiteral("cannot open the file: %1").arg(input.errorString());
     } else {
-        m_out << file.leftJustified(m_fileWidth) << "  "
-              << prediction.label.leftJustified(m_labelWidth) << "  "
-              << (QString::number(prediction.confidence * 100.0, 'f', 1) + QStringLiteral(" %"))
-                     .rightJustified(10)
-              << "  " << milliseconds(prediction.totalMs()).rightJustified(8) << "\n";
+        const auto prediction = engine.predict(input.readAll(), topK);
+        if (prediction) {
+            m_out << lines.resultLine(file, toPredictionReply(*prediction, engine.manifest()), topK) << "\n";
+            m_out.flush();
+            return true;
+        }
+        error = prediction.error().message;
+        code = errorCodeName(errorCodeFor(prediction.error()));
     }
-    m_out.flush(); // one line per file as it happens, even when piped
-}
-
-void ClassifyCommand::printError(const QString &file, const QString &message)
-{
-    if (m_json) {
-        const QJsonObject line { { QStringLiteral("file"), file },
-            { QStringLiteral("error"), message } };
-        m_out << QJsonDocument(line).toJson(QJsonDocument::Compact) << "\n";
-    } else {
-        m_out << file.leftJustified(m_fileWidth) << "  error: " << message << "\n";
-    }
+    m_out << lines.errorLine(file, error, code) << "\n";
     m_out.flush();
+    return false;
 }
 
 } // namespace orchard

@@ -4,9 +4,12 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include "client/cli/parsedarguments.h"
+#include "common/inference/inferenceengine.h"
+
 namespace orchard {
 
-struct Prediction;
+class ResultFormatter;
 
 /**
  * `orchard-cli classify`: runs the inference engine in-process on image files and folders,
@@ -14,37 +17,38 @@ struct Prediction;
  *
  * It is how a farm checks a model folder before deploying it, and the offline reference
  * the server's answers can be compared with. A file that cannot be read or decoded gets an
- * error line and the others are still classified; the exit code says what happened.
+ * error line and the others are still classified; the exit code says what happened
+ * (client/cli/exitcode.h; a model that cannot be loaded is 2).
  */
 class ClassifyCommand
 {
 public:
-    enum ExitCode {
-        Success = 0,
-        SomeFilesFailed = 1, ///< every file was tried; at least one got an error line
-        ModelFailed = 2, ///< the model folder could not be loaded; nothing was classified
-        UsageError = 64, ///< bad options (EX_USAGE)
+    struct Options
+    {
+        QString modelDirectory; ///< the default model's when not given
+        int topK = 3;
+        bool json = false;
+        InferenceEngine::Options engine;
+        QStringList paths; ///< files and folders, as given
     };
 
     ClassifyCommand();
 
     static QString name() { return QStringLiteral("classify"); }
     static QString summary();
+    /** arguments: the whole command line, program name and "classify" included. */
+    static ParsedArguments<Options> parseArguments(const QStringList &arguments);
 
     /** arguments: the whole command line, program name and "classify" included. */
     int run(const QStringList &arguments);
 
 private:
-    /** Folders become their image files (sorted, not recursive); files stay as given. */
-    QStringList expandPaths(const QStringList &paths, QStringList &emptyFolders) const;
-    void printResult(const QString &file, const Prediction &prediction);
-    void printError(const QString &file, const QString &message);
+    int classify(const Options &options);
+    /** Prints one line for `file`; false when it failed. */
+    bool classifyFile(const InferenceEngine &engine, const QString &file, int topK, const ResultFormatter &lines);
 
     QTextStream m_out;
     QTextStream m_err;
-    bool m_json = false;
-    int m_fileWidth = 0;
-    int m_labelWidth = 0;
 };
 
 } // namespace orchard

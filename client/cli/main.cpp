@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <functional>
 
-#include "benchcommand.h"
-#include "classifycommand.h"
-#include "predictcommand.h"
-#include "qasaturationcommand.h"
+#include "client/cli/benchcommand.h"
+#include "client/cli/classifycommand.h"
+#include "client/cli/predictcommand.h"
+#include "client/cli/qasaturationcommand.h"
 
 using namespace orchard;
 

@@ -1,4 +1,4 @@
-#include "predictcommand.h"
+#include "client/cli/predictcommand.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,19 +7,16 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QSslCertificate>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
 
-#include "clientsettings.h"
-#include "framereader.h"
-#include "imageloader.h"
-#include "requestqueue.h"
-#include "serveraddressoptions.h"
-#include "serverconnection.h"
-#include "servermessage.h"
+#include "client/cli/securityoptions.h"
+#include "client/cli/serveraddressoptions.h"
+#include "client/core/clientsettings.h"
+#include "client/core/imagebatch.h"
+#include "client/core/imageloader.h"
+#include "client/core/requestqueue.h"
+#include "client/core/serverconnection.h"
+#include "common/protocol/servermessage.h"
 
 namespace orchard {
 
@@ -28,8 +25,6 @@ namespace {
 // Files are read only this many ahead of what is on the wire: enough to refill the
 // pipeline at once, little enough that a folder of 12 MB photos stays out of memory.
 constexpr int kReadAhead = RequestQueue::kDefaultMaxInFlight;
-
-QString mebibytes(qint64 bytes) { return QString::number(bytes / 1048576.0, 'f', 1); }
 
 /** "Cannot reach …" → "cannot reach …": the sentence follows "orchard-cli: ". */
 QString lowerFirst(QString sentence)
@@ -44,6 +39,7 @@ QString lowerFirst(QString sentence)
 PredictCommand::PredictCommand()
     : m_out(stdout)
     , m_err(stderr)
+    , m_lines(ResultFormatter::Style::Table, ResultFormatter::Origin::Server)
 { }
 
 PredictCommand::~PredictCommand() = default;
@@ -53,8 +49,9 @@ QString PredictCommand::summary()
     return QStringLiteral("send image files or folders to an Orchard server for diagnosis");
 }
 
-bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
+ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QStringList &arguments)
 {
+    using Parsed = ParsedArguments<Options>;
     const ClientSettings defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -63,11 +60,10 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
         "the image files directly in them, in natural order.\n"
         "A server started with --token-file needs the access token in ORCHARD_TOKEN.\n"
         "JSON error lines carry the server's code (BAD_IMAGE…) or UNREADABLE, TOO_LARGE,\n"
-        "NO_IMAGES for files that never left this computer.\n"
-        "Exit status: 0 all diagnosed, 1 some files failed, 2 bad options or no server\n"
-        "(unreachable, busy, connection lost)."));
+        "NO_IMAGES for files that never left this computer.\n") + QLatin1String(exitCodeHelp()));
     parser.addHelpOption();
     const ServerAddressOptions address;
+    const SecurityOptions security;
     parser.addOptions(address.options());
     const QCommandLineOption topKOption(QStringLiteral("top-k"),
         QStringLiteral("How many labels to list per image (default %1).").arg(defaults.topK),
@@ -78,101 +74,93 @@ bool PredictCommand::parseArguments(const QStringList &arguments, int &exitCode)
         QStringLiteral("Send raw image bytes; fail if the server does not offer it."));
     const QCommandLineOption base64Option(QStringLiteral("base64"),
         QStringLiteral("Send base64 JSON bodies even if the server offers binary."));
-    const QCommandLineOption tlsOption(QStringLiteral("tls"), QStringLiteral("Connect with TLS."));
-    const QCommandLineOption caOption(QStringLiteral("ca"),
-        QStringLiteral("With --tls: the CA certificate (PEM) that signed the server's."), QStringLiteral("FILE"));
-    const QCommandLineOption pinOption(QStringLiteral("pin"),
-        QStringLiteral("With --tls: trust the server certificate with this SHA-256 fingerprint (ab:cd:…)."),
-        QStringLiteral("SHA256"));
-    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, tlsOption,
-                        caOption, pinOption });
+    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option });
+    parser.addOptions(security.options());
     parser.addPositionalArgument(name(), summary(), name());
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
         QStringLiteral("FILE|DIR..."));
 
-    exitCode = Failed;
-    if (!parser.parse(arguments)) {
-        m_err << "orchard-cli predict: " << parser.errorText() << "\n";
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        exitCode = Success;
-        return false;
-    }
-    QStringList paths = parser.positionalArguments();
-    paths.removeFirst(); // "predict" itself
-    if (paths.isEmpty()) {
-        m_err << "orchard-cli predict: no files or folders given (see --help)\n";
-        return false;
-    }
-    QString addressError;
-    if (!address.read(parser, m_host, m_port, addressError)) {
-        m_err << "orchard-cli predict: " << addressError << "\n";
-        return false;
-    }
+    if (const auto stop = Parsed::parseOrStop(parser, arguments))
+        return *stop;
+    Options options;
+    options.paths = parser.positionalArguments().mid(1); // after "predict" itself
+    if (options.paths.isEmpty())
+        return Parsed::usageError(QStringLiteral("no files or folders given (see --help)"));
+    QString error;
+    if (!address.read(parser, options.host, options.port, error) || !security.read(parser, options.tls, error))
+        return Parsed::usageError(error);
     bool ok = false;
-    m_topK = parser.value(topKOption).toInt(&ok);
-    if (!ok || m_topK < 1) {
-        m_err << "orchard-cli predict: --top-k needs a whole number of at least 1\n";
-        return false;
-    }
-    m_json = parser.isSet(jsonOption);
-    m_forceBinary = parser.isSet(binaryOption);
-    m_forceBase64 = parser.isSet(base64Option);
-    m_tls.enabled = parser.isSet(tlsOption) || parser.isSet(caOption) || parser.isSet(pinOption);
-    m_tls.pinnedFingerprint = parser.value(pinOption);
-    if (parser.isSet(caOption)) {
-        m_tls.caCertificates = QSslCertificate::fromPath(parser.value(caOption), QSsl::Pem);
-        if (m_tls.caCertificates.isEmpty()) {
-            m_err << "orchard-cli predict: no PEM certificate could be read from " << parser.value(caOption) << "\n";
-            return false;
-        }
-    }
-    if (m_forceBinary && m_forceBase64) {
-        m_err << "orchard-cli predict: --binary and --base64 exclude each other\n";
-        return false;
-    }
-
-    // Each path on its own, so that an empty folder gets its own error line.
-    for (const QString &path : std::as_const(paths)) {
-        const QStringList files = ImageLoader::expand({ path });
-        if (files.isEmpty()) {
-            Entry entry;
-            entry.file = path;
-            entry.resolved = true;
-            entry.line = errorLine(path, QStringLiteral("no image files in this folder"),
-                                   QStringLiteral("NO_IMAGES"));
-            m_entries.append(entry);
-            continue;
-        }
-        for (const QString &file : files) {
-            m_toSend.append(static_cast<int>(m_entries.size()));
-            m_entries.append(Entry { file, false, false, {} });
-        }
-    }
-    exitCode = Success;
-    return true;
+    options.topK = parser.value(topKOption).toInt(&ok);
+    if (!ok || options.topK < 1)
+        return Parsed::usageError(QStringLiteral("--top-k needs a whole number of at least 1"));
+    options.json = parser.isSet(jsonOption);
+    options.forceBinary = parser.isSet(binaryOption);
+    options.forceBase64 = parser.isSet(base64Option);
+    if (options.forceBinary && options.forceBase64)
+        return Parsed::usageError(QStringLiteral("--binary and --base64 exclude each other"));
+    return Parsed::run(options);
 }
 
 int PredictCommand::run(const QStringList &arguments)
 {
-    int exitCode = Success;
-    if (!parseArguments(arguments, exitCode)) {
-        m_out.flush();
-        m_err.flush();
-        return exitCode;
-    }
-    m_fileWidth = QStringLiteral("FILE").size();
-    for (const Entry &entry : std::as_const(m_entries))
-        m_fileWidth = std::max<int>(m_fileWidth, entry.file.size());
+    const ParsedArguments<Options> parsed = parseArguments(arguments);
+    if (!parsed.shouldRun())
+        return parsed.report(name(), m_out, m_err);
+    m_options = parsed.options;
+    return predict();
+}
 
+int PredictCommand::predict()
+{
+    m_lines = ResultFormatter(m_options.json ? ResultFormatter::Style::JsonLines : ResultFormatter::Style::Table,
+                              ResultFormatter::Origin::Server);
     m_connection = new ServerConnection(this);
-    m_connection->setForceBase64(m_forceBase64);
-    m_connection->setTls(m_tls);
-    // From the environment, not the command line, where other users could read it (ps).
-    m_connection->setAccessToken(qgetenv("ORCHARD_TOKEN"));
+    m_connection->setForceBase64(m_options.forceBase64);
+    m_connection->setTls(m_options.tls);
+    m_connection->setAccessToken(SecurityOptions::accessToken());
     m_queue = new RequestQueue(m_connection, this);
+    m_batch = new ImageBatch(m_queue, this);
+    m_batch->setKeepsBytes(false);
+    listFiles();
+    connectSignals();
+
+    // Connect from inside the loop, so that even an at-once failure finds it running to end.
+    QTimer::singleShot(0, this, [this] {
+        m_waitClock.start();
+        m_connection->connectToServer(m_options.host, m_options.port);
+    });
+    // Everything from here on happens in slots; the loop ends once the connection is closed.
+    const int code = m_loop.exec();
+    m_out.flush();
+    m_err.flush();
+    return code;
+}
+
+void PredictCommand::listFiles()
+{
+    // Each path on its own, so that an empty folder gets its own error line in its place.
+    QStringList everything;
+    for (const QString &path : std::as_const(m_options.paths)) {
+        const QStringList files = ImageLoader::expand({ path });
+        for (const QString &file : files) {
+            LoadedImage image;
+            image.path = file;
+            image.fileName = QFileInfo(file).fileName();
+            m_batch->append(image);
+        }
+        if (files.isEmpty()) {
+            LoadedImage folder;
+            folder.path = path;
+            failLocally(m_batch->append(folder), QStringLiteral("NO_IMAGES"),
+                        QStringLiteral("no image files in this folder"));
+        }
+        everything += files.isEmpty() ? QStringList { path } : files;
+    }
+    m_lines.fitFiles(everything);
+}
+
+void PredictCommand::connectSignals()
+{
     connect(m_connection, &ServerConnection::queued, this, [this](int position) { onQueued(position); });
     connect(m_connection, &ServerConnection::serverMessage, this, &PredictCommand::onServerMessage);
     connect(m_connection, &ServerConnection::connectionLost, this, &PredictCommand::onConnectionLost);
@@ -194,19 +182,10 @@ int PredictCommand::run(const QStringList &arguments)
             onDisconnected();
     });
     connect(m_queue, &RequestQueue::jobSent, this, &PredictCommand::feed);
-    connect(m_queue, &RequestQueue::jobFinished, this, &PredictCommand::onJobFinished);
-    connect(m_queue, &RequestQueue::jobFailed, this, &PredictCommand::onJobFailed);
-
-    // Connect from inside the loop, so that even an at-once failure finds it running to end.
-    QTimer::singleShot(0, this, [this] {
-        m_waitClock.start();
-        m_connection->connectToServer(m_host, m_port);
+    connect(m_batch, &ImageBatch::itemFinished, this, [this] {
+        printFinishedLines();
+        feed();
     });
-    // Everything from here on happens in slots; the loop ends once the connection is closed.
-    const int code = m_loop.exec();
-    m_out.flush();
-    m_err.flush();
-    return code;
 }
 
 void PredictCommand::onQueued(int position)
@@ -231,37 +210,31 @@ void PredictCommand::onServerMessage(const ServerMessage &message)
         m_err << "orchard-cli: a server worker is ready\n";
         m_err.flush();
     }
-    if (m_forceBinary && !m_connection->usesBinary()) {
+    if (m_options.forceBinary && !m_connection->usesBinary()) {
         fail(QStringLiteral("the server at %1:%2 does not accept binary image bodies (it offers "
                             "only base64); leave out --binary")
-                     .arg(m_host)
-                     .arg(m_port));
+                     .arg(m_options.host)
+                     .arg(m_options.port));
         return;
     }
-    m_labelWidth = QStringLiteral("LABEL").size();
-    for (const QString &label : m_connection->labels())
-        m_labelWidth = std::max<int>(m_labelWidth, label.size());
-
+    m_lines.fitLabels(m_connection->labels());
     printHeader();
     m_batchClock.start();
-    printResolvedLines(); // empty folders named before the first file
+    printFinishedLines(); // empty folders named before the first file
     feed();
 }
 
 void PredictCommand::printHeader()
 {
-    if (m_json)
+    if (m_lines.isJson())
         return;
-    m_out << "server " << m_connection->serverName() << " at " << m_host << ":" << m_port
+    m_out << "server " << m_connection->serverName() << " at " << m_options.host << ":" << m_options.port
           << ", model " << m_connection->modelName() << ", "
           << (m_connection->usesBinary() ? "binary" : "base64") << " bodies\n";
     if (m_waitedSeconds > 0)
         m_out << "waited " << QString::number(m_waitedSeconds, 'f', 1)
               << " s for a free server worker\n";
-    m_out << QStringLiteral("FILE").leftJustified(m_fileWidth) << "  "
-          << QStringLiteral("LABEL").leftJustified(m_labelWidth) << "  "
-          << QStringLiteral("CONFIDENCE").rightJustified(10) << "  "
-          << QStringLiteral("SERVER MS").rightJustified(9) << "\n";
+    m_out << m_lines.headerLine() << "\n";
     m_out.flush();
 }
 
@@ -271,145 +244,81 @@ void PredictCommand::feed()
     if (m_feeding || !m_welcomed || m_finishing)
         return;
     m_feeding = true;
-    while (m_nextToSend < m_toSend.size() && m_queue->pendingCount() < kReadAhead) {
-        const int index = m_toSend.at(m_nextToSend++);
-        const QString path = m_entries.at(index).file;
-        const QString fileName = QFileInfo(path).fileName();
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            resolve(index, false, errorLine(path, QStringLiteral("cannot open the file: %1").arg(file.errorString()),
-                                            QStringLiteral("UNREADABLE")));
-            continue;
-        }
-        // Checked before reading: a file the server would refuse (and close the connection
-        // for) gets its own error line, and is never loaded into memory.
-        ImageRequest planned;
-        planned.name = fileName;
-        planned.topK = m_topK;
-        const qint64 length = m_connection->bodyLengthFor(planned, file.size());
-        if (length > m_connection->maxMessageLength()) {
-            resolve(index, false,
-                    errorLine(path,
-                              QStringLiteral("the file is too large for the server (%1 MiB to send, "
-                                             "it accepts %2 MiB)")
-                                      .arg(mebibytes(length), mebibytes(m_connection->maxMessageLength())),
-                              QStringLiteral("TOO_LARGE")));
-            continue;
-        }
-        const QByteArray bytes = file.readAll();
-        if (bytes.size() != file.size()) {
-            resolve(index, false, errorLine(path, QStringLiteral("cannot read the file: %1").arg(file.errorString()),
-                                            QStringLiteral("UNREADABLE")));
-            continue;
-        }
-        m_entryOfJob.insert(m_queue->enqueue(fileName, bytes, m_topK), index);
+    while (m_nextToSend < m_batch->count() && m_queue->pendingCount() < kReadAhead) {
+        const int row = m_nextToSend++;
+        if (m_batch->item(row).status == ImageBatch::Status::New)
+            send(row);
     }
     m_feeding = false;
-    printResolvedLines();
+    printFinishedLines();
     finishIfDone();
 }
 
-void PredictCommand::onJobFinished(int jobId, const PredictionReply &reply)
+void PredictCommand::send(int row)
 {
-    const int index = m_entryOfJob.take(jobId);
-    ++m_answered;
-    resolve(index, true, resultLine(m_entries.at(index).file, reply));
-    printResolvedLines();
-    feed();
+    const QString path = m_batch->item(row).image.path;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        failLocally(row, QStringLiteral("UNREADABLE"), QStringLiteral("cannot open the file: %1").arg(file.errorString()));
+        return;
+    }
+    // Checked before reading: a file the server would refuse (and close the connection
+    // for) gets its own error line, and is never loaded into memory.
+    if (const auto tooLarge = m_queue->sizeError(m_batch->item(row).image.fileName, file.size(), m_options.topK)) {
+        failLocally(row, QStringLiteral("TOO_LARGE"), tooLarge->message);
+        return;
+    }
+    const QByteArray bytes = file.readAll();
+    if (bytes.size() != file.size()) {
+        failLocally(row, QStringLiteral("UNREADABLE"), QStringLiteral("cannot read the file: %1").arg(file.errorString()));
+        return;
+    }
+    m_batch->setBytes(row, bytes);
+    m_batch->enqueue(row, m_options.topK);
 }
 
-void PredictCommand::onJobFailed(int jobId, const ProtocolError &error)
+void PredictCommand::failLocally(int row, const QString &code, const QString &message)
 {
-    const int index = m_entryOfJob.take(jobId);
-    ++m_answered;
-    resolve(index, false, errorLine(m_entries.at(index).file, error.message, errorCodeName(error.code)));
-    printResolvedLines();
-    feed();
+    ++m_localFailures;
+    m_batch->fail(row, code, message);
 }
 
-void PredictCommand::resolve(int entry, bool diagnosed, const QString &line)
-{
-    Entry &target = m_entries[entry];
-    target.resolved = true;
-    target.diagnosed = diagnosed;
-    target.line = line;
-}
-
-void PredictCommand::printResolvedLines()
+void PredictCommand::printFinishedLines()
 {
     // The server answers in order, so this holds a line back only behind a file that is
     // still on the wire; it keeps local errors in their place among the answers.
     if (!m_welcomed)
         return;
-    while (m_nextToPrint < m_entries.size() && m_entries.at(m_nextToPrint).resolved)
-        m_out << m_entries.at(m_nextToPrint++).line << "\n";
+    for (; m_nextToPrint < m_batch->count() && m_batch->item(m_nextToPrint).hasResult; ++m_nextToPrint) {
+        const ImageBatch::Item &item = m_batch->item(m_nextToPrint);
+        m_out << (item.status == ImageBatch::Status::Done
+                          ? m_lines.resultLine(item.image.path, item.reply, m_options.topK)
+                          : m_lines.errorLine(item.image.path, item.error, item.errorCode))
+              << "\n";
+    }
     m_out.flush(); // one line per file as it happens, even when piped
-}
-
-QString PredictCommand::resultLine(const QString &file, const PredictionReply &reply) const
-{
-    if (!m_json) {
-        return file.leftJustified(m_fileWidth) + QStringLiteral("  ") + reply.label.leftJustified(m_labelWidth)
-                + QStringLiteral("  ")
-                + (QString::number(reply.confidence * 100.0, 'f', 1) + QStringLiteral(" %")).rightJustified(10)
-                + QStringLiteral("  ") + QString::number(reply.timing.total, 'f', 1).rightJustified(9);
-    }
-    QJsonArray topK;
-    // An older server may list its default number of labels; show what was asked for.
-    for (int i = 0; i < std::min<int>(m_topK, reply.topK.size()); ++i) {
-        const LabelScore &score = reply.topK.at(i);
-        topK.append(QJsonObject { { QStringLiteral("label"), score.label },
-                                  { QStringLiteral("index"), score.index },
-                                  { QStringLiteral("score"), score.score } });
-    }
-    const QJsonObject timing {
-        { QStringLiteral("wait"), reply.timing.wait },
-        { QStringLiteral("decode"), reply.timing.decode },
-        { QStringLiteral("preprocess"), reply.timing.preprocess },
-        { QStringLiteral("infer"), reply.timing.infer },
-        { QStringLiteral("total"), reply.timing.total },
-    };
-    const QJsonObject line {
-        { QStringLiteral("file"), file },
-        { QStringLiteral("label"), reply.label },
-        { QStringLiteral("index"), reply.index },
-        { QStringLiteral("confidence"), reply.confidence },
-        { QStringLiteral("top_k"), topK },
-        { QStringLiteral("timing_ms"), timing },
-    };
-    return QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact));
-}
-
-QString PredictCommand::errorLine(const QString &file, const QString &message, const QString &code) const
-{
-    if (!m_json)
-        return file.leftJustified(m_fileWidth) + QStringLiteral("  error: ") + message;
-    const QJsonObject line { { QStringLiteral("file"), file },
-                             { QStringLiteral("error"), message },
-                             { QStringLiteral("code"), code } };
-    return QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact));
 }
 
 void PredictCommand::finishIfDone()
 {
-    if (m_finishing || m_nextToSend < m_toSend.size() || !m_queue->isIdle())
+    if (m_finishing || m_nextToSend < m_batch->count() || !m_queue->isIdle())
         return;
-    m_batchSeconds = m_batchClock.nsecsElapsed() / 1e9;
-    const int total = static_cast<int>(m_entries.size());
-    const int diagnosed = static_cast<int>(
-            std::count_if(m_entries.cbegin(), m_entries.cend(), [](const Entry &entry) { return entry.diagnosed; }));
-    if (!m_json) {
+    const double seconds = m_batchClock.nsecsElapsed() / 1e9;
+    const int total = m_batch->count();
+    const int diagnosed = m_batch->countWithStatus(ImageBatch::Status::Done);
+    const int answered = static_cast<int>(m_batch->rowsWithResult().size()) - m_localFailures;
+    if (!m_lines.isJson()) {
         // A tenth of a second is the resolution people read; a fast local batch needs more.
         m_out << "\n" << diagnosed << " of " << total << " diagnosed in "
-              << QString::number(m_batchSeconds, 'f', m_batchSeconds < 0.1 ? 3 : 1) << " s";
-        if (m_answered > 0 && m_batchSeconds > 0)
-            m_out << " (" << QString::number(m_answered / m_batchSeconds, 'f', 1) << " images/s)";
+              << QString::number(seconds, 'f', seconds < 0.1 ? 3 : 1) << " s";
+        if (answered > 0 && seconds > 0)
+            m_out << " (" << QString::number(answered / seconds, 'f', 1) << " images/s)";
         if (diagnosed < total)
             m_out << ", " << total - diagnosed << " failed";
         m_out << "\n";
         m_out.flush();
     }
-    m_exitCode = diagnosed == total ? Success : SomeImagesFailed;
+    m_exitCode = diagnosed == total ? ExitSuccess : ExitSomeFailed;
     m_finishing = true;
     // Goodbye as the original clients said it; the loop ends when the server has closed.
     m_connection->disconnectFromServer();
@@ -419,7 +328,7 @@ void PredictCommand::fail(const QString &sentence)
 {
     m_err << "orchard-cli: " << sentence << "\n";
     m_err.flush();
-    m_exitCode = Failed;
+    m_exitCode = ExitUnavailable;
     m_finishing = true;
     m_connection->disconnectFromServer();
 }
@@ -429,12 +338,12 @@ void PredictCommand::onConnectionLost(const QString &reason)
     if (m_finishing)
         return; // only the goodbye was lost; every answer is in
     if (m_refused)
-        m_err << "orchard-cli: the server at " << m_host << ":" << m_port << " refused the connection: ";
+        m_err << "orchard-cli: the server at " << m_options.host << ":" << m_options.port << " refused the connection: ";
     else
         m_err << "orchard-cli: ";
     m_err << lowerFirst(reason) << "\n";
     m_err.flush();
-    m_exitCode = Failed;
+    m_exitCode = ExitUnavailable;
     m_loop.exit(m_exitCode);
 }
 

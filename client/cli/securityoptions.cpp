@@ -1,4 +1,4 @@
-#include "securityoptions.h"
+#include "client/cli/securityoptions.h"
 
 #include <QCommandLineParser>
 #include <QSslCertificate>

@@ -5,7 +5,7 @@
 #include <QList>
 #include <QString>
 
-#include "serverconnection.h"
+#include "client/core/serverconnection.h"
 
 class QCommandLineParser;
 

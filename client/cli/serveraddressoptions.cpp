@@ -1,8 +1,8 @@
-#include "serveraddressoptions.h"
+#include "client/cli/serveraddressoptions.h"
 
 #include <QCommandLineParser>
 
-#include "clientsettings.h"
+#include "client/core/clientsettings.h"
 
 namespace orchard {
 

@@ -9,7 +9,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
-#include "serverfixture.h"
+#include "tests/support/serverfixture.h"
 
 using namespace orchard;
 using namespace orchard::test;

@@ -3,7 +3,7 @@
 
 #include <QJsonArray>
 
-#include "benchlevel.h"
+#include "client/bench/benchlevel.h"
 
 using namespace orchard;
 

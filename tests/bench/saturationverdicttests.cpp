@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "saturationverdict.h"
+#include "client/bench/saturationverdict.h"
 
 using namespace orchard;
 using Kind = SaturationEvent::Kind;

@@ -1,10 +1,10 @@
-#include "hostile.h"
+#include "tests/hardening/hostile.h"
 
 #include <QList>
 
-#include "imagerequest.h"
-#include "servererror.h"
-#include "testdata.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/servererror.h"
+#include "tests/support/testdata.h"
 
 namespace orchard::hardening {
 

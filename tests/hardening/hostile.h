@@ -6,11 +6,11 @@
 
 #include <QByteArray>
 
-#include "frame.h"
-#include "predictionreply.h"
-#include "protocolerror.h"
-#include "servermessage.h"
-#include "testclient.h"
+#include "common/protocol/frame.h"
+#include "common/protocol/predictionreply.h"
+#include "common/protocol/protocolerror.h"
+#include "common/protocol/servermessage.h"
+#include "tests/support/testclient.h"
 
 // What the hostile-client tests share: reading replies, building raw headers, and a
 // well-behaved bystander whose service must not suffer from whatever its neighbours do.

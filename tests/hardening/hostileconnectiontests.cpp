@@ -15,10 +15,10 @@
 #include <QElapsedTimer>
 #include <QTest>
 
-#include "framereader.h"
-#include "hostile.h"
-#include "imagerequest.h"
-#include "serverfixture.h"
+#include "common/protocol/framereader.h"
+#include "common/protocol/imagerequest.h"
+#include "tests/hardening/hostile.h"
+#include "tests/support/serverfixture.h"
 
 using namespace orchard;
 using namespace orchard::hardening;

@@ -9,10 +9,10 @@
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 
-#include "hostile.h"
-#include "imagerequest.h"
-#include "serverfixture.h"
-#include "testimages.h"
+#include "common/protocol/imagerequest.h"
+#include "tests/hardening/hostile.h"
+#include "tests/inference/testimages.h"
+#include "tests/support/serverfixture.h"
 
 using namespace orchard;
 using namespace orchard::hardening;

@@ -26,9 +26,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "framereader.h"
-#include "hostile.h"
-#include "servererror.h"
+#include "common/protocol/framereader.h"
+#include "common/protocol/servererror.h"
+#include "tests/hardening/hostile.h"
 
 using namespace orchard;
 using namespace orchard::hardening;

@@ -1,0 +1,105 @@
+#include "client/cli/resultformatter.h"
+
+#include <algorithm>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace orchard {
+
+namespace {
+
+const QString kFileTitle = QStringLiteral("FILE");
+const QString kLabelTitle = QStringLiteral("LABEL");
+const QString kConfidenceTitle = QStringLiteral("CONFIDENCE");
+
+int widest(int width, const QStringList &texts)
+{
+    for (const QString &text : texts)
+        width = std::max<int>(width, text.size());
+    return width;
+}
+
+QString compact(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+ResultFormatter::ResultFormatter(Style style, Origin origin)
+    : m_style(style)
+    , m_origin(origin)
+    , m_fileWidth(kFileTitle.size())
+    , m_labelWidth(kLabelTitle.size())
+{ }
+
+void ResultFormatter::fitFiles(const QStringList &files)
+{
+    m_fileWidth = widest(m_fileWidth, files);
+}
+
+void ResultFormatter::fitLabels(const QStringList &labels)
+{
+    m_labelWidth = widest(m_labelWidth, labels);
+}
+
+QString ResultFormatter::timeTitle() const
+{
+    return m_origin == Origin::Server ? QStringLiteral("SERVER MS") : QStringLiteral("MS");
+}
+
+QString ResultFormatter::headerLine() const
+{
+    if (isJson())
+        return {};
+    return kFileTitle.leftJustified(m_fileWidth) + QStringLiteral("  ") + kLabelTitle.leftJustified(m_labelWidth)
+            + QStringLiteral("  ") + kConfidenceTitle.rightJustified(10) + QStringLiteral("  ")
+            + timeTitle().rightJustified(std::max<int>(8, timeTitle().size()));
+}
+
+QString ResultFormatter::resultLine(const QString &file, const PredictionReply &reply, int topK) const
+{
+    if (!isJson()) {
+        return file.leftJustified(m_fileWidth) + QStringLiteral("  ") + reply.label.leftJustified(m_labelWidth)
+                + QStringLiteral("  ")
+                + (QString::number(reply.confidence * 100.0, 'f', 1) + QStringLiteral(" %")).rightJustified(10)
+                + QStringLiteral("  ")
+                + QString::number(reply.timing.total, 'f', 1).rightJustified(std::max<int>(8, timeTitle().size()));
+    }
+    QJsonArray labels;
+    for (int i = 0; i < std::min<int>(topK, reply.topK.size()); ++i) {
+        const LabelScore &score = reply.topK.at(i);
+        labels.append(QJsonObject { { QStringLiteral("label"), score.label },
+                                    { QStringLiteral("index"), score.index },
+                                    { QStringLiteral("score"), score.score } });
+    }
+    QJsonObject timing {
+        { QStringLiteral("decode"), reply.timing.decode },
+        { QStringLiteral("preprocess"), reply.timing.preprocess },
+        { QStringLiteral("infer"), reply.timing.infer },
+        { QStringLiteral("total"), reply.timing.total },
+    };
+    if (m_origin == Origin::Server) // only a server has a line to wait in
+        timing.insert(QStringLiteral("wait"), reply.timing.wait);
+    return compact({
+            { QStringLiteral("file"), file },
+            { QStringLiteral("label"), reply.label },
+            { QStringLiteral("index"), reply.index },
+            { QStringLiteral("confidence"), reply.confidence },
+            { QStringLiteral("top_k"), labels },
+            { QStringLiteral("timing_ms"), timing },
+    });
+}
+
+QString ResultFormatter::errorLine(const QString &file, const QString &message, const QString &code) const
+{
+    if (!isJson())
+        return file.leftJustified(m_fileWidth) + QStringLiteral("  error: ") + message;
+    return compact({ { QStringLiteral("file"), file },
+                     { QStringLiteral("error"), message },
+                     { QStringLiteral("code"), code } });
+}
+
+} // namespace orchard

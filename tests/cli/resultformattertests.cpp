@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include "client/cli/resultformatter.h"
+
+using namespace orchard;
+
+namespace {
+
+PredictionReply reply()
+{
+    PredictionReply answer;
+    answer.label = QStringLiteral("Sneaker");
+    answer.index = 7;
+    answer.confidence = 0.8765;
+    answer.topK = { { QStringLiteral("Sneaker"), 7, 0.8765 }, { QStringLiteral("Sandal"), 5, 0.1 },
+                    { QStringLiteral("Bag"), 8, 0.02 } };
+    answer.timing.wait = 0.5;
+    answer.timing.decode = 1.0;
+    answer.timing.preprocess = 0.25;
+    answer.timing.infer = 2.0;
+    answer.timing.total = 3.75;
+    return answer;
+}
+
+QJsonObject object(const QString &line)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(line.toUtf8());
+    REQUIRE(document.isObject());
+    return document.object();
+}
+
+} // namespace
+
+TEST_CASE("ResultFormatter: table rows line up under their titles")
+{
+    ResultFormatter lines(ResultFormatter::Style::Table, ResultFormatter::Origin::Server);
+    lines.fitFiles({ QStringLiteral("photos/leaf_0001.jpg") });
+    lines.fitLabels({ QStringLiteral("Ankle boot"), QStringLiteral("Sneaker") });
+    const QString header = lines.headerLine();
+    CHECK(header.contains(QRegularExpression("^FILE +LABEL +CONFIDENCE +SERVER MS$")));
+    const QString row = lines.resultLine(QStringLiteral("photos/leaf_0001.jpg"), reply(), 3);
+    CHECK(row.indexOf("Sneaker") == header.indexOf("LABEL"));
+    CHECK(row.indexOf(" %") + 2 == header.indexOf("CONFIDENCE") + 10);
+    CHECK(row.endsWith("3.8"));
+    CHECK(row.size() == header.size());
+    CHECK(lines.errorLine(QStringLiteral("a.jpg"), QStringLiteral("cannot open"), QStringLiteral("UNREADABLE"))
+                  .contains(QRegularExpression("^a\\.jpg +error: cannot open$")));
+
+    ResultFormatter local(ResultFormatter::Style::Table, ResultFormatter::Origin::Local);
+    CHECK(local.headerLine().contains(QRegularExpression("^FILE +LABEL +CONFIDENCE +MS$")));
+}
+
+TEST_CASE("ResultFormatter: JSON lines carry the keys, the asked-for top-k and the code")
+{
+    const ResultFormatter server(ResultFormatter::Style::JsonLines, ResultFormatter::Origin::Server);
+    CHECK(server.headerLine().isEmpty());
+    const QJsonObject line = object(server.resultLine(QStringLiteral("a.jpg"), reply(), 2));
+    CHECK(line.value("file") == "a.jpg");
+    CHECK(line.value("label") == "Sneaker");
+    CHECK(line.value("index") == 7);
+    CHECK(line.value("confidence").toDouble() == 0.8765);
+    const QJsonArray topK = line.value("top_k").toArray();
+    REQUIRE(topK.size() == 2); // the server sent three; two were asked for
+    CHECK(topK.at(1).toObject().value("label") == "Sandal");
+    const QJsonObject timing = line.value("timing_ms").toObject();
+    CHECK(timing.value("wait").toDouble() == 0.5);
+    CHECK(timing.value("total").toDouble() == 3.75);
+
+    const ResultFormatter local(ResultFormatter::Style::JsonLines, ResultFormatter::Origin::Local);
+    CHECK_FALSE(object(local.resultLine(QStringLiteral("a.jpg"), reply(), 3)).value("timing_ms").toObject().contains("wait"));
+    const QJsonObject error = object(local.errorLine(QStringLiteral("b.jpg"), QStringLiteral("not an image"),
+                                                     QStringLiteral("BAD_IMAGE")));
+    CHECK(error.value("file") == "b.jpg");
+    CHECK(error.value("error") == "not an image");
+    CHECK(error.value("code") == "BAD_IMAGE");
+    CHECK_FALSE(error.contains("label"));
+}
