@@ -56,16 +56,13 @@ ParsedArguments<ClassifyCommand::Options> ClassifyCommand::parseArguments(const 
             .arg(InferenceEngine::Options {}.maxPixels),
         QStringLiteral("N"));
     parser.addOptions({ modelOption, topKOption, jsonOption, maxPixelsOption });
-    parser.addPositionalArgument(name(), summary(), name());
-    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
-        QStringLiteral("FILE|DIR..."));
+    addPathArguments(parser, name(), summary());
 
     if (const auto stop = Parsed::parseOrStop(parser, arguments))
         return *stop;
     Options options;
-    options.paths = parser.positionalArguments().mid(1); // after "classify" itself
-    if (options.paths.isEmpty())
-        return Parsed::usageError(QStringLiteral("no files or folders given (see --help)"));
+    if (const auto noPaths = readPathArguments(parser, options.paths))
+        return Parsed::usageError(*noPaths);
     bool ok = false;
     options.topK = parser.value(topKOption).toInt(&ok);
     if (!ok || options.topK < 1)

@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QString>
+#include <QStringList>
 #include <QTextStream>
 
 #include "client/cli/exitcode.h"
@@ -59,5 +60,22 @@ struct ParsedArguments
         return ExitUsage;
     }
 };
+
+/** A command's name and its FILE|DIR... arguments, as --help shows them. */
+inline void addPathArguments(QCommandLineParser &parser, const QString &command, const QString &summary)
+{
+    parser.addPositionalArgument(command, summary, command);
+    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
+                                 QStringLiteral("FILE|DIR..."));
+}
+
+/** The files and folders after the command's name; the sentence for a usage error if none. */
+inline std::optional<QString> readPathArguments(const QCommandLineParser &parser, QStringList &paths)
+{
+    paths = parser.positionalArguments().mid(1); // after the command's name
+    if (paths.isEmpty())
+        return QStringLiteral("no files or folders given (see --help)");
+    return std::nullopt;
+}
 
 } // namespace orchard

@@ -76,16 +76,13 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         QStringLiteral("Send base64 JSON bodies even if the server offers binary."));
     parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option });
     parser.addOptions(security.options());
-    parser.addPositionalArgument(name(), summary(), name());
-    parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Image files or folders."),
-        QStringLiteral("FILE|DIR..."));
+    addPathArguments(parser, name(), summary());
 
     if (const auto stop = Parsed::parseOrStop(parser, arguments))
         return *stop;
     Options options;
-    options.paths = parser.positionalArguments().mid(1); // after "predict" itself
-    if (options.paths.isEmpty())
-        return Parsed::usageError(QStringLiteral("no files or folders given (see --help)"));
+    if (const auto noPaths = readPathArguments(parser, options.paths))
+        return Parsed::usageError(*noPaths);
     QString error;
     if (!address.read(parser, options.host, options.port, error) || !security.read(parser, options.tls, error))
         return Parsed::usageError(error);
