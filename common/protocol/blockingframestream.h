@@ -55,6 +55,9 @@ public:
     bool writeFrame(const QByteArray &frame, std::chrono::milliseconds timeout,
                     const std::atomic_bool *stopRequested = nullptr);
 
+    /** The limit for CLIENT_MESSAGE bodies (FrameReader::setMaxTextLength). */
+    void setMaxTextLength(qint64 maxTextLength) { m_reader.setMaxTextLength(maxTextLength); }
+
     /** True while a frame has begun arriving but is not complete. */
     bool isMidFrame() const { return m_reader.isMidFrame(); }
     qint64 bytesReceived() const { return m_bytesReceived; }

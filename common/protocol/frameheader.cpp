@@ -9,6 +9,8 @@
 #include <QJsonParseError>
 #include <QJsonValue>
 
+#include "common/protocol/clienttext.h"
+
 namespace orchard {
 
 namespace {
@@ -48,6 +50,19 @@ std::optional<qint64> wholeNonNegative(const QJsonValue &value)
     if (asDouble >= static_cast<double>(std::numeric_limits<qint64>::max()))
         return std::numeric_limits<qint64>::max();
     return static_cast<qint64>(asDouble);
+}
+
+/**
+ * A msg_id: a whole number >= 0 that Qt kept exactly, since the reply echoes it and the
+ * client matches by it. 1e30 or 2^64 - 1 would come back as 9223372036854775807, a
+ * different number, and the reply could never be matched.
+ */
+std::optional<qint64> exactMessageId(const QJsonValue &value)
+{
+    const std::optional<qint64> id = wholeNonNegative(value);
+    if (!id || value.toInteger(-1) != *id)
+        return std::nullopt;
+    return id;
 }
 
 /** A JSON value as it would be written, for error messages: 12.5, "12", null. */
@@ -148,7 +163,8 @@ std::optional<ProtocolError> readImageFields(const QJsonObject &object, FrameHea
         if (encoding == QLatin1String("binary"))
             header.encoding = BodyEncoding::Binary;
         else if (encoding != QLatin1String("base64"))
-            return refuse(QStringLiteral("Unknown encoding \"%1\": use \"base64\" or \"binary\".").arg(encoding));
+            return refuse(QStringLiteral("Unknown encoding \"%1\": use \"base64\" or \"binary\".")
+                                  .arg(quotedClientText(encoding)));
     }
     return std::nullopt;
 }
@@ -187,9 +203,11 @@ Result<FrameHeader> FrameHeader::decode(QByteArrayView bytes)
 
     const QJsonValue idValue = object.value(kIdKey);
     if (!idValue.isUndefined() && !idValue.isNull()) {
-        const std::optional<qint64> id = wholeNonNegative(idValue);
+        const std::optional<qint64> id = exactMessageId(idValue);
         if (!id)
-            return badHeader(QStringLiteral("msg_id must be a whole number, 0 or more."));
+            return badHeader(QStringLiteral("msg_id must be a whole number from 0 to 9223372036854775807; "
+                                            "got %1.")
+                                     .arg(quotedClientText(jsonText(idValue))));
         header.messageId = id;
     }
     if (const std::optional<ProtocolError> error = readImageFields(object, header))

@@ -52,6 +52,20 @@ void FrameReader::feed(QByteArrayView data)
 
 void FrameReader::startBody(FrameHeader header)
 {
+    // A text message over its own limit is refused as early as an oversized image: a
+    // 32 MB "action name" would otherwise be read, parsed and quoted.
+    if (header.type == MessageType::ClientMessage && header.length > m_maxTextLength
+        && m_maxTextLength < m_maxBodyLength) {
+        m_error = ProtocolError {
+            ErrorCode::TooLarge,
+            QStringLiteral("The CLIENT_MESSAGE is %1 bytes; messages are text and this server accepts at most "
+                           "%2 bytes of it.")
+                    .arg(header.length)
+                    .arg(m_maxTextLength),
+            header.messageId,
+        };
+        return;
+    }
     if (header.length > m_maxBodyLength) {
         m_error = ProtocolError {
             ErrorCode::TooLarge,

@@ -28,6 +28,8 @@ class FrameReader
 public:
     /** 32 MiB: a 12 MB camera JPEG in base64 fits with room to spare. */
     static constexpr qint64 kDefaultMaxBodyLength = 32LL * 1024 * 1024;
+    /** 64 KiB: a CLIENT_MESSAGE is a line of text or a small JSON object, never an image. */
+    static constexpr qint64 kDefaultMaxTextLength = 64 * 1024;
 
     explicit FrameReader(qint64 maxBodyLength = kDefaultMaxBodyLength);
 
@@ -48,12 +50,16 @@ public:
 
     qint64 maxBodyLength() const { return m_maxBodyLength; }
     void setMaxBodyLength(qint64 maxBodyLength) { m_maxBodyLength = maxBodyLength; }
+    /** The limit for CLIENT_MESSAGE bodies (text), checked like the body limit. */
+    qint64 maxTextLength() const { return m_maxTextLength; }
+    void setMaxTextLength(qint64 maxTextLength) { m_maxTextLength = maxTextLength; }
 
 private:
     void startBody(FrameHeader header);
     void finishFrame();
 
     qint64 m_maxBodyLength;
+    qint64 m_maxTextLength = kDefaultMaxTextLength;
     QByteArray m_headerBytes;
     std::optional<FrameHeader> m_header; ///< set while reading a body
     QByteArray m_body;

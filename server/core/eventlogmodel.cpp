@@ -1,5 +1,6 @@
 #include "server/core/eventlogmodel.h"
 
+#include "common/protocol/clienttext.h"
 #include "common/protocol/errorcode.h"
 #include "server/core/serverevents.h"
 
@@ -76,7 +77,10 @@ void EventLogModel::add(quint64 sessionId, const QString &event, const QString &
     }
     const int row = static_cast<int>(m_entries.size());
     beginInsertRows({}, row, row);
-    m_entries.push_back({ QDateTime::currentDateTime(), sessionId, m_peers.value(sessionId), event, details });
+    // The last line of defence: whatever a client managed to get into an error message
+    // reaches the log one line long and bounded (10,000 entries of at most kMaxDetails).
+    m_entries.push_back({ QDateTime::currentDateTime(), sessionId, m_peers.value(sessionId), event,
+                          quotedClientText(details, kMaxDetails) });
     endInsertRows();
     emit entryAdded(m_entries.back());
 }

@@ -25,6 +25,8 @@ class EventLogModel : public QAbstractTableModel
 public:
     enum Column { Time, Session, Peer, Event, Details, ColumnCount };
     static constexpr int kMaxEntries = 10'000;
+    /** Characters of details an entry keeps; every error message we write is shorter. */
+    static constexpr int kMaxDetails = 400;
 
     struct Entry
     {

@@ -53,6 +53,12 @@ void addServerOptions(QCommandLineParser &parser)
             { QStringLiteral("idle-timeout"),
               QStringLiteral("Seconds a connection may stay silent between messages (default 600)."),
               QStringLiteral("s") },
+            { QStringLiteral("write-timeout"),
+              QStringLiteral("Seconds a reply may take to leave before the client counts as gone (default 30)."),
+              QStringLiteral("s") },
+            { QStringLiteral("max-client-message"),
+              QStringLiteral("Largest CLIENT_MESSAGE (text: offline, ping, info, auth), in bytes (default 65536)."),
+              QStringLiteral("bytes") },
             { QStringLiteral("max-msg-len"),
               QStringLiteral("Largest message body accepted, in bytes (default 33554432 = 32 MiB)."),
               QStringLiteral("bytes") },
@@ -79,6 +85,8 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
     qint64 port = config->port, workers = config->workers, maxQueued = config->maxQueued;
     qint64 readSeconds = config->readTimeout.count() / 1000;
     qint64 idleSeconds = config->idleTimeout.count() / 1000;
+    qint64 writeSeconds = config->writeTimeout.count() / 1000;
+    qint64 maxText = config->maxClientMessageLength;
     qint64 maxMessage = config->maxMessageLength, maxPixels = config->maxPixels;
     qint64 intraOp = config->intraOpThreads;
     const bool valid = readNumber(parser, QStringLiteral("port"), 0, 65535, &port, error)
@@ -86,6 +94,9 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
             && readNumber(parser, QStringLiteral("max-queued"), 0, 100000, &maxQueued, error)
             && readNumber(parser, QStringLiteral("read-timeout"), 1, 86400, &readSeconds, error)
             && readNumber(parser, QStringLiteral("idle-timeout"), 1, 604800, &idleSeconds, error)
+            && readNumber(parser, QStringLiteral("write-timeout"), 1, 86400, &writeSeconds, error)
+            // 128 bytes: room for the longest action a client sends ({"action":"auth",…}).
+            && readNumber(parser, QStringLiteral("max-client-message"), 128, qint64(1) << 24, &maxText, error)
             && readNumber(parser, QStringLiteral("max-msg-len"), 1, qint64(1) << 32, &maxMessage, error)
             && readNumber(parser, QStringLiteral("max-pixels"), 1, qint64(1) << 34, &maxPixels, error)
             && readNumber(parser, QStringLiteral("intra-op-threads"), 1, 256, &intraOp, error);
@@ -96,6 +107,8 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
     config->maxQueued = static_cast<int>(maxQueued);
     config->readTimeout = std::chrono::seconds(readSeconds);
     config->idleTimeout = std::chrono::seconds(idleSeconds);
+    config->writeTimeout = std::chrono::seconds(writeSeconds);
+    config->maxClientMessageLength = maxText;
     config->maxMessageLength = maxMessage;
     config->maxPixels = maxPixels;
     config->intraOpThreads = static_cast<int>(intraOp);

@@ -24,6 +24,8 @@ struct ServerConfig
     std::chrono::milliseconds idleTimeout { 600'000 }; ///< between frames
     std::chrono::milliseconds writeTimeout { 30'000 }; ///< for a reply to leave
     qint64 maxMessageLength = FrameReader::kDefaultMaxBodyLength;
+    /** CLIENT_MESSAGE bodies are text (offline, ping, info, auth), not images: 64 KiB. */
+    qint64 maxClientMessageLength = FrameReader::kDefaultMaxTextLength;
     qint64 maxPixels = 40'000'000;
     int intraOpThreads = 1;
     int defaultTopK = 3;

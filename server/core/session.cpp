@@ -16,6 +16,7 @@
 #include "common/inference/protocolmapping.h"
 #include "common/protocol/blockingframestream.h"
 #include "common/protocol/clientmessage.h"
+#include "common/protocol/clienttext.h"
 #include "common/protocol/imagerequest.h"
 #include "common/protocol/predictionreply.h"
 #include "common/protocol/servererror.h"
@@ -85,6 +86,7 @@ void Session::serve()
         return;
     QTcpSocket &socket = *ownedSocket;
     BlockingFrameStream stream(&socket, m_context.config.maxMessageLength);
+    stream.setMaxTextLength(m_context.config.maxClientMessageLength);
     m_context.events->reportSessionStarted(m_id, m_peer, m_waitedMs);
     if (!greet(stream))
         return;
@@ -191,14 +193,14 @@ Session::Next Session::handleFrame(BlockingFrameStream &stream, const Frame &fra
     case MessageType::ServerError:
         return sendError(stream, { ErrorCode::UnknownType,
                                    QStringLiteral("%1 is a server's message; a client cannot send it.")
-                                           .arg(frame.header.typeName),
+                                           .arg(quotedClientText(frame.header.typeName)),
                                    frame.messageId() });
     case MessageType::Unknown:
         break;
     }
     return sendError(stream, { ErrorCode::UnknownType,
                                QStringLiteral("Unknown message type \"%1\"; its %2-byte body was skipped.")
-                                       .arg(frame.header.typeName)
+                                       .arg(quotedClientText(frame.header.typeName))
                                        .arg(frame.header.length),
                                frame.messageId() });
 }
@@ -214,15 +216,28 @@ Session::Next Session::authenticate(BlockingFrameStream &stream, const Frame &fr
                                                   "{\"action\":\"auth\",\"token\":…} before anything else."),
                                    frame.messageId() });
     }
+    return checkToken(stream, frame, message);
+}
+
+Session::Next Session::checkToken(BlockingFrameStream &stream, const Frame &frame, const ClientMessage &message)
+{
+    if (!m_context.config.accessTokens) // an open server: there is nothing to check
+        return reply(stream, ServerMessage::authenticated(QString()), frame.messageId());
     const QString label = m_context.config.accessTokens->labelFor(message.token);
     if (label.isEmpty()) {
-        m_endReason = QStringLiteral("unauthorized: wrong access token");
+        // A second auth is checked as the first: a session must not keep its rights
+        // while telling the server a token that is not valid.
+        m_endReason = m_authenticated ? QStringLiteral("unauthorized: wrong access token on a second auth")
+                                      : QStringLiteral("unauthorized: wrong access token");
         return sendError(stream, { ErrorCode::Unauthorized,
                                    QStringLiteral("The access token is not valid for this server."),
                                    frame.messageId() });
     }
-    m_authenticated = true;
-    m_context.events->reportSessionAuthenticated(m_id, label);
+    if (!m_authenticated || label != m_label) {
+        m_authenticated = true;
+        m_label = label;
+        m_context.events->reportSessionAuthenticated(m_id, label);
+    }
     return reply(stream, ServerMessage::authenticated(label), frame.messageId());
 }
 
@@ -284,15 +299,15 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
         };
         return reply(stream, ServerMessage::info(details), frame.messageId());
     }
-    case ClientMessage::Action::Auth: // already authenticated (or no tokens): nothing to do
-        return reply(stream, ServerMessage::authenticated(QString()), frame.messageId());
+    case ClientMessage::Action::Auth:
+        return checkToken(stream, frame, message);
     case ClientMessage::Action::Other:
         break;
     }
     return sendError(stream, { ErrorCode::UnknownType,
                                QStringLiteral("Unknown action \"%1\"; known actions are offline, ping, "
                                               "info and auth.")
-                                       .arg(message.actionName),
+                                       .arg(quotedClientText(message.actionName)),
                                frame.messageId() });
 }
 

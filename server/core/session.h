@@ -20,6 +20,7 @@ class QTcpSocket;
 namespace orchard {
 
 class BlockingFrameStream;
+struct ClientMessage;
 class InferenceEngine;
 class ServerEvents;
 
@@ -62,6 +63,8 @@ private:
     Next handleClientMessage(BlockingFrameStream &stream, const Frame &frame);
     /** Until the client has sent a valid token, nothing but the token is accepted. */
     Next authenticate(BlockingFrameStream &stream, const Frame &frame);
+    /** An auth message, first or again: the token is checked every time. */
+    Next checkToken(BlockingFrameStream &stream, const Frame &frame, const ClientMessage &message);
     /** Sends a SERVER_ERROR; Close when the code ends the session or the send failed. */
     Next sendError(BlockingFrameStream &stream, const ProtocolError &error);
     /** Sends a SERVER_MESSAGE; Close when it could not be delivered. */
@@ -87,6 +90,7 @@ private:
     Context m_context;
     QString m_endReason;
     bool m_authenticated = false;
+    QString m_label; ///< whose token this session showed (empty on an open server)
 };
 
 } // namespace orchard

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include "common/protocol/clientmessage.h"
+#include "common/protocol/clienttext.h"
 #include "common/protocol/framereader.h"
 #include "common/protocol/imagerequest.h"
 #include "common/protocol/predictionreply.h"
@@ -330,4 +331,18 @@ TEST_CASE("SERVER_ERROR bodies round-trip code, message and msg_id")
     CHECK(future->message == "slow down");
     CHECK_FALSE(future->messageId.has_value());
     CHECK_FALSE(parseServerErrorBody("<html>502</html>"));
+}
+
+TEST_CASE("Client text quoted in errors and logs is one short line")
+{
+    CHECK(quotedClientText(QStringLiteral("ping")) == "ping");
+    CHECK(quotedClientText(QStringLiteral("a\nb\rc\td\x1b[2J\x7f")) == "a\\nb\\rc\\td\\u001b[2J\\u007f");
+    CHECK(quotedClientText(QString(QChar(0x2028))) == "\\u2028");
+    CHECK(quotedClientText(QStringLiteral("grün 叶")) == "grün 叶");
+    const QString longName(100'000, QLatin1Char('x'));
+    const QString quoted = quotedClientText(longName);
+    CHECK(quoted.startsWith(QString(kQuotedClientTextLength, QLatin1Char('x')) + "…"));
+    CHECK(quoted.endsWith("(100000 characters)"));
+    CHECK(quoted.size() < kQuotedClientTextLength + 30);
+    CHECK(quotedClientText(QStringLiteral("abcdef"), 3) == "abc… (6 characters)");
 }

@@ -75,3 +75,23 @@ TEST_CASE("--help documents every option")
                                 "--intra-op-threads", "--log-file" })
         CHECK(line.message.contains(QLatin1String(option)));
 }
+
+TEST_CASE("The write timeout and the text-message limit have options")
+{
+    const ServerCommandLine defaults = parse({});
+    CHECK(defaults.config.writeTimeout == 30s);
+    CHECK(defaults.config.maxClientMessageLength == 64 * 1024);
+
+    const ServerCommandLine line = parse({ "--write-timeout", "5", "--max-client-message", "4096" });
+    REQUIRE(line.outcome == ServerCommandLine::Outcome::Run);
+    CHECK(line.config.writeTimeout == 5s);
+    CHECK(line.config.maxClientMessageLength == 4096);
+
+    for (const QStringList &bad : { QStringList { "--write-timeout", "0" }, QStringList { "--write-timeout", "x" },
+                                    QStringList { "--max-client-message", "10" } }) {
+        INFO(bad.join(' ').toStdString());
+        const ServerCommandLine refused = parse(bad);
+        CHECK(refused.outcome == ServerCommandLine::Outcome::ExitError);
+        CHECK(refused.message.contains(bad.first()));
+    }
+}
