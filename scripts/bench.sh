@@ -14,6 +14,9 @@
 # Workers = cores, one intra-op thread each. Takes about 5-10 minutes on 2 cores.
 # Not part of scripts/test.sh: numbers come from here, never from timed tests.
 #
+# scripts/bench.sh --soak runs only the 10-minute soak instead (bench/soak.py, into
+# docs/security.md).
+#
 # Environment: BENCH_BUILD_DIR (default build/), BENCH_NICE (default -19 when root, else 0;
 # see below), BENCH_QUICK=1 (fewer requests: checks the script, not the machine).
 set -euo pipefail
@@ -44,6 +47,20 @@ fi
 cmake --build "$build" --parallel "$(nproc)" --target orchard-server orchard-cli
 
 PY=/usr/bin/python3 # Debian's, with torch, cv2 and matplotlib (not a pyenv one first on PATH)
+
+# --soak: only the soak (bench/soak.py, 10 minutes; SOAK_SECONDS to change it), written into
+# docs/security.md's soak section and docs/soak.png. It checks the server's books under
+# hostile traffic, so it runs alone rather than beside the measurements above.
+if [ "${1:-}" = --soak ]; then
+    commit=$(git rev-parse --short HEAD)
+    [ -z "$(git status --porcelain -- . ':!docs')" ] || commit="$commit-dirty"
+    status=0
+    "$PY" bench/soak.py --server "$build/bin/orchard-server" --images resources/samples \
+        --seconds "${SOAK_SECONDS:-600}" --log "$build/soak-server.log" --plot docs/soak.png \
+        --doc docs/security.md --commit "$commit" > "$build/soak.json" || status=$?
+    echo "bench: soak done in $(( $(date +%s) - started )) s (exit $status); see docs/security.md and $build/soak.json"
+    exit $status
+fi
 bin="$build/bin"
 work="$build/bench"
 results="$work/results"
