@@ -10,6 +10,10 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libgl-dev
     # inference
     libopencv-dev libtorch-dev zlib1g-dev
+    # the protocol's base64 (OpenSSL's EVP_DecodeBlock: common/protocol/base64.cpp)
+    libssl-dev
+    # the JSON image form (simdjson: common/protocol/imagerequest.cpp)
+    libsimdjson-dev
     # tests (openssl makes the TLS tests' throwaway certificates)
     catch2 openssl
     # hardening (scripts/fuzz.sh, scripts/test.sh --sanitize): clang with libFuzzer and
