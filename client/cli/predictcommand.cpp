@@ -74,7 +74,9 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         QStringLiteral("Send raw image bytes; fail if the server does not offer it."));
     const QCommandLineOption base64Option(QStringLiteral("base64"),
         QStringLiteral("Send base64 JSON bodies even if the server offers binary."));
-    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option });
+    const QCommandLineOption originalsOption(QStringLiteral("send-originals"),
+        QStringLiteral("Send the files themselves, not copies at twice the size the server's model looks at."));
+    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption });
     parser.addOptions(security.options());
     addPathArguments(parser, name(), summary());
 
@@ -93,6 +95,7 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
     options.json = parser.isSet(jsonOption);
     options.forceBinary = parser.isSet(binaryOption);
     options.forceBase64 = parser.isSet(base64Option);
+    options.sendOriginals = parser.isSet(originalsOption);
     if (options.forceBinary && options.forceBase64)
         return Parsed::usageError(QStringLiteral("--binary and --base64 exclude each other"));
     return Parsed::run(options);
@@ -116,6 +119,7 @@ int PredictCommand::predict()
     m_connection->setTls(m_options.tls);
     m_connection->setAccessToken(SecurityOptions::accessToken());
     m_queue = new RequestQueue(m_connection, this);
+    m_queue->setSendsOriginals(m_options.sendOriginals);
     m_batch = new ImageBatch(m_queue, this);
     m_batch->setKeepsBytes(false);
     listFiles();
@@ -260,8 +264,12 @@ void PredictCommand::send(int row)
         return;
     }
     // Checked before reading: a file the server would refuse (and close the connection
-    // for) gets its own error line, and is never loaded into memory.
-    if (const auto tooLarge = m_queue->sizeError(m_batch->item(row).image.fileName, file.size(), m_options.topK)) {
+    // for) gets its own error line, and is never loaded into memory. A file sent as a
+    // smaller copy is checked once the copy is made.
+    const auto tooLarge = m_queue->sendsCopies()
+            ? std::nullopt
+            : m_queue->sizeError(m_batch->item(row).image.fileName, file.size(), m_options.topK);
+    if (tooLarge) {
         failLocally(row, QStringLiteral("TOO_LARGE"), tooLarge->message);
         return;
     }

@@ -41,6 +41,7 @@ public:
         bool json = false;
         bool forceBinary = false;
         bool forceBase64 = false;
+        bool sendOriginals = false;
         ServerConnection::TlsOptions tls;
         QStringList paths; ///< files and folders, as given
     };

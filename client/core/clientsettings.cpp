@@ -18,6 +18,7 @@ ClientSettings ClientSettings::load()
     loaded.lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
     loaded.accessToken = settings.value(QStringLiteral("server/accessToken")).toByteArray();
     loaded.useTls = settings.value(QStringLiteral("tls/enabled"), false).toBool();
+    loaded.sendOriginals = settings.value(QStringLiteral("predict/sendOriginals"), false).toBool();
     loaded.caFile = settings.value(QStringLiteral("tls/caFile")).toString();
     loaded.pinnedFingerprint = settings.value(QStringLiteral("tls/pinnedFingerprint")).toString();
     return loaded;
@@ -33,6 +34,7 @@ void ClientSettings::save() const
     settings.setValue(QStringLiteral("files/lastDirectory"), lastDirectory);
     settings.setValue(QStringLiteral("server/accessToken"), accessToken);
     settings.setValue(QStringLiteral("tls/enabled"), useTls);
+    settings.setValue(QStringLiteral("predict/sendOriginals"), sendOriginals);
     settings.setValue(QStringLiteral("tls/caFile"), caFile);
     settings.setValue(QStringLiteral("tls/pinnedFingerprint"), pinnedFingerprint);
 }

@@ -13,6 +13,8 @@ struct ClientSettings
     quint16 port = kDefaultPort;
     int topK = 3;
     bool connectOnStart = true;
+    /** Send the photo files themselves, not copies sized to the model (a lab may want them). */
+    bool sendOriginals = false;
     QString lastDirectory;
     /** The server's access token, if it asks for one. Kept in the settings file, never logged. */
     QByteArray accessToken;

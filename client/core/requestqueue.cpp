@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <functional>
 
+#include <QFutureWatcher>
+#include <QtConcurrent>
+
 #include "client/core/serverconnection.h"
 #include "common/protocol/imagerequest.h"
 
@@ -33,6 +36,7 @@ int RequestQueue::enqueue(const QString &name, const QByteArray &bytes, int topK
     job.id = m_nextJobId++;
     job.name = name;
     job.bytes = bytes;
+    job.file = bytes;
     job.topK = topK;
     m_pending.push_back(job);
     ++m_total;
@@ -78,9 +82,55 @@ double RequestQueue::imagesPerSecond() const
     return seconds > 0 ? m_done / seconds : 0.0;
 }
 
+bool RequestQueue::sendsCopies() const
+{
+    return !m_sendsOriginals && m_connection->modelInput().has_value();
+}
+
+bool RequestQueue::needsCopy(const Job &job) const
+{
+    return sendsCopies() && job.preparedFor != m_connection->modelInput();
+}
+
+void RequestQueue::prepareAhead()
+{
+    if (!m_connection->isConnected() || !sendsCopies())
+        return;
+    int ahead = 0;
+    for (Job &job : m_pending) {
+        if (ahead++ >= m_maxInFlight)
+            break;
+        if (job.preparing || !needsCopy(job))
+            continue;
+        job.preparing = true;
+        const ModelInputInfo input = *m_connection->modelInput();
+        auto *watcher = new QFutureWatcher<PhotoDownscaler::Result>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, jobId = job.id, input] {
+            onPrepared(jobId, input, watcher->result());
+            watcher->deleteLater();
+        });
+        watcher->setFuture(QtConcurrent::run(&PhotoDownscaler::prepare, job.file, input));
+    }
+}
+
+void RequestQueue::onPrepared(int jobId, const ModelInputInfo &input, const PhotoDownscaler::Result &result)
+{
+    const auto job = std::find_if(m_pending.begin(), m_pending.end(), [jobId](const Job &j) { return j.id == jobId; });
+    if (job == m_pending.end())
+        return; // cancelled meanwhile
+    job->preparing = false;
+    job->bytes = result.bytes;
+    job->preparedFor = input;
+    emit jobPrepared(jobId, result.downscaled, result.original, result.sent);
+    pump();
+}
+
 void RequestQueue::pump()
 {
+    prepareAhead();
     while (m_connection->isConnected() && !m_pending.empty() && m_inFlight.size() < m_maxInFlight) {
+        if (needsCopy(m_pending.front()))
+            return; // its copy is on its way; onPrepared() pumps again
         Job job = std::move(m_pending.front());
         m_pending.pop_front();
         if (const auto tooLarge = sizeError(job.name, job.bytes.size(), job.topK)) {

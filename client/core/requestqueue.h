@@ -6,8 +6,10 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSize>
 #include <QString>
 
+#include "client/core/photodownscaler.h"
 #include "common/protocol/predictionreply.h"
 #include "common/protocol/protocolerror.h"
 
@@ -23,6 +25,11 @@ class ServerConnection;
  * answers the last, without flooding a slow link. When the connection drops, the jobs
  * that were in flight go back to the front of the line and are sent again once the
  * connection is back: nothing the user asked for is lost.
+ *
+ * When the server says what its model looks at (welcome's `input`), each photo is sent as
+ * a copy no larger than twice that on each side (PhotoDownscaler), made on Qt Concurrent's
+ * pool for the next few jobs while earlier ones are on the wire; the order of sending does
+ * not change. setSendsOriginals(true), or a server that says nothing, sends the files.
  */
 class RequestQueue : public QObject
 {
@@ -35,8 +42,11 @@ public:
     {
         int id = 0;
         QString name;      ///< shown to the user and sent as the request's name
-        QByteArray bytes;  ///< the image file, read once
+        QByteArray bytes;  ///< what is sent: the file, or its smaller copy once made
         int topK = 3;
+        QByteArray file;   ///< the image file, read once (copies are made from it)
+        std::optional<ModelInputInfo> preparedFor; ///< the input `bytes` was made for
+        bool preparing = false;
     };
 
     explicit RequestQueue(ServerConnection *connection, QObject *parent = nullptr);
@@ -54,6 +64,12 @@ public:
     /** Drops jobs not yet sent; replies to the ones in flight are ignored. */
     void cancel();
 
+    /** Send the files themselves even to a server that says what its model needs. */
+    void setSendsOriginals(bool sendOriginals) { m_sendsOriginals = sendOriginals; }
+    bool sendsOriginals() const { return m_sendsOriginals; }
+    /** Whether photos go to this server as smaller copies (so a file's size says little). */
+    bool sendsCopies() const;
+
     int maxInFlight() const { return m_maxInFlight; }
     void setMaxInFlight(int count) { m_maxInFlight = std::max(1, count); }
 
@@ -69,6 +85,8 @@ public:
 
 signals:
     void jobSent(int jobId);
+    /** The copy to be sent is made: `sent` is its size, `original` the photo's. */
+    void jobPrepared(int jobId, bool downscaled, const QSize &original, const QSize &sent);
     void jobFinished(int jobId, const orchard::PredictionReply &reply);
     void jobFailed(int jobId, const orchard::ProtocolError &error);
     void progressChanged(int done, int total);
@@ -77,6 +95,10 @@ signals:
 
 private:
     void pump();
+    bool needsCopy(const Job &job) const;
+    /** Starts the copies of the next jobs to be sent, up to maxInFlight of them. */
+    void prepareAhead();
+    void onPrepared(int jobId, const ModelInputInfo &input, const PhotoDownscaler::Result &result);
     void onPrediction(const PredictionReply &reply);
     void onError(const ProtocolError &error);
     void requeueInFlight();
@@ -87,6 +109,7 @@ private:
     QHash<qint64, Job> m_inFlight; ///< by msg_id
     QHash<qint64, bool> m_ignored; ///< msg_ids of cancelled jobs still on the wire
     int m_maxInFlight = kDefaultMaxInFlight;
+    bool m_sendsOriginals = false;
     int m_nextJobId = 1;
     qint64 m_nextMessageId = 1;
     int m_done = 0;

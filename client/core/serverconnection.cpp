@@ -217,6 +217,7 @@ void ServerConnection::onFrame(const Frame &frame)
         m_modelName = welcome.model;
         m_serverName = QStringLiteral("%1 %2").arg(welcome.server, welcome.version).trimmed();
         m_labels = welcome.labels;
+        m_modelInput = welcome.input;
         if (welcome.authRequired) {
             // Connected only once the token is accepted: nothing else may go first.
             if (m_accessToken.isEmpty()) {

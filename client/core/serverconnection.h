@@ -89,6 +89,8 @@ public:
     void setForceBase64(bool force) { m_forceBase64 = force; }
     QString modelName() const { return m_modelName; }
     QStringList labels() const { return m_labels; }
+    /** What the model looks at, when the server's welcome said (the original's does not). */
+    const std::optional<ModelInputInfo> &modelInput() const { return m_modelInput; }
     QString serverName() const { return m_serverName; }
     qint64 bytesSent() const { return m_channel ? m_channel->bytesSent() : 0; }
     qint64 bytesToWrite() const;
@@ -141,6 +143,7 @@ private:
     QString m_modelName;
     QString m_serverName;
     QStringList m_labels;
+    std::optional<ModelInputInfo> m_modelInput;
     QString m_pendingLoss; ///< why the server is about to close (BUSY, shutdown, TIMEOUT)
     QByteArray m_accessToken;
     TlsOptions m_tls;

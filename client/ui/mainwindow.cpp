@@ -57,6 +57,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("Leaf diagnosis"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
     setAcceptDrops(true);
+    m_queue->setSendsOriginals(m_settings.sendOriginals);
     createActions();
     createLayout();
     connectConnection();
@@ -609,6 +610,7 @@ void MainWindow::showSettings()
             || chosen.accessToken != m_settings.accessToken || chosen.useTls != m_settings.useTls
             || chosen.caFile != m_settings.caFile || chosen.pinnedFingerprint != m_settings.pinnedFingerprint;
     m_settings = chosen;
+    m_queue->setSendsOriginals(chosen.sendOriginals);
     if (serverChanged && m_connection->state() != ServerConnection::State::Disconnected) {
         appendLog(tr("Server changed to %1:%2; reconnecting.").arg(chosen.host).arg(chosen.port));
         m_connection->abort();

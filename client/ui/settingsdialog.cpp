@@ -47,6 +47,11 @@ SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
     m_topK->setToolTip(tr("How many likely diagnoses to show for each image"));
     m_connectOnStart = new QCheckBox(tr("Connect when Orchard starts"), this);
     m_connectOnStart->setChecked(settings.connectOnStart);
+    m_sendOriginals = new QCheckBox(tr("Send original photos, not smaller copies"), this);
+    m_sendOriginals->setObjectName(QStringLiteral("sendOriginalsCheck"));
+    m_sendOriginals->setChecked(settings.sendOriginals);
+    m_sendOriginals->setToolTip(tr("Orchard normally sends each photo at twice the size the model looks at, "
+                                   "which uploads much faster. Tick this if the lab wants the full photos."));
     form->addRow(tr("Server &address:"), m_host);
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("Access &token:"), m_token);
@@ -55,6 +60,7 @@ SettingsDialog::SettingsDialog(const ClientSettings &settings, QWidget *parent)
     form->addRow(tr("Trusted &fingerprint:"), m_fingerprint);
     form->addRow(tr("&Labels to show:"), m_topK);
     form->addRow(m_connectOnStart);
+    form->addRow(m_sendOriginals);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
@@ -72,6 +78,7 @@ ClientSettings SettingsDialog::settings() const
     result.pinnedFingerprint = m_fingerprint->text().trimmed();
     result.topK = m_topK->value();
     result.connectOnStart = m_connectOnStart->isChecked();
+    result.sendOriginals = m_sendOriginals->isChecked();
     return result;
 }
 

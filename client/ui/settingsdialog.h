@@ -31,6 +31,7 @@ private:
     QLineEdit *m_fingerprint = nullptr;
     QSpinBox *m_topK = nullptr;
     QCheckBox *m_connectOnStart = nullptr;
+    QCheckBox *m_sendOriginals = nullptr;
 };
 
 } // namespace orchard

@@ -19,9 +19,27 @@ ServerMessage ServerMessage::queued(int position, int waiting, int workers)
                            { QStringLiteral("workers"), workers } });
 }
 
+QJsonObject ModelInputInfo::toJson() const
+{
+    return { { QStringLiteral("width"), width },       { QStringLiteral("height"), height },
+             { QStringLiteral("channels"), channels }, { QStringLiteral("color"), color },
+             { QStringLiteral("resize"), resize } };
+}
+
+std::optional<ModelInputInfo> ModelInputInfo::fromJson(const QJsonObject &object)
+{
+    ModelInputInfo input;
+    input.width = object.value(QStringLiteral("width")).toInt();
+    input.height = object.value(QStringLiteral("height")).toInt();
+    input.channels = object.value(QStringLiteral("channels")).toInt();
+    input.color = object.value(QStringLiteral("color")).toString();
+    input.resize = object.value(QStringLiteral("resize")).toString();
+    return input.isValid() ? std::optional<ModelInputInfo>(input) : std::nullopt;
+}
+
 ServerMessage ServerMessage::welcome(const WelcomeInfo &info)
 {
-    return ServerMessage({ { kKind, QStringLiteral("welcome") },
+    ServerMessage message({ { kKind, QStringLiteral("welcome") },
                            { QStringLiteral("server"), info.server },
                            { QStringLiteral("version"), info.version },
                            { QStringLiteral("model"), info.model },
@@ -30,6 +48,9 @@ ServerMessage ServerMessage::welcome(const WelcomeInfo &info)
                            { QStringLiteral("encodings"), QJsonArray::fromStringList(info.encodings) },
                            { QStringLiteral("workers"), info.workers },
                            { QStringLiteral("auth_required"), info.authRequired } });
+    if (info.input)
+        message.m_fields.insert(QStringLiteral("input"), info.input->toJson());
+    return message;
 }
 
 ServerMessage ServerMessage::offline(const QString &clientText, const QString &timestamp)
@@ -126,6 +147,7 @@ std::optional<WelcomeInfo> ServerMessage::welcomeInfo() const
     info.encodings = strings(QStringLiteral("encodings"));
     info.workers = workers();
     info.authRequired = authRequired();
+    info.input = ModelInputInfo::fromJson(m_fields.value(QStringLiteral("input")).toObject());
     return info;
 }
 

@@ -12,6 +12,30 @@
 namespace orchard {
 
 /** What a server says in a `welcome`: who it is and what it accepts. */
+/**
+ * What the model looks at, as `welcome` and `info` advertise it: a client need not send
+ * more pixels than this (the Orchard client sends at most twice it on each side).
+ */
+struct ModelInputInfo
+{
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    QString color; ///< "gray", "rgb" or "bgr"
+    QString resize; ///< "area", "linear" or "letterbox"
+
+    bool isValid() const { return width > 0 && height > 0 && channels > 0; }
+    bool operator==(const ModelInputInfo &other) const
+    {
+        return width == other.width && height == other.height && channels == other.channels
+                && color == other.color && resize == other.resize;
+    }
+    bool operator!=(const ModelInputInfo &other) const { return !(*this == other); }
+    QJsonObject toJson() const;
+    /** nullopt unless the object names a positive width, height and channels. */
+    static std::optional<ModelInputInfo> fromJson(const QJsonObject &object);
+};
+
 struct WelcomeInfo
 {
     QString server = QStringLiteral("Orchard");
@@ -22,6 +46,8 @@ struct WelcomeInfo
     QStringList encodings { QStringLiteral("base64"), QStringLiteral("binary") };
     int workers = 0;
     bool authRequired = false; ///< the client must send {"action":"auth"} first
+    /** The model's input; the original server and older Orchard servers say nothing. */
+    std::optional<ModelInputInfo> input;
 
     /** Whether the server takes raw (binary) image bodies. */
     bool acceptsBinary() const { return encodings.contains(QStringLiteral("binary")); }

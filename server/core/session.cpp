@@ -129,6 +129,9 @@ WelcomeInfo Session::describeServer() const
     info.maxMessageLength = m_context.config.maxMessageLength;
     info.workers = m_context.config.workers;
     info.authRequired = m_context.config.accessTokens != nullptr;
+    const ModelManifest::Input &input = manifest.input;
+    info.input = ModelInputInfo { input.width, input.height, input.channels, ModelManifest::colorName(input.color),
+                                  ModelManifest::resizeName(input.resize) };
     return info;
 }
 
@@ -295,6 +298,7 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
             { QStringLiteral("labels"), QJsonArray::fromStringList(about.labels) },
             { QStringLiteral("workers"), about.workers },
             { QStringLiteral("max_msg_len"), about.maxMessageLength },
+            { QStringLiteral("input"), about.input->toJson() },
             { QStringLiteral("session"), static_cast<qint64>(m_id) },
         };
         return reply(stream, ServerMessage::info(details), frame.messageId());

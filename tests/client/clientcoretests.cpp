@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <memory>
 
+#include <QBuffer>
+#include <QImage>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
@@ -415,4 +417,46 @@ TEST_CASE("An image over the server's limit is refused here, and the connection 
     CHECK(recorder.errors.value(big).code == ErrorCode::TooLarge);
     CHECK(recorder.errors.value(big).message.contains("at most"));
     CHECK(connection.isConnected()); // the server never saw it, so never closed
+}
+
+TEST_CASE("Photos go as copies at twice the model's input, unless originals are asked for")
+{
+    ServerFixture fixture(withWorkers(2));
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
+    QList<QSize> sent;
+    QObject::connect(&queue, &RequestQueue::jobPrepared, &queue,
+                     [&sent](int, bool downscaled, const QSize &, const QSize &size) {
+                         if (downscaled)
+                             sent.append(size);
+                     });
+    connectAndWaitForWelcome(connection, fixture.port());
+    REQUIRE(connection.modelInput().has_value());
+    CHECK(connection.modelInput()->width == 28);
+    CHECK(connection.modelInput()->height == 28);
+    CHECK(connection.modelInput()->channels == 1);
+    CHECK(connection.modelInput()->color == "gray");
+    CHECK(connection.modelInput()->resize == "area");
+    CHECK(queue.sendsCopies());
+
+    // A 1024 × 1024 photo of a sample: the server decodes what it was sent.
+    const QImage sample(sampleImages().first().path);
+    QByteArray photo;
+    QBuffer buffer(&photo);
+    REQUIRE(sample.scaled(1024, 1024).save(&buffer, "PNG"));
+    const int copy = queue.enqueue(QStringLiteral("big.png"), photo, 3);
+    REQUIRE(recorder.waitForBatches(1));
+    REQUIRE(recorder.replies.contains(copy));
+    CHECK(recorder.replies.value(copy).imageWidth == 56);
+    CHECK(recorder.replies.value(copy).imageHeight == 56);
+    CHECK(recorder.replies.value(copy).label == sampleImages().first().expectedLabel);
+    CHECK(sent == QList<QSize> { QSize(56, 56) });
+
+    queue.setSendsOriginals(true);
+    CHECK_FALSE(queue.sendsCopies());
+    const int original = queue.enqueue(QStringLiteral("big.png"), photo, 3);
+    REQUIRE(recorder.waitForBatches(2));
+    CHECK(recorder.replies.value(original).imageWidth == 1024);
+    CHECK(sent.size() == 1);
 }

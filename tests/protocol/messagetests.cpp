@@ -346,3 +346,24 @@ TEST_CASE("Client text quoted in errors and logs is one short line")
     CHECK(quoted.size() < kQuotedClientTextLength + 30);
     CHECK(quotedClientText(QStringLiteral("abcdef"), 3) == "abc… (6 characters)");
 }
+
+TEST_CASE("A welcome carries the model's input, and one without it reads as none")
+{
+    WelcomeInfo info;
+    info.model = QStringLiteral("leaf");
+    info.input = ModelInputInfo { 224, 224, 3, QStringLiteral("rgb"), QStringLiteral("letterbox") };
+    const std::optional<WelcomeInfo> back = ServerMessage::fromBody(ServerMessage::welcome(info).toBody())->welcomeInfo();
+    REQUIRE(back);
+    REQUIRE(back->input);
+    CHECK(*back->input == *info.input);
+
+    info.input.reset();
+    const std::optional<WelcomeInfo> none = ServerMessage::fromBody(ServerMessage::welcome(info).toBody())->welcomeInfo();
+    REQUIRE(none);
+    CHECK_FALSE(none->input);
+    // Half an input is no input: a client must not shrink photos to a size it guessed.
+    const auto partial = ServerMessage::fromBody(
+            R"({"kind":"welcome","input":{"width":224,"channels":3}})");
+    REQUIRE(partial);
+    CHECK_FALSE(partial->welcomeInfo()->input);
+}
