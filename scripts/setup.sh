@@ -10,6 +10,8 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libgl-dev
     # inference
     libopencv-dev libtorch-dev zlib1g-dev
+    # the image-decode fuzz target counts libjpeg's own scans (tests/fuzz)
+    libjpeg-dev
     # the protocol's base64 (OpenSSL's EVP_DecodeBlock: common/protocol/base64.cpp)
     libssl-dev
     # the JSON image form (simdjson: common/protocol/imagerequest.cpp)

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include <QByteArrayView>
+#include <QMap>
+#include <QVarLengthArray>
 
 namespace orchard {
 
@@ -34,6 +37,7 @@ public:
     { }
 
     qsizetype size() const { return m_size; }
+    const uchar *data() const { return m_data; }
 
     bool has(qint64 offset, qint64 count) const
     {
@@ -72,6 +76,32 @@ private:
     qsizetype m_size;
 };
 
+constexpr qint64 kKiB = 1024;
+constexpr qint64 kMiB = 1024 * 1024;
+
+/** a × b × ..., saturating far above anything a decoder could allocate (no overflow). */
+qint64 product(std::initializer_list<qint64> factors)
+{
+    constexpr qint64 kCeiling = qint64(1) << 60;
+    qint64 result = 1;
+    for (const qint64 factor : factors) {
+        if (factor <= 0)
+            return 0;
+        result = result > kCeiling / factor ? kCeiling : result * factor;
+    }
+    return result;
+}
+
+qint64 ceilDiv(qint64 a, qint64 b)
+{
+    return (a + b - 1) / b;
+}
+
+qint64 roundUp(qint64 a, qint64 multiple)
+{
+    return ceilDiv(a, multiple) * multiple;
+}
+
 bool isPngChunk(const ByteReader &bytes, qint64 offset, QByteArrayView type)
 {
     return bytes.matches(offset + 4, type);
@@ -86,7 +116,11 @@ ImageHeader readPng(const ByteReader &bytes)
     header.height = bytes.be32(20);
 
     // Walk the chunk lengths (not their data) to IEND: a few thousand steps at most for a
-    // large photo, and the only reliable sign that an upload was not cut off.
+    // large photo, and the only reliable sign that an upload was not cut off. On the way,
+    // what libpng will buffer: each chunk other than IDAT is read whole (up to its 8 MB
+    // limit, PNG_USER_CHUNK_MALLOC_MAX), and the compressed ones are inflated (to 8 MB).
+    constexpr qint64 kChunkLimit = 8'000'000;
+    qint64 largestChunk = 0;
     qint64 offset = 8;
     while (true) {
         if (!bytes.has(offset, 8)) {
@@ -98,8 +132,28 @@ ImageHeader readPng(const ByteReader &bytes)
             throw Corrupt { QStringLiteral("a chunk claims %1 bytes").arg(length) };
         if (isPngChunk(bytes, offset, "IEND"))
             break;
+        if (!isPngChunk(bytes, offset, "IDAT"))
+            largestChunk = std::max(largestChunk, std::min(length, kChunkLimit));
+        if (isPngChunk(bytes, offset, "zTXt") || isPngChunk(bytes, offset, "iCCP"))
+            ++header.inflatedChunks;
+        if (isPngChunk(bytes, offset, "iTXt")) {
+            // Keyword, NUL, compression flag: compressed only when the flag is 1 (a chunk
+            // cut short counts as compressed; libpng refuses it anyway).
+            const qint64 data = offset + 8;
+            qint64 nul = data;
+            while (nul < data + std::min<qint64>(length, 80) && bytes.has(nul, 1) && bytes.u8(nul) != 0)
+                ++nul;
+            if (!bytes.has(nul + 1, 1) || nul + 1 >= data + length || bytes.u8(nul + 1) != 0)
+                ++header.inflatedChunks;
+        }
         offset += 12 + length; // length, type, data, CRC
     }
+    // libpng keeps a few rows (at most 8 bytes a pixel: 16-bit RGBA) and its inflate window;
+    // OpenCV decodes into the image through one row pointer per row. Metadata: the largest
+    // chunk read whole, what it keeps of text (at most the file again, or 8 MB a compressed
+    // chunk), and two inflate buffers in flight.
+    header.workingBytes = 3 * (header.width * 8 + 64) + 8 * header.height + 256 * kKiB + largestChunk
+            + bytes.size() + (header.inflatedChunks > 0 ? (header.inflatedChunks + 2) * kChunkLimit : 0);
     return header;
 }
 
@@ -109,16 +163,134 @@ bool isJpegFrameMarker(quint32 marker)
     return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 }
 
-ImageHeader readJpeg(const ByteReader &bytes, const QByteArray &data)
+/** A JPEG frame's components as libjpeg sizes its buffers: sampling factors. */
+struct JpegFrame
+{
+    struct Component
+    {
+        qint64 h = 1;
+        qint64 v = 1;
+    };
+    QVarLengthArray<Component, 4> components;
+    qint64 maxH = 1;
+    qint64 maxV = 1;
+    bool progressive = false;
+};
+
+/** The first SOFn segment (offset at its length): size, components and their sampling. */
+JpegFrame readJpegFrame(const ByteReader &bytes, qint64 offset, qint64 length, quint32 marker, ImageHeader &header)
+{
+    header.height = bytes.be16(offset + 3);
+    header.width = bytes.be16(offset + 5);
+    if (header.height == 0)
+        throw Corrupt { QStringLiteral("the height is deferred to a DNL marker, which is not supported") };
+    const qint64 count = bytes.u8(offset + 7);
+    // libjpeg refuses a frame header whose length is not 8 + 3 per component.
+    if (length != 8 + 3 * count)
+        throw Corrupt { QStringLiteral("the frame header's %1 bytes do not hold its %2 components")
+                                .arg(length)
+                                .arg(count) };
+    JpegFrame frame;
+    frame.progressive = marker == 0xC2 || marker == 0xCA; // SOF2, SOF10: the two libjpeg decodes
+    for (qint64 i = 0; i < count; ++i) {
+        const quint32 sampling = bytes.u8(offset + 9 + 3 * i);
+        const JpegFrame::Component component { std::max<qint64>(1, sampling >> 4),
+                                               std::max<qint64>(1, sampling & 0x0f) };
+        frame.components.append(component);
+        frame.maxH = std::max(frame.maxH, component.h);
+        frame.maxV = std::max(frame.maxV, component.v);
+    }
+    return frame;
+}
+
+/**
+ * libjpeg's memory for a frame, as jdcoefct.c and jdmainct.c size it: with more than one
+ * scan (progressive, or components in separate scans) the whole image's DCT coefficients,
+ * 2 bytes each, at full resolution whatever the output scale; otherwise one row of MCUs.
+ * Plus three rows of samples per component and an output row.
+ */
+qint64 jpegWorkingBytes(const ImageHeader &header, const JpegFrame &frame, bool multiScan)
+{
+    qint64 coefficients = 0;
+    qint64 rows = 0;
+    for (const JpegFrame::Component &component : frame.components) {
+        const qint64 blocksWide
+                = roundUp(ceilDiv(header.width * component.h, frame.maxH * 8), component.h);
+        const qint64 blocksHigh
+                = roundUp(ceilDiv(header.height * component.v, frame.maxV * 8), component.v);
+        coefficients += blocksWide * blocksHigh * 128; // 64 coefficients of 2 bytes a block
+        rows += blocksWide * component.v * (128 + 3 * 64);
+    }
+    return (multiScan ? coefficients : 0) + rows + header.width * 8 + kMiB;
+}
+
+/** What walking the rest of a JPEG found. */
+struct JpegScans
+{
+    qint64 scans = 0;
+    qint64 firstScanComponents = 0; ///< of the first scan found here, if any
+    qint64 firstScanData = -1; ///< where the first scan found here begins its data
+};
+
+/**
+ * Walks from after a scan header (or from stray bytes after the frame header) to EOI as
+ * libjpeg reads it, counting the SOS markers on the way. Entropy-coded data escapes every
+ * 0xFF data byte as FF 00, and restart markers (FF D0..D7) stand alone, so any other FF xx
+ * there is the next marker, exactly where libjpeg's decoder stops; between segments libjpeg
+ * skips stray bytes up to an FF too (next_marker in jdmarker.c); segments are skipped by
+ * their length, as libjpeg skips or parses them. Where damage makes a marker libjpeg does
+ * not know, libjpeg stops with an error and the walk goes on: the count is an upper bound
+ * of the scans libjpeg decodes. Linear in the file: one memchr per marker.
+ */
+JpegScans walkJpegScans(const ByteReader &bytes, qint64 offset)
+{
+    JpegScans found;
+    const uchar *data = bytes.data();
+    const qint64 size = bytes.size();
+    while (offset < size) {
+        const void *ff = std::memchr(data + offset, 0xFF, size_t(size - offset));
+        if (!ff)
+            break;
+        offset = static_cast<const uchar *>(ff) - data + 1;
+        while (offset < size && data[offset] == 0xFF) // fill bytes
+            ++offset;
+        if (offset >= size)
+            break;
+        const quint32 marker = data[offset++];
+        if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8))
+            continue; // a stuffed data byte, TEM, RSTn or a stray SOI: no length
+        if (marker == 0xD9)
+            break; // EOI: libjpeg reads no further
+        if (!bytes.has(offset, 2))
+            break;
+        const qint64 length = bytes.be16(offset);
+        if (length < 2)
+            throw Corrupt { QStringLiteral("a segment claims %1 bytes").arg(length) };
+        if (marker == 0xDA) {
+            if (++found.scans == 1 && bytes.has(offset + 2, 1)) {
+                found.firstScanComponents = std::max<qint64>(1, bytes.u8(offset + 2));
+                found.firstScanData = offset + length;
+            }
+        }
+        offset += length;
+    }
+    return found;
+}
+
+ImageHeader readJpeg(const ByteReader &bytes)
 {
     ImageHeader header { ImageHeader::Format::Jpeg, 0, 0, false };
+    JpegFrame frame;
     bool haveFrame = false;
+    qint64 firstScanComponents = 0;
+    qint64 firstScanData = -1;
     qint64 offset = 2; // after SOI
     try {
-        while (true) {
+        // The segments before the first scan, strictly one after another.
+        while (header.scans == 0) {
             if (bytes.u8(offset) != 0xFF) {
                 if (haveFrame)
-                    return header; // the size is known; libjpeg judges the rest
+                    break; // stray bytes: libjpeg skips them to the next marker, as the walk does
                 throw Corrupt { QStringLiteral("no marker at byte %1").arg(offset) };
             }
             while (bytes.u8(offset) == 0xFF) // fill bytes may pad any marker
@@ -126,9 +298,11 @@ ImageHeader readJpeg(const ByteReader &bytes, const QByteArray &data)
             const quint32 marker = bytes.u8(offset++);
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8))
                 continue; // TEM, RSTn and a stray SOI stand alone, without a length
+            if (marker == 0x00 && haveFrame)
+                break; // a stray FF 00, skipped as libjpeg skips it
             if (marker == 0xD9 || marker == 0x00) {
                 if (haveFrame)
-                    return header;
+                    return header; // no image data: libjpeg and OpenCV give nothing
                 throw Corrupt { QStringLiteral("the image ends before its frame header") };
             }
             const qint64 length = bytes.be16(offset);
@@ -137,39 +311,54 @@ ImageHeader readJpeg(const ByteReader &bytes, const QByteArray &data)
             if (marker == 0xDA) {
                 if (!haveFrame)
                     throw Corrupt { QStringLiteral("image data comes before the frame header") };
-                // Entropy-coded data escapes every 0xFF as FF 00 (or uses FF D0..D7 restart
-                // markers), so an FF D9 pair after the first scan header is the real EOI.
-                // Searching from the end finds it at once in a complete file; a cut-off
-                // upload only removes a suffix, so the answer is the same as from the front.
-                const qint64 scan = std::min<qint64>(offset + length, bytes.size());
-                header.truncated = data.lastIndexOf(QByteArrayView("\xFF\xD9", 2)) < scan;
-                return header;
-            }
-            if (isJpegFrameMarker(marker) && !haveFrame) {
-                header.height = bytes.be16(offset + 3);
-                header.width = bytes.be16(offset + 5);
-                if (header.height == 0)
-                    throw Corrupt { QStringLiteral("the height is deferred to a DNL marker, "
-                                                   "which is not supported") };
+                header.scans = 1;
+                firstScanComponents = std::max<qint64>(1, bytes.u8(offset + 2));
+                firstScanData = std::min<qint64>(offset + length, bytes.size());
+            } else if (isJpegFrameMarker(marker) && !haveFrame) {
+                frame = readJpegFrame(bytes, offset, length, marker, header);
                 haveFrame = true;
             }
             offset += length;
         }
+        // The scans and whatever comes between them, up to EOI.
+        const JpegScans rest = walkJpegScans(bytes, offset);
+        header.scans += rest.scans;
+        if (firstScanComponents == 0) {
+            firstScanComponents = rest.firstScanComponents;
+            firstScanData = std::min<qint64>(rest.firstScanData, bytes.size());
+        }
+        // Entropy-coded data escapes every 0xFF as FF 00 (or uses FF D0..D7 restart markers),
+        // so an FF D9 pair after the first scan header is the real EOI. Searching from the
+        // end finds it at once in a complete file; a cut-off upload only removes a suffix, so
+        // the answer is the same as from the front. (Not the walk's verdict: a damaged byte
+        // can make a marker whose length leaps over the EOI, where libjpeg conceals the damage
+        // and reads on.)
+        const QByteArrayView all(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+        // Without any scan there is nothing to cut short: libjpeg judges such a file.
+        header.truncated = firstScanData >= 0 && all.lastIndexOf(QByteArrayView("\xFF\xD9", 2)) < firstScanData;
     } catch (const Truncated &) {
         if (!haveFrame)
             throw;
         header.truncated = true; // cut off between the frame header and the image data
-        return header;
     }
+    // libjpeg buffers the whole image when the first scan does not hold every component
+    // (jdinput.c: has_multiple_scans), or the frame is progressive.
+    const bool multiScan = frame.progressive
+            || (firstScanComponents > 0 && firstScanComponents < frame.components.size());
+    header.workingBytes = jpegWorkingBytes(header, frame, multiScan);
+    return header;
 }
 
 ImageHeader readBmp(const ByteReader &bytes)
 {
     ImageHeader header { ImageHeader::Format::Bmp, 0, 0, false };
     const quint32 infoSize = bytes.le32(14);
+    // OpenCV's reader decodes into the image through a source row and a BGR row.
+    const auto rowBuffers = [](qint64 width) { return 2 * (width * 4 + 64) + 64 * kKiB; };
     if (infoSize == 12) { // OS/2 BITMAPCOREHEADER: unsigned 16-bit sizes
         header.width = bytes.le16(18);
         header.height = bytes.le16(20);
+        header.workingBytes = rowBuffers(header.width);
         return header;
     }
     if (infoSize < 16 || infoSize > 4096)
@@ -181,7 +370,29 @@ ImageHeader readBmp(const ByteReader &bytes)
         header.height = -header.height;
     if (header.width < 0)
         throw Corrupt { QStringLiteral("negative width %1").arg(header.width) };
+    header.workingBytes = rowBuffers(header.width);
     return header;
+}
+
+/**
+ * libwebp 1.2's lossless decoder (vp8l_dec.c): the image as 4-byte ARGB plus 32 cache
+ * rows, its transforms' and entropy image's subsampled images (at least 4 x 4 pixels a
+ * sample), and a Huffman table of up to 5004 4-byte entries (kTableSize[11]) for every
+ * meta-code group, allocated before any code is read. The groups are the largest index in
+ * the entropy image, if at most 1000 and the image's pixels; otherwise only the indices
+ * used, at most 65536 and one per entropy sample. Each used index is a literal in the
+ * file, and N distinct literals of a prefix code take at least N log2 N bits (Kraft), so
+ * past 256 of them there are fewer than the file has bytes.
+ */
+qint64 webpLosslessBytes(qint64 width, qint64 height, qint64 fileSize)
+{
+    constexpr qint64 kGroupTable = 5004 * 4;
+    const qint64 pixels = product({ width, height });
+    const qint64 entropy = product({ ceilDiv(width, 4), ceilDiv(height, 4) });
+    const qint64 groups = std::max(std::min<qint64>(1000, pixels),
+                                   std::min({ qint64(65536), entropy, std::max<qint64>(256, fileSize) }));
+    return 4 * (pixels + 32 * width) + 4 * 4 * entropy + product({ groups, kGroupTable }) + 4 * kGroupTable
+            + 256 * kKiB + 2 * kMiB;
 }
 
 ImageHeader readWebP(const ByteReader &bytes)
@@ -205,7 +416,89 @@ ImageHeader readWebP(const ByteReader &bytes)
     } else {
         throw Corrupt { QStringLiteral("unknown first chunk") };
     }
+    // OpenCV decodes colour straight into the image, but gray (and anything with alpha)
+    // through a 4-byte-a-pixel copy it then converts. Lossy VP8 keeps a few macroblock
+    // rows; an extended file may be either kind, with an alpha plane that may itself be
+    // coded losslessly.
+    const qint64 pixels = product({ header.width, header.height });
+    const qint64 copy = 4 * pixels;
+    const qint64 lossy = header.width * 256 + 256 * kKiB;
+    const qint64 lossless = webpLosslessBytes(header.width, header.height, bytes.size());
+    if (bytes.matches(12, "VP8 "))
+        header.workingBytes = copy + lossy;
+    else if (bytes.matches(12, "VP8L"))
+        header.workingBytes = copy + lossless;
+    else
+        header.workingBytes = copy + lossy + 2 * lossless + pixels;
     return header;
+}
+
+/**
+ * What OpenCV 4.6 and libtiff 4.5 allocate for a TIFF, from the tags of its first
+ * directory that size it. Each tag is read as libtiff reads it: the first of duplicates
+ * (libtiff ignores the rest), SHORT, LONG or (BigTIFF) LONG8 values, one value where
+ * libtiff wants one; anything else is refused, never guessed.
+ */
+struct TiffFields
+{
+    enum Tag : quint32 {
+        ImageWidth = 256,
+        ImageLength = 257,
+        BitsPerSample = 258,
+        Compression = 259,
+        SamplesPerPixel = 277,
+        RowsPerStrip = 278,
+        PlanarConfiguration = 284,
+        TileWidth = 322,
+        TileLength = 323,
+    };
+
+    bool has(Tag tag) const { return values.contains(tag); }
+    qint64 value(Tag tag, qint64 otherwise) const { return values.value(tag, otherwise); }
+
+    QMap<quint32, qint64> values; ///< BitsPerSample: the largest of its per-sample values
+};
+
+bool isTiffSizingTag(quint32 tag)
+{
+    switch (tag) {
+    case TiffFields::ImageWidth:
+    case TiffFields::ImageLength:
+    case TiffFields::BitsPerSample:
+    case TiffFields::Compression:
+    case TiffFields::SamplesPerPixel:
+    case TiffFields::RowsPerStrip:
+    case TiffFields::PlanarConfiguration:
+    case TiffFields::TileWidth:
+    case TiffFields::TileLength:
+        return true;
+    }
+    return false;
+}
+
+/**
+ * OpenCV decodes a TIFF tile by tile (strip by strip) with TIFFReadRGBATile/Strip into a
+ * 4-byte RGBA buffer of a whole tile, and libtiff decodes each into its own buffer of
+ * the tile's samples first (a JPEG-compressed tile through libjpeg's coefficients too).
+ * libtiff may cut one uncompressed strip into 8 KB ones, so a strip is never less than that.
+ * The raw compressed data is read into a buffer that grows with what the file really holds.
+ */
+qint64 tiffWorkingBytes(const ImageHeader &header, const TiffFields &fields, qint64 fileSize)
+{
+    constexpr qint64 kChoppedStripPixels = 8 * kKiB * 8 * 4; // 8 KB of 1-bit samples, YCbCr rows
+    const qint64 samples = fields.value(TiffFields::SamplesPerPixel, 4); // OpenCV takes up to 4
+    const qint64 bits = fields.value(TiffFields::BitsPerSample, 8); // libtiff assumes 1 or 8
+    const bool separate = fields.value(TiffFields::PlanarConfiguration, 1) == 2;
+    const qint64 compression = fields.value(TiffFields::Compression, 1);
+    const qint64 tilePixels = std::max(product({ header.tileWidth, header.tileHeight }), kChoppedStripPixels);
+    const qint64 rgba = product({ 4, tilePixels });
+    // Separate planes: libtiff's gtTileSeparate/gtStripSeparate hold up to four planes.
+    const qint64 rowBytes
+            = ceilDiv(product({ header.tileWidth, bits, separate ? 1 : samples }), 8);
+    const qint64 decoded = product({ rowBytes, header.tileHeight, separate ? std::max<qint64>(samples, 4) : 1 });
+    const bool jpeg = compression == 6 || compression == 7; // old-style and new-style JPEG
+    const qint64 coefficients = jpeg ? product({ 2, samples, tilePixels }) : 0;
+    return rgba + decoded + coefficients + 2 * fileSize + kMiB;
 }
 
 ImageHeader readTiff(const ByteReader &bytes)
@@ -228,31 +521,76 @@ ImageHeader readTiff(const ByteReader &bytes)
     const qint64 entries = first + (big ? 8 : 2);
     const qint64 entrySize = big ? 20 : 12;
     const qint64 valueOffset = big ? 12 : 8;
+    const qint64 inlineBytes = big ? 8 : 4;
 
-    // Each entry read is bounds-checked, so a hostile count ends in Truncated, not a
-    // long loop: at most size / entrySize iterations can succeed.
-    for (quint64 i = 0; i < count && (header.width == 0 || header.height == 0); ++i) {
+    const auto readValue = [&](quint32 type, qint64 at) -> qint64 {
+        if (type == 3) // SHORT
+            return u16(at);
+        if (type == 4) // LONG
+            return u32(at);
+        const quint64 wide = u64(at); // LONG8, BigTIFF only
+        return wide > quint64(1) << 40 ? qint64(1) << 40 : qint64(wide);
+    };
+
+    // Every entry of the first directory (libtiff reads them all, in any order). Each read
+    // is bounds-checked, so a hostile count ends in Truncated, not a long loop: at most
+    // size / entrySize iterations can succeed.
+    TiffFields fields;
+    for (quint64 i = 0; i < count; ++i) {
         const qint64 entry = entries + qint64(i) * entrySize;
         if (!bytes.has(entry, entrySize))
             throw Truncated {};
         const quint32 tag = u16(entry);
-        if (tag != 256 && tag != 257) // ImageWidth, ImageLength
-            continue;
+        if (!isTiffSizingTag(tag) || fields.has(TiffFields::Tag(tag)))
+            continue; // libtiff ignores a tag's duplicates
         const quint32 type = u16(entry + 2);
-        qint64 value = 0;
-        if (type == 3) // SHORT
-            value = u16(entry + valueOffset);
-        else if (type == 4) // LONG
-            value = u32(entry + valueOffset);
-        else if (type == 16 && big) { // LONG8
-            const quint64 wide = u64(entry + valueOffset);
-            value = wide > quint64(1) << 40 ? qint64(1) << 40 : qint64(wide);
-        } else
+        const quint64 values = big ? u64(entry + 4) : u32(entry + 4);
+        if (type != 3 && type != 4 && !(type == 16 && big))
             throw Corrupt { QStringLiteral("tag %1 has type %2").arg(tag).arg(type) };
-        (tag == 256 ? header.width : header.height) = value;
+        const qint64 size = type == 3 ? 2 : type == 4 ? 4 : 8;
+        if (tag == TiffFields::BitsPerSample) {
+            // One value per sample; libtiff takes the first and refuses differing ones,
+            // so the largest of the first few bounds what it uses.
+            if (values == 0)
+                throw Corrupt { QStringLiteral("BitsPerSample has no value") };
+            const qint64 n = qint64(std::min<quint64>(values, 64));
+            const qint64 at = n * size <= inlineBytes ? entry + valueOffset
+                                                      : qint64(big ? u64(entry + valueOffset) : u32(entry + valueOffset));
+            qint64 largest = 0;
+            for (qint64 k = 0; k < n; ++k)
+                largest = std::max(largest, readValue(type, at + k * size));
+            fields.values.insert(tag, largest);
+            continue;
+        }
+        if (values != 1)
+            throw Corrupt { QStringLiteral("tag %1 has %2 values").arg(tag).arg(values) };
+        fields.values.insert(tag, readValue(type, entry + valueOffset));
     }
+    header.width = fields.value(TiffFields::ImageWidth, 0);
+    header.height = fields.value(TiffFields::ImageLength, 0);
     if (header.width == 0 || header.height == 0)
         throw Corrupt { QStringLiteral("the first directory has no ImageWidth/ImageLength") };
+
+    // OpenCV 4.6's TiffDecoder::readData: the tile's width and length for a tiled TIFF, the
+    // image width and RowsPerStrip otherwise; 0 (and for strips "infinity") mean the image's.
+    // Without TileLength libtiff uses a RowsPerStrip read before the tile tags, or refuses.
+    constexpr qint64 kNoRowsPerStrip = 0xffffffff;
+    header.tiled = fields.has(TiffFields::TileWidth) || fields.has(TiffFields::TileLength);
+    header.tileWidth = fields.value(TiffFields::TileWidth, header.width);
+    if (header.tiled) {
+        header.tileHeight = fields.has(TiffFields::TileLength)
+                ? fields.value(TiffFields::TileLength, 0)
+                : std::max(fields.value(TiffFields::RowsPerStrip, 0), header.height);
+    } else {
+        header.tileHeight = fields.value(TiffFields::RowsPerStrip, kNoRowsPerStrip);
+        if (header.tileHeight == 0)
+            throw Corrupt { QStringLiteral("RowsPerStrip is 0") }; // libtiff refuses it
+    }
+    if (header.tileWidth == 0)
+        header.tileWidth = header.width;
+    if (header.tileHeight == 0 || (!header.tiled && header.tileHeight == kNoRowsPerStrip))
+        header.tileHeight = header.height;
+    header.workingBytes = tiffWorkingBytes(header, fields, bytes.size());
     return header;
 }
 
@@ -337,6 +675,10 @@ ImageHeader readPfm(const ByteReader &bytes)
     qint64 offset = 3;
     header.width = readPfmNumber(bytes, offset);
     header.height = readPfmNumber(bytes, offset);
+    // OpenCV reads the floats into a whole-image buffer (3 channels for PF, 1 for Pf),
+    // scales and converts it through a second one.
+    const qint64 channels = bytes.u8(1) == 'F' ? 3 : 1;
+    header.workingBytes = product({ 2, header.width, header.height, channels, 4 }) + 64 * kKiB;
     return header;
 }
 
@@ -388,8 +730,11 @@ ImageHeader readPam(const ByteReader &bytes)
                 value.chop(1);
         }
 
-        if (name == "ENDHDR")
+        if (name == "ENDHDR") {
+            // A source row (up to 4 channels of 2 bytes) and OpenCV's conversion tables.
+            header.workingBytes = 2 * (header.width * 8 + 64) + 256 * kKiB;
             return header;
+        }
         if (name == "WIDTH" || name == "HEIGHT") {
             bool &seen = name == "WIDTH" ? haveWidth : haveHeight;
             if (seen)
@@ -422,6 +767,8 @@ ImageHeader readPnm(const ByteReader &bytes)
     qint64 offset = 2;
     header.width = readPxmNumber(bytes, offset);
     header.height = readPxmNumber(bytes, offset);
+    // A source row (3 channels of 2 bytes at most) and a palette for 8-bit gray.
+    header.workingBytes = 2 * (header.width * 6 + 64) + 256 * kKiB;
     return header;
 }
 
@@ -525,14 +872,14 @@ InferenceResult<ImageHeader::Format> sniffFormat(const ByteReader &bytes, qsizet
 }
 
 /** The format's own header reader; throws Truncated or Corrupt. */
-ImageHeader readFormat(ImageHeader::Format format, const ByteReader &bytes, const QByteArray &data)
+ImageHeader readFormat(ImageHeader::Format format, const ByteReader &bytes)
 {
     using Format = ImageHeader::Format;
     switch (format) {
     case Format::Png:
         return readPng(bytes);
     case Format::Jpeg:
-        return readJpeg(bytes, data);
+        return readJpeg(bytes);
     case Format::Bmp:
         return readBmp(bytes);
     case Format::WebP:
@@ -541,27 +888,35 @@ ImageHeader readFormat(ImageHeader::Format format, const ByteReader &bytes, cons
         return readTiff(bytes);
     case Format::Pnm:
         return readPnm(bytes);
-    case Format::SunRaster:
-        return { Format::SunRaster, bytes.be32(4), bytes.be32(8), false };
+    case Format::SunRaster: {
+        ImageHeader header { Format::SunRaster, bytes.be32(4), bytes.be32(8), false };
+        // A source row (up to 32 bits a pixel), a BGR row and the colour map.
+        header.workingBytes = 2 * (header.width * 4 + 64) + 64 * kKiB;
+        return header;
+    }
     }
     return {};
 }
 
 } // namespace
 
-InferenceResult<ImageHeader> ImageHeader::read(const QByteArray &data)
+InferenceResult<ImageHeader::Format> ImageHeader::sniff(const QByteArray &data)
 {
     if (data.isEmpty())
         return InferenceError::badImage(QStringLiteral("the image is empty (0 bytes)"));
+    return sniffFormat(ByteReader(data), data.size());
+}
 
-    const ByteReader bytes(data);
-    const InferenceResult<Format> format = sniffFormat(bytes, data.size());
+InferenceResult<ImageHeader> ImageHeader::read(const QByteArray &data)
+{
+    const InferenceResult<Format> format = sniff(data);
     if (!format)
         return format.error();
+    const ByteReader bytes(data);
     const QString name = formatName(*format);
     ImageHeader header;
     try {
-        header = readFormat(*format, bytes, data);
+        header = readFormat(*format, bytes);
     } catch (const Truncated &) {
         return InferenceError::badImage(
             QStringLiteral("the %1 header is cut short (the data ends after %2 bytes; "

@@ -349,16 +349,33 @@ bool InferenceEngine::isOptimized() const { return m_d->optimized; }
 
 InferenceResult<Prediction> InferenceEngine::predict(const QByteArray &encodedImage, int topK) const
 {
+    return predict(encodedImage, topK, DecodePolicy {});
+}
+
+InferenceResult<Prediction> InferenceEngine::predict(
+    const QByteArray &encodedImage, int topK, const DecodePolicy &policy) const
+{
     const ModelManifest::Input &spec = m_d->manifest.input;
     try {
         const Clock::time_point started = Clock::now();
-        InferenceResult<ImageDecoder::Image> image
-            = m_d->decoder.decode(encodedImage, spec.channels, spec.width, spec.height);
-        if (!image)
-            return image.error();
-        const Clock::time_point decoded = Clock::now();
-
-        std::vector<float> input = m_d->preprocessor.process(image->pixels);
+        Clock::time_point decoded;
+        std::vector<float> input;
+        Prediction prediction;
+        {
+            // The decoded pixels, and their share of the decode budget, live only until the
+            // model's input is made from them.
+            const InferenceResult<ImageDecoder::Image> image
+                = m_d->decoder.decode(encodedImage, spec.channels, spec.width, spec.height, policy);
+            if (!image)
+                return image.error();
+            decoded = Clock::now();
+            input = m_d->preprocessor.process(image->pixels);
+            prediction.imageWidth = image->pixels.cols;
+            prediction.imageHeight = image->pixels.rows;
+            prediction.sourceWidth = int(image->header.width);
+            prediction.sourceHeight = int(image->header.height);
+            prediction.decodeReduction = image->reduction;
+        }
         const Clock::time_point preprocessed = Clock::now();
 
         const std::vector<float> probabilities = m_d->classify(input);
@@ -373,7 +390,6 @@ InferenceResult<Prediction> InferenceEngine::predict(const QByteArray &encodedIm
         });
         const Clock::time_point inferred = Clock::now();
 
-        Prediction prediction;
         for (int i = 0; i < k; ++i) {
             const int index = order[i];
             prediction.topK.append(
@@ -382,11 +398,6 @@ InferenceResult<Prediction> InferenceEngine::predict(const QByteArray &encodedIm
         prediction.label = prediction.topK.first().label;
         prediction.index = prediction.topK.first().index;
         prediction.confidence = prediction.topK.first().score;
-        prediction.imageWidth = image->pixels.cols;
-        prediction.imageHeight = image->pixels.rows;
-        prediction.sourceWidth = int(image->header.width);
-        prediction.sourceHeight = int(image->header.height);
-        prediction.decodeReduction = image->reduction;
         prediction.decodeMs = millisecondsBetween(started, decoded);
         prediction.preprocessMs = millisecondsBetween(decoded, preprocessed);
         prediction.inferMs = millisecondsBetween(preprocessed, inferred);

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QtGlobal>
 
+#include "common/imaging/decodepolicy.h"
 #include "common/imaging/inferenceresult.h"
 #include "common/imaging/modelmanifest.h"
 #include "common/inference/prediction.h"
@@ -81,6 +82,12 @@ public:
      * errors are the engine's fault.
      */
     InferenceResult<Prediction> predict(const QByteArray &encodedImage, int topK = 5) const;
+    /**
+     * predict() under a caller's policy: the formats it accepts and the decode budget it
+     * shares with other callers (a server's --image-formats and --decode-memory-mb). The
+     * decoded image's share of the budget is given back before the model runs.
+     */
+    InferenceResult<Prediction> predict(const QByteArray &encodedImage, int topK, const DecodePolicy &policy) const;
 
 private:
     struct Private;

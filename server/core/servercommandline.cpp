@@ -7,6 +7,8 @@ namespace orchard {
 
 namespace {
 
+constexpr qint64 kMiB = 1024 * 1024;
+
 /** Reads a whole number option within [min, max]; sets error (naming the option) if not. */
 bool readNumber(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max,
                 qint64 *value, QString *error)
@@ -65,6 +67,18 @@ void addServerOptions(QCommandLineParser &parser)
             { QStringLiteral("max-pixels"),
               QStringLiteral("Largest image accepted, in pixels, checked before decoding (default 40000000)."),
               QStringLiteral("n") },
+            { QStringLiteral("image-formats"),
+              QStringLiteral("Image formats decoded, comma-separated from jpeg, png, webp, bmp, tiff, pnm, "
+                             "sunraster, or all (default %1).")
+                      .arg(ImageFormatSet::serverDefault().toOptionValue()),
+              QStringLiteral("list") },
+            { QStringLiteral("decode-memory-mb"),
+              // A quarter of the machine's memory: see DecodeBudget::defaultCapacity().
+              QStringLiteral("Memory all workers together may use to decode images, in MiB; a request "
+                             "over what is left waits its turn (default: a quarter of this machine's "
+                             "memory, %1).")
+                      .arg(DecodeBudget::defaultCapacity() / kMiB),
+              QStringLiteral("MiB") },
             { QStringLiteral("intra-op-threads"),
               QStringLiteral("LibTorch threads per prediction (default 1; workers x this should match the cores)."),
               QStringLiteral("n") },
@@ -115,6 +129,27 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
     return true;
 }
 
+/** --image-formats and --decode-memory-mb into config; false with error (naming the option) if bad. */
+bool readDecoding(const QCommandLineParser &parser, ServerConfig *config, QString *error)
+{
+    if (parser.isSet(QStringLiteral("image-formats"))) {
+        QString why;
+        const std::optional<ImageFormatSet> formats =
+                ImageFormatSet::parse(parser.value(QStringLiteral("image-formats")), &why);
+        if (!formats || formats->isEmpty()) {
+            *error = QStringLiteral("--image-formats: %1.").arg(formats ? QStringLiteral("no format given") : why);
+            return false;
+        }
+        config->imageFormats = *formats;
+    }
+    qint64 decodeMemory = 0;
+    if (!readNumber(parser, QStringLiteral("decode-memory-mb"), 16, qint64(1) << 22, &decodeMemory, error))
+        return false;
+    if (decodeMemory > 0)
+        config->decodeBudget = std::make_shared<DecodeBudget>(decodeMemory * kMiB);
+    return true;
+}
+
 ServerCommandLine exitWith(ServerCommandLine::Outcome outcome, const QString &message)
 {
     ServerCommandLine result;
@@ -160,7 +195,7 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
                                 .arg(parser.value(QStringLiteral("host"))));
     }
     QString error;
-    if (!readNumbers(parser, &config, &error))
+    if (!readNumbers(parser, &config, &error) || !readDecoding(parser, &config, &error))
         return exitWith(Outcome::ExitError, error);
     return result;
 }

@@ -6,6 +6,8 @@
 #include <QHostAddress>
 #include <QString>
 
+#include "common/imaging/decodebudget.h"
+#include "common/imaging/imageformatset.h"
 #include "common/protocol/framereader.h"
 
 namespace orchard {
@@ -27,6 +29,13 @@ struct ServerConfig
     /** CLIENT_MESSAGE bodies are text (offline, ping, info, auth), not images: 64 KiB. */
     qint64 maxClientMessageLength = FrameReader::kDefaultMaxTextLength;
     qint64 maxPixels = 40'000'000;
+    /** Formats decoded; any other gets BAD_IMAGE saying what to send (docs/security.md). */
+    ImageFormatSet imageFormats = ImageFormatSet::serverDefault();
+    /**
+     * The memory all workers together may spend decoding images (--decode-memory-mb). Every
+     * copy of this config (the server's, each session's) shares the one budget.
+     */
+    std::shared_ptr<DecodeBudget> decodeBudget = std::make_shared<DecodeBudget>(DecodeBudget::defaultCapacity());
     int intraOpThreads = 1;
     int defaultTopK = 3;
     QString modelDirectory; ///< empty: the default model

@@ -298,7 +298,9 @@ TEST_CASE("predict and classify list a folder in the same natural order")
         return files;
     };
 
-    ServerFixture fixture;
+    ServerConfig everyFormat; // PAM is off by default on a server (docs/security.md)
+    everyFormat.imageFormats = ImageFormatSet::all();
+    ServerFixture fixture(everyFormat);
     CliProcess predict({ "--port", QString::number(fixture.port()), "--json", folder.path() });
     CHECK(predict.waitForExit() == 0);
     CHECK(filesOf(predict.lines()) == expected);

@@ -3,6 +3,7 @@
 // OpenCV encodes in every accepted format), each in the input layout of its target.
 //
 // Usage: fuzz_seed_corpus OUT_DIR SAMPLES_DIR   (scripts/fuzz.sh runs it)
+#include <algorithm>
 #include <cstdio>
 #include <vector>
 
@@ -12,9 +13,11 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QtEndian>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <zlib.h>
 
 #include "common/protocol/clientmessage.h"
 #include "common/protocol/frame.h"
@@ -56,6 +59,78 @@ QByteArray encoded(const cv::Mat &image, const std::string &extension,
     return QByteArray(reinterpret_cast<const char *>(bytes.data()), qsizetype(bytes.size()));
 }
 
+/** A classic little-endian TIFF entry with one value in place (type 3 SHORT, 4 LONG). */
+QByteArray tiffEntry(quint16 tag, quint16 type, quint32 value)
+{
+    QByteArray entry(12, '\0');
+    qToLittleEndian(tag, entry.data());
+    qToLittleEndian(type, entry.data() + 2);
+    qToLittleEndian(quint32(1), entry.data() + 4);
+    if (type == 3)
+        qToLittleEndian(quint16(value), entry.data() + 8);
+    else
+        qToLittleEndian(value, entry.data() + 8);
+    return entry;
+}
+
+/**
+ * A 1 x 1, 1-bit, uncompressed TIFF of one tile of tileSide x tileSide, with its tile's
+ * bytes when the tile is small; the large ones are the tile bomb's header (refused).
+ */
+QByteArray tiledTiff(quint32 tileSide)
+{
+    const quint32 tileBytes = (tileSide + 7) / 8 * tileSide;
+    const quint32 present = std::min<quint32>(tileBytes, 64);
+    QByteArray tiff("II*\0\x08\0\0\0\x09\0", 10);
+    const quint32 dataOffset = 10 + 9 * 12 + 4;
+    for (const QByteArray &entry : { tiffEntry(256, 3, 1), tiffEntry(257, 3, 1), tiffEntry(258, 3, 1),
+                                     tiffEntry(259, 3, 1), tiffEntry(262, 3, 1), tiffEntry(322, 4, tileSide),
+                                     tiffEntry(323, 4, tileSide), tiffEntry(324, 4, dataOffset),
+                                     tiffEntry(325, 4, tileBytes) })
+        tiff += entry;
+    return tiff + QByteArray(4, '\0') + QByteArray(int(present), '\0');
+}
+
+/** A grayscale progressive JPEG of empty DC scans (the scan bomb's shape). */
+QByteArray emptyScans(int scans)
+{
+    QByteArray jpeg("\xff\xd8\xff\xdb\x00\x43\x00", 7);
+    jpeg += QByteArray(64, '\x01');
+    jpeg += QByteArray("\xff\xc4\x00\x1f\x00\x00\x01\x05\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00", 21);
+    for (char symbol = 0; symbol < 12; ++symbol)
+        jpeg.append(symbol);
+    jpeg += QByteArray("\xff\xc2\x00\x0b\x08\x00\x40\x00\x40\x01\x01\x11\x00", 13); // 64 x 64
+    jpeg += QByteArray("\xff\xda\x00\x08\x01\x01\x00\x00\x00\x00", 10).repeated(scans);
+    return jpeg + QByteArray("\xff\xd9", 2);
+}
+
+QByteArray pngChunk(const char *type, const QByteArray &data)
+{
+    QByteArray chunk(4, '\0');
+    qToBigEndian(quint32(data.size()), chunk.data());
+    const QByteArray body = QByteArray(type, 4) + data;
+    chunk += body;
+    const uLong crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef *>(body.constData()), uInt(body.size()));
+    QByteArray tail(4, '\0');
+    qToBigEndian(quint32(crc), tail.data());
+    return chunk + tail;
+}
+
+/** A PNG with `chunks` zTXt chunks of 200 deflated bytes each before its pixels. */
+QByteArray pngWithText(const QByteArray &png, int chunks)
+{
+    uLongf length = compressBound(200);
+    QByteArray text(int(length), '\0');
+    const QByteArray raw(200, 'a');
+    compress(reinterpret_cast<Bytef *>(text.data()), &length, reinterpret_cast<const Bytef *>(raw.constData()), 200);
+    text.truncate(int(length));
+    QByteArray metadata;
+    for (int i = 0; i < chunks; ++i)
+        metadata += pngChunk("zTXt", QByteArray("Comment", 7) + QByteArray(2, '\0') + text);
+    QByteArray result = png;
+    return result.insert(result.indexOf("IDAT") - 4, metadata);
+}
+
 /** Small images in every format ImageHeader accepts, from a smooth colour pattern. */
 QList<QByteArray> generatedImages()
 {
@@ -85,6 +160,9 @@ QList<QByteArray> generatedImages()
         encoded(colour, ".sr"),
     };
     images.removeAll(QByteArray()); // a codec this OpenCV lacks
+    // The limits of issue 12, each on both sides of its line.
+    images += { tiledTiff(16), tiledTiff(4096), emptyScans(64), emptyScans(65),
+                pngWithText(images.first(), 2), pngWithText(images.first(), 9) };
     return images;
 }
 

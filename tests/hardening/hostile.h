@@ -5,6 +5,9 @@
 #include <memory>
 
 #include <QByteArray>
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
 
 #include "common/protocol/frame.h"
 #include "common/protocol/predictionreply.h"
@@ -41,5 +44,29 @@ std::unique_ptr<test::TestClient> welcomedClient(quint16 port);
  * still served normally, whatever happened on the others.
  */
 void requireServed(test::TestClient &client, qint64 messageId);
+
+/**
+ * orchard-server --headless on a free loopback port, for what only a process shows: its
+ * peak memory (VmHWM) and how long a SIGTERM takes to end it. (serverprocesstests.cpp has
+ * its own, with the log checks of its crowd tests.)
+ */
+class HeadlessServerProcess
+{
+public:
+    explicit HeadlessServerProcess(const QStringList &arguments);
+    ~HeadlessServerProcess();
+
+    quint16 port() const { return m_port; }
+    /** The process's peak resident memory so far, in KiB (VmHWM in /proc/PID/status). */
+    qint64 peakRssKb() const;
+    /** Sends SIGTERM; the milliseconds until the process exited, or -1 after timeoutMs. */
+    qint64 terminateMs(int timeoutMs);
+    QString standardError() const;
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+};
 
 } // namespace orchard::hardening

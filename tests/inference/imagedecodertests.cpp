@@ -3,12 +3,15 @@
 #include <chrono>
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QtEndian>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "common/imaging/decodebudget.h"
 #include "common/imaging/imagedecoder.h"
+#include "common/imaging/imageformatset.h"
 #include "tests/inference/testimages.h"
 
 using namespace orchard;
@@ -291,3 +294,150 @@ TEST_CASE("PFM and PAM sizes are read exactly as OpenCV reads them too (fuzz reg
     }
 }
 
+
+TEST_CASE("A 68 KB TIFF that declares one 23168 x 23168 tile for 1 x 1 pixel is refused before decoding (issue 12)")
+{
+    // OpenCV 4.6 sizes its RGBA buffer by the tile, not the image: this file made it
+    // allocate (and libtiff fill) 2 GB, and the header check saw only a 1 x 1 image.
+    const QByteArray bomb = testimages::tiffTileBomb(23168);
+    REQUIRE(bomb.size() < 100 * 1024);
+    const ImageDecoder decoder;
+    QElapsedTimer timer;
+    timer.start();
+    const InferenceError error = decodeError(decoder, bomb, 1);
+    WARN("the TIFF tile bomb (" << bomb.size() << " bytes): " << timer.elapsed() << " ms, \""
+         << error.message.toStdString() << "\"");
+    CHECK(error.kind == InferenceError::Kind::BadImage);
+    CHECK(error.message.contains(QStringLiteral("23168 × 23168")));
+    CHECK(error.message.contains(QStringLiteral("tile")));
+
+    // A tile as large as a small image may be (a megapixel) still decodes.
+    const auto allowed = decoder.decode(testimages::tiffTileBomb(1024), 1, 28, 28);
+    REQUIRE(allowed.ok());
+    CHECK(allowed->pixels.cols == 1);
+}
+
+TEST_CASE("A progressive JPEG of thousands of empty scans is refused from its header (issue 12)")
+{
+    // libjpeg runs each scan over the whole image (2.5 ms at 6324 x 6324): 4000 empty scans
+    // in 40 KB kept a worker for 10 s.
+    const QByteArray bomb = testimages::progressiveScanBomb(6324, 6324, 4000);
+    REQUIRE(bomb.size() < 50 * 1024);
+    const ImageDecoder decoder;
+    QElapsedTimer timer;
+    timer.start();
+    const InferenceError error = decodeError(decoder, bomb, 1);
+    WARN("the scan bomb (" << bomb.size() << " bytes): " << timer.elapsed() << " ms, \""
+         << error.message.toStdString() << "\"");
+    CHECK(error.kind == InferenceError::Kind::BadImage);
+    CHECK(error.message.contains(QStringLiteral("4000 scans")));
+
+    // As many scans as the limit allows still decode.
+    const auto allowed = decoder.decode(testimages::progressiveScanBomb(640, 480, 64), 1, 28, 28);
+    REQUIRE(allowed.ok());
+    CHECK(allowed->header.width == 640);
+}
+
+TEST_CASE("A caller's policy picks the formats decoded, and a refused one is told what to send")
+{
+    const ImageDecoder decoder;
+    const cv::Mat photo = testimages::photoLike(40, 30);
+    DecodePolicy server;
+    server.formats = ImageFormatSet::serverDefault();
+    cv::Mat gray;
+    cv::extractChannel(photo, gray, 1);
+    for (const char *extension : { "tif", "ppm", "pgm", "pam", "ras" }) {
+        INFO(extension);
+        const QByteArray data = testimages::encode(std::string(extension) == "pgm" ? gray : photo, extension);
+        REQUIRE(decoder.decode(data, 3, 28, 28).ok()); // the library's default: every format
+        const InferenceResult<ImageDecoder::Image> refused = decoder.decode(data, 3, 28, 28, server);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().kind == InferenceError::Kind::BadImage);
+        CHECK(refused.error().message.endsWith(QStringLiteral("images are not accepted by this server; send JPEG or PNG")));
+    }
+    for (const char *extension : { "jpg", "png", "webp", "bmp" })
+        CHECK(decoder.decode(testimages::encode(photo, extension), 3, 28, 28, server).ok());
+    CHECK(decoder.decode(testimages::encode(photo, "tif"), 3, 28, 28, server).error().message
+          == QStringLiteral("TIFF images are not accepted by this server; send JPEG or PNG"));
+}
+
+TEST_CASE("A TIFF strip taller than its image is refused like a tile larger than it")
+{
+    // One strip of 100 000 rows for 100 x 300 pixels: OpenCV would size its buffer by the
+    // strip, 40 MB for 120 KB of image. Built from a real TIFF by rewriting RowsPerStrip.
+    QByteArray tiff = testimages::encode(testimages::photoLike(100, 300), "tif");
+    const ImageHeader header = *ImageHeader::read(tiff);
+    REQUIRE_FALSE(header.tiled);
+    const quint32 ifd = qFromLittleEndian<quint32>(tiff.constData() + 4);
+    const quint16 entries = qFromLittleEndian<quint16>(tiff.constData() + ifd);
+    bool rewritten = false;
+    for (quint16 i = 0; i < entries; ++i) {
+        char *entry = tiff.data() + ifd + 2 + 12 * i;
+        if (qFromLittleEndian<quint16>(entry) == 278) { // RowsPerStrip
+            qToLittleEndian<quint16>(4, entry + 2); // LONG
+            qToLittleEndian<quint32>(100'000, entry + 8);
+            rewritten = true;
+        }
+    }
+    REQUIRE(rewritten);
+    const InferenceError error = decodeError(ImageDecoder(), tiff);
+    INFO(error.message.toStdString());
+    CHECK(error.message.startsWith(QStringLiteral("the TIFF declares strips of 100000 rows for a 100 × 300 image")));
+}
+
+TEST_CASE("The decode estimate covers the image, its turned copy and the codec, and is reserved while the pixels live")
+{
+    const cv::Mat photo = testimages::photoLike(640, 480);
+    const QByteArray baseline = testimages::encode(photo, "jpg");
+    const QByteArray progressive = testimages::encode(photo, "jpg", { cv::IMWRITE_JPEG_PROGRESSIVE, 1 });
+    const ImageHeader baselineHeader = *ImageHeader::read(baseline);
+    const ImageHeader progressiveHeader = *ImageHeader::read(progressive);
+    // Reduced by 2 for a 224 x 224 model: 320 x 240 x 3 decoded, twice.
+    CHECK(ImageDecoder::decodeBytes(baselineHeader, 3, 2, baseline.size())
+          == 2 * 320 * 240 * 3 + baselineHeader.workingBytes + baseline.size() + 1024 * 1024);
+    // libjpeg keeps every coefficient of a progressive JPEG at full size, however reduced:
+    // 2 bytes each, 1.5 samples a pixel in 4:2:0.
+    CHECK(progressiveHeader.workingBytes - baselineHeader.workingBytes == 640 * 480 * 3 / 2 * 2);
+
+    const ImageDecoder decoder;
+    DecodeBudget budget(64 * 1024 * 1024);
+    DecodePolicy policy;
+    policy.budget = &budget;
+    {
+        const InferenceResult<ImageDecoder::Image> image = decoder.decode(progressive, 3, 224, 224, policy);
+        REQUIRE(image.ok());
+        CHECK(image->memory.bytes() == ImageDecoder::decodeBytes(progressiveHeader, 3, 2, progressive.size()));
+        CHECK(budget.inUse() == image->memory.bytes());
+    }
+    CHECK(budget.inUse() == 0);
+
+    DecodeBudget small(1024 * 1024);
+    policy.budget = &small;
+    const InferenceResult<ImageDecoder::Image> over = decoder.decode(progressive, 3, 224, 224, policy);
+    REQUIRE_FALSE(over.ok());
+    CHECK(over.error().message.contains(QStringLiteral("more than all of the server's decode memory (1 MB)")));
+}
+
+TEST_CASE("A PNG of many compressed metadata chunks is refused from its chunk walk")
+{
+    // libpng inflates every zTXt, iTXt and iCCP chunk (up to 8 MB each) and keeps the text:
+    // 100 chunks of 7.9 MB of 'a' in 770 KB cost the decoder 777 MB and 2 s; 1000 (its cache
+    // limit) in 8 MB would cost 8 GB and 13 s.
+    const QByteArray bomb = testimages::pngWithTextChunks(100, 7'900'000);
+    REQUIRE(bomb.size() < 1024 * 1024);
+    const ImageDecoder decoder;
+    QElapsedTimer timer;
+    timer.start();
+    const InferenceError error = decodeError(decoder, bomb, 1);
+    WARN("the zTXt bomb (" << bomb.size() << " bytes): " << timer.elapsed() << " ms, \""
+         << error.message.toStdString() << "\"");
+    CHECK(error.kind == InferenceError::Kind::BadImage);
+    CHECK(error.message.contains(QStringLiteral("100 compressed metadata chunks")));
+
+    // A photo's few are read, and counted in what its decode may allocate.
+    const QByteArray few = testimages::pngWithTextChunks(int(ImageDecoder::kMaxPngInflatedChunks), 1000);
+    const auto allowed = decoder.decode(few, 1, 28, 28);
+    REQUIRE(allowed.ok());
+    CHECK(allowed->header.inflatedChunks == ImageDecoder::kMaxPngInflatedChunks);
+    CHECK(allowed->header.workingBytes > (ImageDecoder::kMaxPngInflatedChunks + 2) * 8'000'000);
+}

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <initializer_list>
+
 #include <QByteArray>
 #include <QtEndian>
 
@@ -171,4 +174,86 @@ TEST_CASE("A JPEG or PNG that stops before its end marker is flagged as truncate
     CHECK_FALSE(readOk(png).truncated);
     CHECK(readOk(png.left(png.size() - 5)).truncated);
     CHECK(readOk(png.left(png.size() / 2)).truncated);
+}
+
+TEST_CASE("JPEG scans are counted as libjpeg reads the file: markers, not bytes that look like them")
+{
+    const cv::Mat photo = testimages::photoLike(200, 150);
+    const ImageHeader baseline = readOk(testimages::encode(photo, "jpg"));
+    CHECK(baseline.scans == 1);
+    const ImageHeader progressive = readOk(testimages::encode(photo, "jpg", { cv::IMWRITE_JPEG_PROGRESSIVE, 1 }));
+    INFO("libjpeg's progressive script wrote " << progressive.scans << " scans");
+    CHECK(progressive.scans > 1);
+    CHECK(progressive.scans <= 12);
+    // The whole-image coefficient buffer (2 bytes a coefficient; 4:2:0, so 1.5 samples a
+    // pixel) only for the progressive one.
+    CHECK(progressive.workingBytes - baseline.workingBytes >= 200 * 150 * 2 * 3 / 2);
+
+    CHECK(readOk(testimages::progressiveScanBomb(640, 480, 5000)).scans == 5000);
+
+    // After the first scan: a comment whose text holds FF DA (skipped by its length, as
+    // libjpeg skips it), stuffed FF 00 bytes and a restart marker in the entropy data,
+    // stray bytes before a marker (libjpeg skips them too), and a scan after EOI.
+    const QByteArray one = testimages::progressiveScanBomb(64, 64, 1);
+    const qsizetype eoi = one.size() - 2;
+    const QByteArray scan("\xff\xda\x00\x08\x01\x01\x00\x00\x00\x00", 10);
+    QByteArray tricky = one.left(eoi);
+    tricky += QByteArray("\x12\xff\x00\x34\xff\xd3\x56", 7); // entropy-coded data
+    tricky += QByteArray("\xff\xfe\x00\x0c", 4) + QByteArray("\xff\xda").repeated(5); // COM
+    tricky += QByteArray("stray") + scan; // counted: libjpeg finds it after the stray bytes
+    tricky += QByteArray("\xff\xd9", 2) + scan + scan; // after EOI: never read
+    const ImageHeader counted = readOk(tricky);
+    CHECK(counted.scans == 2);
+    CHECK_FALSE(counted.truncated);
+    // Without an EOI the walk reaches the end: cut short, whatever the scans said.
+    CHECK(readOk(one.left(eoi) + scan).truncated);
+}
+
+TEST_CASE("A TIFF's tiles and strips are sized as OpenCV 4.6 sizes its buffer from libtiff's fields")
+{
+    const ImageHeader written = readOk(testimages::encode(testimages::photoLike(123, 45), "tif"));
+    CHECK_FALSE(written.tiled);
+    CHECK(written.tileWidth == 123);
+    CHECK(written.tileHeight >= 1);
+    CHECK(written.tileHeight <= 45);
+
+    const ImageHeader bomb = readOk(testimages::tiffTileBomb(23168));
+    CHECK(bomb.width == 1);
+    CHECK(bomb.height == 1);
+    CHECK(bomb.tiled);
+    CHECK(bomb.tileWidth == 23168);
+    CHECK(bomb.tileHeight == 23168);
+    CHECK(bomb.workingBytes >= qint64(4) * 23168 * 23168); // OpenCV's RGBA tile
+
+    // Directories by hand: (tag, type, value) entries, SHORT = 3, LONG = 4.
+    const auto tiff = [](std::initializer_list<std::array<quint32, 3>> entries) {
+        QByteArray data("II*\0\x08\0\0\0", 8);
+        data.append(char(entries.size())).append('\0');
+        for (const std::array<quint32, 3> &entry : entries) {
+            QByteArray bytes(12, '\0');
+            qToLittleEndian(quint16(entry[0]), bytes.data());
+            qToLittleEndian(quint16(entry[1]), bytes.data() + 2);
+            qToLittleEndian(quint32(1), bytes.data() + 4);
+            qToLittleEndian(entry[2], bytes.data() + 8);
+            data += bytes;
+        }
+        return data + QByteArray(4, '\0');
+    };
+    // Strips: RowsPerStrip, absent (one strip), or "infinity"; a strip taller than the image.
+    CHECK(readOk(tiff({ { 256, 3, 300 }, { 257, 3, 200 }, { 278, 3, 16 } })).tileHeight == 16);
+    CHECK(readOk(tiff({ { 256, 3, 300 }, { 257, 3, 200 } })).tileHeight == 200);
+    CHECK(readOk(tiff({ { 256, 3, 300 }, { 257, 3, 200 }, { 278, 4, 0xffffffff } })).tileHeight == 200);
+    const ImageHeader tall = readOk(tiff({ { 256, 3, 100 }, { 257, 3, 300 }, { 278, 4, 1'000'000 } }));
+    CHECK(tall.tileWidth == 100);
+    CHECK(tall.tileHeight == 1'000'000);
+    // libtiff keeps the first of duplicated tags and ignores the rest; so do we.
+    const ImageHeader duplicated = readOk(
+            tiff({ { 256, 3, 10 }, { 257, 3, 10 }, { 256, 3, 20000 }, { 322, 3, 32 }, { 323, 3, 48 }, { 322, 4, 64000 } }));
+    CHECK(duplicated.width == 10);
+    CHECK(duplicated.tiled);
+    CHECK(duplicated.tileWidth == 32);
+    CHECK(duplicated.tileHeight == 48);
+    // What libtiff refuses is refused, not guessed at.
+    CHECK(readError(tiff({ { 256, 3, 10 }, { 257, 3, 10 }, { 278, 3, 0 } })).contains(QStringLiteral("RowsPerStrip")));
+    CHECK(readError(tiff({ { 256, 3, 10 }, { 257, 3, 10 }, { 322, 1, 16 } })).contains(QStringLiteral("type 1")));
 }

@@ -66,7 +66,8 @@ TEST_CASE("Bad numbers and addresses are refused with a sentence naming the opti
     CHECK(parse({ "stray" }).outcome == ServerCommandLine::Outcome::ExitError);
 }
 
-TEST_CASE("--help documents every option")
+// Not named "--help …": Catch would read the name as an option and run nothing.
+TEST_CASE("The help text documents every option")
 {
     const ServerCommandLine line = parse({ "--help" });
     CHECK(line.outcome == ServerCommandLine::Outcome::ExitOk);
@@ -94,4 +95,35 @@ TEST_CASE("The write timeout and the text-message limit have options")
         CHECK(refused.outcome == ServerCommandLine::Outcome::ExitError);
         CHECK(refused.message.contains(bad.first()));
     }
+}
+
+TEST_CASE("The image format and decode memory options are read, with defaults sized to the machine")
+{
+    const ServerCommandLine defaults = parse({});
+    REQUIRE(defaults.outcome == ServerCommandLine::Outcome::Run);
+    CHECK(defaults.config.imageFormats == ImageFormatSet::serverDefault());
+    REQUIRE(defaults.config.decodeBudget);
+    CHECK(defaults.config.decodeBudget->capacity() == DecodeBudget::defaultCapacity());
+
+    const ServerCommandLine line = parse({ "--image-formats", "jpeg,tiff", "--decode-memory-mb", "512" });
+    REQUIRE(line.outcome == ServerCommandLine::Outcome::Run);
+    CHECK(line.config.imageFormats == ImageFormatSet({ ImageHeader::Format::Jpeg, ImageHeader::Format::Tiff }));
+    CHECK(line.config.decodeBudget->capacity() == 512 * 1024 * 1024);
+    CHECK(parse({ "--image-formats", "all" }).config.imageFormats == ImageFormatSet::all());
+
+    for (const QStringList &bad : { QStringList { "--image-formats", "gif" }, QStringList { "--image-formats", "" },
+                                    QStringList { "--decode-memory-mb", "8" },
+                                    QStringList { "--decode-memory-mb", "lots" } }) {
+        INFO(bad.join(' ').toStdString());
+        const ServerCommandLine refused = parse(bad);
+        CHECK(refused.outcome == ServerCommandLine::Outcome::ExitError);
+        CHECK(refused.message.contains(bad.first()));
+    }
+
+    const QString help = parse({ "--help" }).message;
+    CHECK(help.contains(QLatin1String("--image-formats")));
+    CHECK(help.contains(QLatin1String("--decode-memory-mb")));
+    // The default, as this machine sizes it (the parser wraps the text into lines).
+    CHECK(help.simplified().contains(QStringLiteral("a quarter of this machine's memory, %1)")
+                                             .arg(DecodeBudget::defaultCapacity() / (1024 * 1024))));
 }
