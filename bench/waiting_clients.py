@@ -120,7 +120,7 @@ def main(argv=None):
     # Let the monitor settle after the sessions started, so the probe sees an idle loop.
     time.sleep(0.5)
     result["probe_empty_line"] = probe(args.port, args.probes, 0.3)
-    time.sleep(0.5)  # the probes' hang-ups leave the line (polled every 200 ms)
+    time.sleep(0.5)  # let the probes' hang-ups leave the line (seen at once) and the loop go quiet
 
     started = time.perf_counter()
     waiting = []

@@ -61,6 +61,50 @@ if [ "${1:-}" = --soak ]; then
     echo "bench: soak done in $(( $(date +%s) - started )) s (exit $status); see docs/security.md and $build/soak.json"
     exit $status
 fi
+
+# --waiting-line: only bench/waiting_line.py, 10,000 clients waiting for a server with
+# --max-queued 10000 (memory, a newcomer's `queued`, drains of 1000-10000 quick clients),
+# into build/bench/waiting-line/; about a minute. Its figures go into docs/performance.md's
+# "A long waiting line" section by hand.
+if [ "${1:-}" = --waiting-line ]; then
+    out="$build/bench/waiting-line"
+    mkdir -p "$out"
+    "$build/bin/orchard-server" --headless --host 127.0.0.1 --port 0 --threads "$(nproc)" --intra-op-threads 1 \
+        --max-queued 10000 --model "$root/models/fashion-mnist" > "$out/orchard-server.log" 2>&1 &
+    line_pid=$!
+    trap 'kill -TERM "$line_pid" 2>/dev/null || true; wait "$line_pid" 2>/dev/null || true' EXIT
+    line_port=""
+    for _ in $(seq 1 600); do
+        # The banner's "port N (model …": a line still being written cannot cut N short.
+        line_port=$(grep -m1 -o "listening on [^ ]* port [0-9]* (" "$out/orchard-server.log" 2>/dev/null \
+            | grep -o "[0-9][0-9]*" | tail -1 || true)
+        [ -n "$line_port" ] && break
+        kill -0 "$line_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$line_port" ]; then
+        echo "bench: the server did not start; its log:" >&2
+        cat "$out/orchard-server.log" >&2
+        exit 1
+    fi
+    echo "bench: 10,000 clients waiting for $(nproc) workers, then drains of 1000 to 10000 quick clients"
+    "$PY" bench/waiting_line.py --port "$line_port" --server-pid "$line_pid" --workers "$(nproc)" \
+        --clients 10000 --drains 1000,2000,5000,10000 > "$out/waiting-line.json"
+    "$PY" - "$out/waiting-line.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = r["waiting"]
+print(f"bench: {w['clients']} waiting: RSS {w['rss_start_kib'] / 1024:.1f} -> {w['rss_waiting_max_kib'] / 1024:.1f} MiB"
+      f" (+{w['rss_growth_mib']:.1f}), CPU {w['cpu_percent_while_waiting']:.1f} %; newcomer's queued"
+      f" p50 {w['probe_behind_line']['p50_ms']:.2f} / p99 {w['probe_behind_line']['p99_ms']:.2f} ms")
+for d in r["drains"]:
+    p = d["probe_while_draining"]
+    print(f"bench: drain of {d['clients']:5}: {d['seconds']:.2f} s ({d['us_per_client']:.0f} us a client),"
+          f" {d['announcements_per_client']:.1f} announcements a client; newcomer's queued meanwhile"
+          f" p50 {p['p50_ms']:.2f} / p99 {p['p99_ms']:.2f} ms")
+EOF
+    exit 0
+fi
 bin="$build/bin"
 work="$build/bench"
 results="$work/results"

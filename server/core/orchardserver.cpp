@@ -1,12 +1,21 @@
 #include "server/core/orchardserver.h"
 
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <utility>
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <QFile>
 #include <QHostAddress>
 #include <QPointer>
+#include <QRunnable>
+#include <QSemaphore>
 #include <QTimer>
 
 #include "common/protocol/frame.h"
@@ -43,7 +52,88 @@ QString peerOf(qintptr descriptor)
     return QStringLiteral("%1:%2").arg(host).arg(port);
 }
 
+// ThreadSanitizer cannot see QThreadPool's futex-guarded hand-off of a runnable to its
+// thread; as for Session (session.cpp), the runnable says where the hand-off happens.
+#if defined(__SANITIZE_THREAD__)
+extern "C" void __tsan_acquire(void *address);
+extern "C" void __tsan_release(void *address);
+void handOffBegins(void *runnable) { __tsan_release(runnable); }
+void handOffEnds(void *runnable) { __tsan_acquire(runnable); }
+#else
+void handOffBegins(void *) { }
+void handOffEnds(void *) { }
+#endif
+
+/** startWorkerThreads()'s meeting point: every runnable signals running, then waits for release. */
+struct ThreadBarrier
+{
+    QSemaphore running;
+    QSemaphore release;
+};
+
+/** Holds one pool thread until every worker's thread runs (see startWorkerThreads()). */
+class ThreadStarter : public QRunnable
+{
+public:
+    explicit ThreadStarter(std::shared_ptr<ThreadBarrier> barrier) : m_barrier(std::move(barrier))
+    {
+        handOffBegins(this);
+    }
+
+    void run() override
+    {
+        handOffEnds(this);
+        m_barrier->running.release();
+        m_barrier->release.acquire();
+    }
+
+private:
+    std::shared_ptr<ThreadBarrier> m_barrier;
+};
+
+/** The most connections one pass of acceptPending() takes (the rest: the next pass of the loop). */
+constexpr int kAcceptedPerPass = 256;
+/** The most waiting clients one pass of turnAwayWithReserve() answers (the rest: next pass). */
+constexpr int kTurnedAwayPerPass = 256;
+
 } // namespace
+
+QString OpenFileLimit::description() const
+{
+    if (!error.isEmpty())
+        return QStringLiteral("open-file limit %1 (could not raise it to %2: %3)").arg(now).arg(hard).arg(error);
+    if (now > before)
+        return QStringLiteral("open-file limit %1 (raised from %2 to the hard limit)").arg(now).arg(before);
+    return QStringLiteral("open-file limit %1 (the hard limit)").arg(now);
+}
+
+OpenFileLimit raiseOpenFileLimit()
+{
+    OpenFileLimit result;
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        result.error = QString::fromLocal8Bit(std::strerror(errno));
+        return result;
+    }
+    result.before = result.now = static_cast<qint64>(limit.rlim_cur);
+    rlim_t target = limit.rlim_max;
+    if (target == RLIM_INFINITY) {
+        // Linux refuses an infinite soft limit for descriptors; its ceiling is fs.nr_open.
+        QFile nrOpen(QStringLiteral("/proc/sys/fs/nr_open"));
+        const qint64 ceiling = nrOpen.open(QIODevice::ReadOnly) ? nrOpen.readAll().trimmed().toLongLong() : 0;
+        target = ceiling > 0 ? static_cast<rlim_t>(ceiling) : rlim_t(1) << 20;
+    }
+    result.hard = static_cast<qint64>(target);
+    if (limit.rlim_cur >= target)
+        return result;
+    limit.rlim_cur = target;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        result.error = QString::fromLocal8Bit(std::strerror(errno));
+        return result;
+    }
+    result.now = static_cast<qint64>(target);
+    return result;
+}
 
 OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const InferenceEngine> engine,
                              QString version, QObject *parent)
@@ -62,6 +152,28 @@ OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const Inferenc
         }
         announceWaitingLine();
     });
+    m_lineReport.setSingleShot(true);
+    m_lineReport.setInterval(kLineReportInterval);
+    connect(&m_lineReport, &QTimer::timeout, this,
+            [this] { m_events.reportWaitingLineChanged(m_waitingRoom.sessionIds()); });
+
+    m_acceptRetry.setSingleShot(true);
+    m_acceptRetry.setInterval(kAcceptRetry);
+    connect(&m_acceptRetry, &QTimer::timeout, this, [this] {
+        if (m_reserveDescriptor < 0)
+            m_reserveDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (m_acceptNotifier)
+            m_acceptNotifier->setEnabled(true); // level-triggered: fires at once if clients wait
+    });
+    m_acceptCalm.setSingleShot(true);
+    m_acceptCalm.setInterval(kAcceptCalm);
+    connect(&m_acceptCalm, &QTimer::timeout, this, [this] {
+        m_acceptTroubled = false;
+        m_events.reportConnectionRejected(
+                QStringLiteral("%1 connections").arg(m_turnedAwayInEpisode),
+                QStringLiteral("while accepting was paused; accepting again (the trouble lasted %1 s)")
+                        .arg(m_acceptTroubleSince.elapsed() / 1000.0, 0, 'f', 1));
+    });
 }
 
 OrchardServer::~OrchardServer()
@@ -70,6 +182,8 @@ OrchardServer::~OrchardServer()
     // Sessions use m_events; they all end soon after the stop flag (bounded waits), so
     // wait for the last one rather than leave it a dangling pointer.
     m_pool.waitForDone();
+    if (m_reserveDescriptor >= 0)
+        ::close(m_reserveDescriptor);
 }
 
 bool OrchardServer::start()
@@ -78,8 +192,15 @@ bool OrchardServer::start()
     // The default backlog of 50 makes every 51st of a burst of connects wait a second for
     // a SYN retry (measured: 500 connects took 7-9 s); waiting costs us almost nothing.
     setListenBacklogSize(1024);
+    if (m_reserveDescriptor < 0)
+        m_reserveDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    startWorkerThreads();
     if (!listen(m_config.host, m_config.port))
         return false;
+    // QTcpServer's own accepting stays paused for good; see acceptPending().
+    pauseAccepting();
+    m_acceptNotifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &OrchardServer::acceptPending);
     m_events.reportListening(serverAddress().toString(), serverPort());
     return true;
 }
@@ -87,7 +208,11 @@ bool OrchardServer::start()
 void OrchardServer::shutdown(std::chrono::milliseconds grace)
 {
     const bool wasListening = isListening();
+    delete std::exchange(m_acceptNotifier, nullptr); // before its descriptor closes
     close();
+    m_acceptRetry.stop();
+    m_acceptCalm.stop();
+    m_lineReport.stop();
     m_stopRequested = true;
     // abort() emits disconnected at once, whose handler edits the list: walk a copy.
     const QList<QPointer<QSslSocket>> handshaking = std::exchange(m_handshaking, {});
@@ -115,6 +240,7 @@ void OrchardServer::setWorkerCount(int workers)
         return;
     m_config.workers = workers;
     m_pool.setMaxThreadCount(workers);
+    startWorkerThreads();
     m_events.reportWorkerCountChanged(workers);
     serveWaitingConnections();
 }
@@ -130,11 +256,25 @@ void OrchardServer::incomingConnection(qintptr descriptor)
         WaitingRoom::closeDescriptor(descriptor);
         return;
     }
-    m_waitingSince[entry.sessionId].start();
-    if (m_config.tls)
+    if (m_config.tls) {
+        // A handshake holds a descriptor (for up to the read timeout) as a waiting client
+        // does: both count against --max-queued, beyond the free workers. Without a word,
+        // since the peer expects a TLS handshake, not a plain BUSY frame.
+        const int room = m_config.maxQueued + std::max(0, m_config.workers - m_activeSessions);
+        if (m_handshaking.size() + m_waitingRoom.size() >= room) {
+            WaitingRoom::closeDescriptor(descriptor);
+            refused(entry, QStringLiteral("All %1 workers are busy and %2 connections are already waiting or in "
+                                          "their TLS handshake; closed before the handshake.")
+                                   .arg(m_config.workers)
+                                   .arg(m_handshaking.size() + m_waitingRoom.size()));
+            return;
+        }
+        m_waitingSince[entry.sessionId].start();
         startHandshake(entry);
-    else
+    } else {
+        m_waitingSince[entry.sessionId].start();
         placeConnection(entry);
+    }
 }
 
 void OrchardServer::startHandshake(WaitingRoom::Entry entry)
@@ -199,6 +339,14 @@ void OrchardServer::placeConnection(const WaitingRoom::Entry &entry)
         startSession(entry);
         return;
     }
+    // A burst of connects is accepted in one go, before the event loop could report any
+    // of them hanging up: drop those first, so the newcomer hears its true position and
+    // BUSY goes only to a connection that really finds the line full.
+    m_waitingRoom.dropDeparted();
+    if (m_activeSessions < m_config.workers && m_waitingRoom.isEmpty()) {
+        startSession(entry);
+        return;
+    }
     if (m_waitingRoom.size() >= m_config.maxQueued) {
         const QString reason = QStringLiteral(
                 "All %1 workers are busy and %2 connections are already waiting; try again later.")
@@ -211,7 +359,7 @@ void OrchardServer::placeConnection(const WaitingRoom::Entry &entry)
     }
     m_waitingRoom.admit(entry, m_config.workers);
     m_events.reportConnectionQueued(entry.sessionId, entry.peer, m_waitingRoom.size());
-    m_events.reportWaitingLineChanged(m_waitingRoom.sessionIds());
+    reportWaitingLine();
 }
 
 void OrchardServer::startSession(const WaitingRoom::Entry &entry)
@@ -269,7 +417,125 @@ void OrchardServer::serveWaitingConnections()
 void OrchardServer::announceWaitingLine()
 {
     m_waitingRoom.announcePositions(m_config.workers);
-    m_events.reportWaitingLineChanged(m_waitingRoom.sessionIds());
+    reportWaitingLine();
+}
+
+void OrchardServer::reportWaitingLine()
+{
+    if (m_waitingRoom.size() <= kLineReportedAtOnce) {
+        m_lineReport.stop();
+        m_events.reportWaitingLineChanged(m_waitingRoom.sessionIds());
+    } else if (!m_lineReport.isActive()) {
+        m_lineReport.start();
+    }
+}
+
+void OrchardServer::startWorkerThreads()
+{
+    // One runnable per missing thread, each holding its thread until all of them run:
+    // were they let go at once, the pool would run them one after another on the first
+    // thread and start no other. Threads never expire (setExpiryTimeout(-1)), so every
+    // worker's thread, with its event dispatcher, exists from here on. Threads busy with a
+    // session already exist; activeThreadCount() counts them.
+    const int missing = m_config.workers - m_pool.activeThreadCount();
+    if (missing <= 0)
+        return;
+    const auto barrier = std::make_shared<ThreadBarrier>();
+    for (int i = 0; i < missing; ++i)
+        m_pool.start(new ThreadStarter(barrier));
+    barrier->running.tryAcquire(missing, 10000);
+    barrier->release.release(missing);
+}
+
+void OrchardServer::acceptPending()
+{
+    const int listening = static_cast<int>(socketDescriptor());
+    for (int i = 0; i < kAcceptedPerPass && m_acceptNotifier; ++i) {
+        const int descriptor = ::accept4(listening, nullptr, nullptr, SOCK_CLOEXEC);
+        if (descriptor >= 0) {
+            incomingConnection(descriptor);
+            continue;
+        }
+        switch (errno) {
+        case EAGAIN:
+#if EAGAIN != EWOULDBLOCK
+        case EWOULDBLOCK:
+#endif
+            return;
+        // The connection died before we took it, or a signal came: on to the next one
+        // (Linux reports a new connection's network errors from accept, see accept(2)).
+        case EINTR:
+        case ECONNABORTED:
+        case EPROTO:
+        case ENETDOWN:
+        case ENOPROTOOPT:
+        case EHOSTDOWN:
+        case ENONET:
+        case EHOSTUNREACH:
+        case ENETUNREACH:
+            continue;
+        default:
+            acceptFailed(errno);
+            return;
+        }
+    }
+}
+
+void OrchardServer::acceptFailed(int error)
+{
+    if (m_acceptNotifier)
+        m_acceptNotifier->setEnabled(false);
+    const bool outOfDescriptors = error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+    const int turnedAway = outOfDescriptors ? turnAwayWithReserve() : 0;
+    if (!m_acceptTroubled) {
+        m_acceptTroubled = true;
+        m_turnedAwayInEpisode = 0;
+        m_acceptTroubleSince.start();
+        rlimit limit {};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        const QString why = error == EMFILE
+                ? QStringLiteral("out of file descriptors (open-file limit %1; new clients get BUSY from a "
+                                 "descriptor kept in reserve)")
+                          .arg(static_cast<qint64>(limit.rlim_cur))
+                : QStringLiteral("accept failed: %1").arg(QString::fromLocal8Bit(std::strerror(error)));
+        m_events.reportConnectionRejected(QStringLiteral("new connections"),
+                                          QStringLiteral("%1: accepting paused, retried every %2 ms")
+                                                  .arg(why)
+                                                  .arg(kAcceptRetry.count()));
+    }
+    m_turnedAwayInEpisode += turnedAway;
+    m_acceptCalm.start();
+    m_acceptRetry.start();
+}
+
+int OrchardServer::turnAwayWithReserve()
+{
+    // The reserve descriptor (the classic answer to EMFILE on accept): let it go, accept
+    // one waiting connection into its number, answer BUSY, close; again until the backlog
+    // is empty or the pass is done; then take the reserve back. Without it the clients wait
+    // in the backlog, unanswered, for as long as the server is out of descriptors.
+    if (m_reserveDescriptor < 0)
+        return 0;
+    ::close(m_reserveDescriptor);
+    m_reserveDescriptor = -1;
+    const QByteArray busy = *encodeFrame(
+            MessageType::ServerError,
+            serverErrorBody({ ErrorCode::Busy,
+                              QStringLiteral("The server cannot take more connections now (out of file "
+                                             "descriptors); try again later."),
+                              {} }));
+    int turnedAway = 0;
+    while (turnedAway < kTurnedAwayPerPass) {
+        const int fd = ::accept4(static_cast<int>(socketDescriptor()), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            break;
+        if (!m_config.tls) // a TLS client expects a handshake: closing is all we can say
+            WaitingRoom::sendNow(fd, busy);
+        WaitingRoom::closeDescriptor(fd);
+        ++turnedAway;
+    }
+    m_reserveDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return turnedAway;
 }
 
 void OrchardServer::refused(const WaitingRoom::Entry &entry, const QString &reason)

@@ -7,9 +7,11 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QPointer>
+#include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QThreadPool>
+#include <QTimer>
 
 #include "server/core/serverconfig.h"
 #include "server/core/serverevents.h"
@@ -18,6 +20,24 @@
 namespace orchard {
 
 class InferenceEngine;
+
+/** What raiseOpenFileLimit() found and did: the soft limit before and after, the hard limit. */
+struct OpenFileLimit
+{
+    qint64 before = 0;
+    qint64 now = 0;
+    qint64 hard = 0;
+    QString error; ///< why it could not be raised, if it could not
+    /** "open-file limit 4096 (raised from 1024 to the hard limit)" and the like, for the log. */
+    QString description() const;
+};
+
+/**
+ * Raises this process's soft RLIMIT_NOFILE to its hard limit. Every connection is a
+ * descriptor, waiting ones included, and the soft limit is often 1024 where the hard one
+ * is far larger; with --max-queued in the thousands the soft limit is what a crowd hits.
+ */
+OpenFileLimit raiseOpenFileLimit();
 
 /**
  * The Orchard server: accepts connections and serves each one as a Session on a pool of
@@ -30,6 +50,12 @@ class InferenceEngine;
  *
  * Everything here runs in the thread that owns the server (the GUI thread, or the main
  * thread when headless); sessions report through events() with queued signals.
+ *
+ * Out of descriptors, nothing aborts and nothing wedges: every worker's thread exists from
+ * start(), the server accepts connections itself (acceptPending()), an accept error pauses
+ * accepting for kAcceptRetry and is logged once per episode, and a descriptor kept in
+ * reserve lets the server tell the clients it cannot take BUSY instead of leaving them in
+ * the kernel's backlog.
  */
 class OrchardServer : public QTcpServer
 {
@@ -37,6 +63,17 @@ class OrchardServer : public QTcpServer
 
 public:
     static constexpr std::chrono::milliseconds kShutdownGrace { 5000 };
+    /** After an accept error (out of descriptors), accepting is tried again this much later. */
+    static constexpr std::chrono::milliseconds kAcceptRetry { 100 };
+    /** An accept-error episode ends (and is logged as over) after this long without one. */
+    static constexpr std::chrono::milliseconds kAcceptCalm { 1000 };
+    /**
+     * The whole line is reported (ServerEvents::waitingLineChanged) at every change while it
+     * is at most this long; a longer one at most every kLineReportInterval: receivers take
+     * the whole line each time, so a report per move would make draining it quadratic.
+     */
+    static constexpr int kLineReportedAtOnce = 256;
+    static constexpr std::chrono::milliseconds kLineReportInterval { 100 };
 
     OrchardServer(ServerConfig config, std::shared_ptr<const InferenceEngine> engine,
                   QString version, QObject *parent = nullptr);
@@ -71,8 +108,28 @@ private:
     /** Invoked by name from the session's worker (see startSession()). */
     Q_INVOKABLE void onSessionFinished(quint64 sessionId);
     void serveWaitingConnections();
-    /** Tells every waiting connection, and the events, where the line stands now. */
+    /** Tells waiting connections (WaitingRoom's policy), and the events, where the line stands now. */
     void announceWaitingLine();
+    /** ServerEvents::reportWaitingLineChanged, now or soon (see kLineReportedAtOnce). */
+    void reportWaitingLine();
+    /**
+     * Makes the pool start a thread for every worker not running a session now. QThreadPool
+     * starts threads lazily, and each new thread makes its event dispatcher (GLib: an
+     * eventfd) as it starts; made under pressure, with no descriptor left, GLib abort()s
+     * ("Creating pipes for GWakeup: Too many open files").
+     */
+    void startWorkerThreads();
+    /**
+     * Accepts what the listening socket has, in place of QTcpServer's own loop: Qt 6.4's
+     * socket engine keeps the first error it sets for as long as it lives, so after one
+     * EMFILE every later "nothing more to accept" (EAGAIN) read as that error too, and
+     * QTcpServer paused accepting for good (acceptError) with descriptors long free again.
+     */
+    void acceptPending();
+    /** accept() failed with errno: pause accepting for kAcceptRetry, say so once per episode. */
+    void acceptFailed(int error);
+    /** Out of descriptors: lets the reserve go to accept, BUSY and close waiting clients. */
+    int turnAwayWithReserve();
     /** The connection was turned away (and closed): forgets it and reports why. */
     void refused(const WaitingRoom::Entry &entry, const QString &reason);
 
@@ -84,6 +141,15 @@ private:
     WaitingRoom m_waitingRoom;
     QHash<quint64, QElapsedTimer> m_waitingSince;
     QList<QPointer<QSslSocket>> m_handshaking;
+    QTimer m_lineReport;
+    /** Open on /dev/null, for nothing: the descriptor that lets us answer BUSY when out of them. */
+    int m_reserveDescriptor = -1;
+    QSocketNotifier *m_acceptNotifier = nullptr; ///< on the listening socket, while listening
+    QTimer m_acceptRetry;
+    QTimer m_acceptCalm;
+    bool m_acceptTroubled = false; ///< in an accept-error episode (logged once)
+    int m_turnedAwayInEpisode = 0;
+    QElapsedTimer m_acceptTroubleSince;
     std::atomic_bool m_stopRequested { false };
     int m_activeSessions = 0;
     quint64 m_nextSessionId = 1;

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <QDateTime>
@@ -48,6 +49,13 @@ void handOffEnds(void *) { }
 double millisecondsSince(const QElapsedTimer &timer)
 {
     return timer.nsecsElapsed() / 1e6;
+}
+
+/** The process's soft RLIMIT_NOFILE (raised to the hard limit at start, see raiseOpenFileLimit). */
+qint64 openFileLimit()
+{
+    rlimit limit {};
+    return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? static_cast<qint64>(limit.rlim_cur) : -1;
 }
 
 } // namespace
@@ -253,8 +261,12 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     if (!request)
         return sendError(stream, request.error());
     const double waitMs = millisecondsSince(sinceReceived);
+    DecodePolicy policy;
+    policy.formats = m_context.config.imageFormats;
+    policy.budget = m_context.config.decodeBudget.get();
+    policy.stopRequested = m_context.stopRequested; // a wait for decode memory ends at shutdown
     const auto prediction = m_context.engine->predict(
-            request->imageData, request->topK.value_or(m_context.config.defaultTopK));
+            request->imageData, request->topK.value_or(m_context.config.defaultTopK), policy);
     if (!prediction) {
         return sendError(stream, { errorCodeFor(prediction.error()), prediction.error().message,
                                    request->messageId });
@@ -300,6 +312,7 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
             { QStringLiteral("max_msg_len"), about.maxMessageLength },
             { QStringLiteral("input"), about.input->toJson() },
             { QStringLiteral("session"), static_cast<qint64>(m_id) },
+            { QStringLiteral("max_open_files"), openFileLimit() },
         };
         return reply(stream, ServerMessage::info(details), frame.messageId());
     }

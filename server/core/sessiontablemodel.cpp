@@ -14,6 +14,8 @@ namespace orchard {
 SessionTableModel::SessionTableModel(ServerEvents *events, QObject *parent)
     : QAbstractTableModel(parent)
 {
+    m_clock.start();
+    connect(&m_sweep, &QTimer::timeout, this, &SessionTableModel::removeExpiredRows);
     connect(events, &ServerEvents::connectionQueued, this,
             [this](quint64 id, const QString &peer, int position) {
                 place(id, peer, SessionState::Waiting, position);
@@ -143,11 +145,7 @@ int SessionTableModel::countInState(SessionState state) const
 
 int SessionTableModel::indexOf(quint64 sessionId) const
 {
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows[row].id == sessionId)
-            return row;
-    }
-    return -1;
+    return m_rowOf.value(sessionId, -1);
 }
 
 int SessionTableModel::ensureRow(quint64 sessionId, const QString &peer)
@@ -162,6 +160,7 @@ int SessionTableModel::ensureRow(quint64 sessionId, const QString &peer)
     added.peer = peer;
     added.connectedSince = QDateTime::currentDateTime();
     m_rows.append(added);
+    m_rowOf.insert(sessionId, row);
     endInsertRows();
     return row;
 }
@@ -211,18 +210,38 @@ void SessionTableModel::close(quint64 sessionId, const QString &reason)
     m_rows[row].state = SessionState::Closed;
     m_rows[row].queuePosition = 0;
     m_rows[row].endReason = reason;
+    m_rows[row].closedAtMs = m_clock.elapsed();
     rowChanged(row);
-    QTimer::singleShot(m_closedRowLingerMs, this, [this, sessionId] { remove(sessionId); });
+    if (!m_sweep.isActive()) // a sweep at most every tenth of the linger (and of a second)
+        m_sweep.start(std::clamp(m_closedRowLingerMs / 10, 0, 1000));
 }
 
-void SessionTableModel::remove(quint64 sessionId)
+void SessionTableModel::removeExpiredRows()
 {
-    const int row = indexOf(sessionId);
-    if (row < 0)
-        return;
-    beginRemoveRows({}, row, row);
-    m_rows.removeAt(row);
-    endRemoveRows();
+    const qint64 now = m_clock.elapsed();
+    const auto expired = [this, now](int row) {
+        return m_rows[row].state == SessionState::Closed && now - m_rows[row].closedAtMs >= m_closedRowLingerMs;
+    };
+    bool lingering = false;
+    // From the back, one removal per run of expired rows, so the rows before stay put.
+    for (int row = static_cast<int>(m_rows.size()) - 1; row >= 0; --row) {
+        if (!expired(row)) {
+            lingering = lingering || m_rows[row].state == SessionState::Closed;
+            continue;
+        }
+        int first = row;
+        while (first > 0 && expired(first - 1))
+            --first;
+        beginRemoveRows({}, first, row);
+        m_rows.remove(first, row - first + 1);
+        endRemoveRows();
+        row = first;
+    }
+    m_rowOf.clear();
+    for (int row = 0; row < m_rows.size(); ++row)
+        m_rowOf.insert(m_rows[row].id, row);
+    if (!lingering)
+        m_sweep.stop();
 }
 
 } // namespace orchard

@@ -2,7 +2,10 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QList>
+#include <QTimer>
 #include <QVector>
 
 namespace orchard {
@@ -35,6 +38,7 @@ public:
         double lastMs = 0.0;
         double totalMs = 0.0;
         QString endReason;
+        qint64 closedAtMs = 0; ///< on the model's clock, once Closed
     };
 
     explicit SessionTableModel(ServerEvents *events, QObject *parent = nullptr);
@@ -58,10 +62,19 @@ private:
     void updateQueuePositions(const QList<quint64> &sessionIds);
     void rowChanged(int row);
     void close(quint64 sessionId, const QString &reason);
-    void remove(quint64 sessionId);
+    /** Removes every closed row whose linger is over, then re-indexes once. */
+    void removeExpiredRows();
 
     QVector<Row> m_rows;
+    QHash<quint64, int> m_rowOf; ///< session id → row
     int m_closedRowLingerMs = 10'000;
+    QElapsedTimer m_clock;
+    /**
+     * One timer for all lingering rows. A timer and a vector erase per closed row, plus a
+     * search of all rows per event, made draining 10,000 waiting clients quadratic: 12 % of
+     * the server's CPU and 200 ms stalls of the GUI thread.
+     */
+    QTimer m_sweep;
 };
 
 } // namespace orchard

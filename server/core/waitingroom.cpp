@@ -1,11 +1,12 @@
 #include "server/core/waitingroom.h"
 
 #include <algorithm>
-#include <vector>
+#include <cerrno>
+#include <cstring>
 
 #include <QSet>
 
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,43 +17,123 @@ namespace orchard {
 
 WaitingRoom::WaitingRoom(QObject *parent) : QObject(parent)
 {
-    m_pollTimer.setInterval(kPollIntervalMs);
-    connect(&m_pollTimer, &QTimer::timeout, this, &WaitingRoom::pollForHangUps);
+    m_clock.start();
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll >= 0) {
+        m_hangUps = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+        connect(m_hangUps, &QSocketNotifier::activated, this, &WaitingRoom::dropDeparted);
+    } else {
+        qWarning("WaitingRoom: epoll_create1 failed (%s): hang-ups of waiting clients will go unnoticed",
+                 ::strerror(errno));
+    }
+    m_sweepTimer.setSingleShot(true);
+    m_sweepTimer.setInterval(kSweepIntervalMs);
+    connect(&m_sweepTimer, &QTimer::timeout, this, &WaitingRoom::sweepAnnouncements);
 }
 
 WaitingRoom::~WaitingRoom()
 {
-    for (const Entry &entry : m_entries)
+    for (const Entry &entry : m_entries) {
+        unwatch(entry);
         close(entry);
+    }
+    delete m_hangUps; // before its descriptor goes
+    if (m_epoll >= 0)
+        ::close(m_epoll);
 }
 
-void WaitingRoom::admit(const Entry &entry, int workers)
+void WaitingRoom::admit(const Entry &admitted, int workers)
 {
-    m_entries.push_back(entry);
+    m_workers = workers;
+    m_entries.push_back(admitted);
+    Entry &entry = m_entries.back();
     if (entry.tlsSocket) {
         entry.tlsSocket->setParent(this);
         entry.tlsSocket->setReadBufferSize(kWaitingReadBuffer);
         const quint64 id = entry.sessionId;
         connect(entry.tlsSocket, &QSslSocket::disconnected, this, [this, id] { leave({ id }); });
+    } else if (m_epoll >= 0) {
+        // Level-triggered: readable (data, or the end of the stream), half-closed, and
+        // always (whatever was asked) reset or closed both ways.
+        const int fd = static_cast<int>(entry.descriptor);
+        epoll_event watched {};
+        watched.events = EPOLLIN | EPOLLRDHUP;
+        watched.data.fd = fd;
+        if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &watched) == 0)
+            m_sessionByDescriptor.insert(fd, entry.sessionId);
     }
     sendPosition(entry, size(), workers);
-    if (!m_pollTimer.isActive())
-        m_pollTimer.start();
 }
 
 WaitingRoom::Entry WaitingRoom::takeNext()
 {
     Entry entry = m_entries.front();
     m_entries.pop_front();
+    unwatch(entry);
     if (entry.tlsSocket)
         entry.tlsSocket->disconnect(this);
     if (m_entries.empty())
-        m_pollTimer.stop();
+        m_sweepTimer.stop();
     return entry;
+}
+
+void WaitingRoom::unwatch(const Entry &entry)
+{
+    const int fd = static_cast<int>(entry.descriptor);
+    if (!entry.tlsSocket && m_sessionByDescriptor.remove(fd) > 0)
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+void WaitingRoom::dropDeparted()
+{
+    if (m_epoll < 0)
+        return;
+    QList<quint64> departed;
+    constexpr int kBatch = 256;
+    epoll_event ready[kBatch];
+    for (;;) {
+        const int count = ::epoll_wait(m_epoll, ready, kBatch, 0);
+        if (count <= 0)
+            break;
+        for (int i = 0; i < count; ++i) {
+            const int fd = ready[i].data.fd;
+            const auto found = m_sessionByDescriptor.constFind(fd);
+            if (found == m_sessionByDescriptor.cend()) {
+                ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+                continue;
+            }
+            if (!(ready[i].events & (EPOLLERR | EPOLLHUP))) {
+                // Readable: peek (the session reads it later) to tell a client that left
+                // (end of stream, nothing before it) from one whose request waits for us,
+                // even if it shut its write side after it (HTTP-style tools do): that one
+                // is served. Watch such a client for a reset or a close both ways only
+                // (always reported), or its pending bytes would wake us forever.
+                char byte = 0;
+                const ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+                if (peeked > 0) {
+                    epoll_event quiet {};
+                    quiet.data.fd = fd;
+                    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &quiet);
+                    continue;
+                }
+                if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                    continue;
+            }
+            departed.append(found.value());
+            m_sessionByDescriptor.erase(found);
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+            ::close(fd);
+        }
+        if (count < kBatch)
+            break;
+    }
+    leave(departed);
 }
 
 void WaitingRoom::leave(const QList<quint64> &sessionIds)
 {
+    if (sessionIds.isEmpty())
+        return;
     const QSet<quint64> leaving(sessionIds.begin(), sessionIds.end());
     QList<quint64> left;
     const auto kept = std::remove_if(m_entries.begin(), m_entries.end(), [&](const Entry &entry) {
@@ -65,7 +146,7 @@ void WaitingRoom::leave(const QList<quint64> &sessionIds)
     });
     m_entries.erase(kept, m_entries.end());
     if (m_entries.empty())
-        m_pollTimer.stop();
+        m_sweepTimer.stop();
     if (!left.isEmpty())
         emit entriesLeft(left);
 }
@@ -92,20 +173,55 @@ void WaitingRoom::close(const Entry &entry)
 
 void WaitingRoom::announcePositions(int workers)
 {
-    int position = 1;
-    for (const Entry &entry : m_entries)
-        sendPosition(entry, position++, workers);
+    m_workers = workers;
+    int position = 0;
+    for (Entry &entry : m_entries) {
+        if (++position > kAnnouncedAtOnce)
+            break;
+        if (entry.toldPosition != position)
+            sendPosition(entry, position, workers);
+    }
+    if (size() > kAnnouncedAtOnce && !m_sweepTimer.isActive())
+        m_sweepTimer.start();
 }
 
-void WaitingRoom::sendPosition(const Entry &entry, int position, int workers)
+void WaitingRoom::sweepAnnouncements()
+{
+    // O(line) comparisons every kSweepIntervalMs while news is pending (10,000 waiting:
+    // tens of microseconds); the sends are what cost: at most kSweepBudget a sweep, and
+    // one per client per kAnnounceIntervalMs.
+    const qint64 now = m_clock.elapsed();
+    bool pending = false;
+    int budget = kSweepBudget;
+    int position = 0;
+    for (Entry &entry : m_entries) {
+        ++position;
+        if (entry.toldPosition == position)
+            continue;
+        const bool due = position <= kAnnouncedAtOnce || now - entry.toldAtMs >= kAnnounceIntervalMs;
+        if (due && budget > 0) {
+            sendPosition(entry, position, m_workers);
+            --budget;
+        } else {
+            pending = true;
+        }
+    }
+    if (pending)
+        m_sweepTimer.start();
+}
+
+void WaitingRoom::sendPosition(Entry &entry, int position, int workers)
 {
     send(entry, *encodeFrame(MessageType::ServerMessage, ServerMessage::queued(position, size(), workers).toBody()));
+    entry.toldPosition = position;
+    entry.toldAtMs = m_clock.elapsed();
 }
 
 void WaitingRoom::closeAll(const QByteArray &frame)
 {
-    m_pollTimer.stop();
+    m_sweepTimer.stop();
     for (const Entry &entry : m_entries) {
+        unwatch(entry);
         send(entry, frame);
         close(entry);
     }
@@ -128,8 +244,8 @@ bool WaitingRoom::sendNow(qintptr descriptor, const QByteArray &frame)
     const ssize_t sent = ::send(static_cast<int>(descriptor), frame.constData(),
                                 static_cast<size_t>(frame.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent > 0 && sent < frame.size()) {
-        // Half a frame would break the client's framing for good: end the connection; the
-        // next hang-up poll takes it out of the line.
+        // Half a frame would break the client's framing for good: end the connection. Shut
+        // both ways, the room's epoll set reports it (EPOLLHUP) and it leaves the line.
         ::shutdown(static_cast<int>(descriptor), SHUT_RDWR);
     }
     return sent == frame.size();
@@ -142,29 +258,6 @@ void WaitingRoom::closeDescriptor(qintptr descriptor)
     char sink[4096];
     for (int i = 0; i < 16 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) { }
     ::close(fd);
-}
-
-void WaitingRoom::pollForHangUps()
-{
-    // TLS entries report their hang-up by signal; only bare descriptors need polling.
-    std::vector<pollfd> fds;
-    std::vector<quint64> ids;
-    for (const Entry &entry : m_entries) {
-        if (entry.tlsSocket)
-            continue;
-        fds.push_back({ static_cast<int>(entry.descriptor), POLLRDHUP, 0 });
-        ids.push_back(entry.sessionId);
-    }
-    if (fds.empty() || ::poll(fds.data(), fds.size(), 0) <= 0)
-        return;
-    QList<quint64> hungUp;
-    for (size_t i = 0; i < fds.size(); ++i) {
-        if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
-            ::close(fds[i].fd);
-            hungUp.append(ids[i]);
-        }
-    }
-    leave(hungUp);
 }
 
 } // namespace orchard

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,10 +23,13 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QJsonObject>
 #include <QRegularExpression>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "common/protocol/clientmessage.h"
 #include "common/protocol/framereader.h"
 #include "common/protocol/servererror.h"
 #include "tests/hardening/hostile.h"
@@ -63,11 +67,17 @@ constexpr bool kSanitized = kThreadSanitizer;
 class ServerProcess
 {
 public:
-    explicit ServerProcess(const QStringList &arguments)
+    /** descriptorLimit: the server's RLIMIT_NOFILE (soft, hard), as `prlimit --nofile` sets it; none: ours. */
+    explicit ServerProcess(const QStringList &arguments,
+                           std::optional<std::pair<rlim_t, rlim_t>> descriptorLimit = std::nullopt)
     {
         REQUIRE(m_dir.isValid());
         m_process.setStandardOutputFile(m_dir.filePath("stdout.log"));
         m_process.setStandardErrorFile(m_dir.filePath("stderr.log"));
+        if (descriptorLimit) {
+            const rlimit limit { descriptorLimit->first, descriptorLimit->second };
+            m_process.setChildProcessModifier([limit] { ::setrlimit(RLIMIT_NOFILE, &limit); });
+        }
         m_process.start(QStringLiteral(ORCHARD_SERVER_PATH),
                         QStringList { "--headless", "--host", "127.0.0.1", "--port", "0" } + arguments);
         REQUIRE(m_process.waitForStarted(10000));
@@ -351,5 +361,189 @@ TEST_CASE("2000 clients vanishing mid-upload: RSS stays flat, every worker comes
     // plain build measures the process's own growth.
     CHECK(rssAfter - rssBefore < (kSanitized ? 512 : 16) * 1024);
     REQUIRE(server.running());
+    server.requireCleanExit();
+}
+
+namespace {
+
+/** A self-signed certificate and key for localhost, made with openssl in a temporary folder. */
+struct TlsFiles
+{
+    TlsFiles()
+    {
+        REQUIRE(directory.isValid());
+        certificate = directory.filePath("cert.pem");
+        key = directory.filePath("key.pem");
+        QProcess openssl;
+        openssl.start("openssl", { "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                                   "/CN=localhost", "-keyout", key, "-out", certificate });
+        REQUIRE(openssl.waitForFinished(60000));
+        INFO(openssl.readAllStandardError().toStdString());
+        REQUIRE(openssl.exitCode() == 0);
+    }
+
+    QTemporaryDir directory;
+    QString certificate;
+    QString key;
+};
+
+/** A TLS client in this thread (the server is another process), trusting any certificate. */
+class TlsClient
+{
+public:
+    TlsClient()
+    {
+        m_socket.setPeerVerifyMode(QSslSocket::VerifyNone);
+        QObject::connect(&m_socket, &QSslSocket::readyRead, [this] { m_reader.feed(m_socket.readAll()); });
+    }
+
+    void connectEncrypted(quint16 port) { m_socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port); }
+    /** Plain TCP only: the handshake waits for startEncryption(). */
+    bool connectPlain(quint16 port)
+    {
+        m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+        return m_socket.waitForConnected(10000);
+    }
+    void startEncryption() { m_socket.startClientEncryption(); }
+
+    /** The next frame's kind, or "(nothing)" after timeoutMs. */
+    QString nextKind(int timeoutMs)
+    {
+        if (!QTest::qWaitFor([this] { return m_reader.hasFrame(); }, timeoutMs))
+            return QStringLiteral("(nothing)");
+        return kindOf(m_reader.takeFrame());
+    }
+
+private:
+    QSslSocket m_socket;
+    FrameReader m_reader;
+};
+
+/** How many of these connections the server has closed (FIN or RST), without taking any data. */
+int closedByServer(const std::vector<int> &fds)
+{
+    int closed = 0;
+    for (const int fd : fds) {
+        pollfd pfd { fd, POLLIN, 0 };
+        char byte = 0;
+        if (::poll(&pfd, 1, 0) > 0 && ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+            ++closed;
+    }
+    return closed;
+}
+
+} // namespace
+
+TEST_CASE("Out of file descriptors the server answers BUSY, accepts again once they free up, and says so once")
+{
+    // issue 12, item 4: at the descriptor limit Qt's QTcpServer pauses accepting after the
+    // error and never resumes: every later client waited forever, with nothing in the log.
+    // The limit is 128 soft and hard, so the server cannot raise it.
+    ServerProcess server({ "--threads", "2", "--max-queued", "1000", "--read-timeout", "2" },
+                         std::make_pair(rlim_t(128), rlim_t(128)));
+    CHECK(server.log("stdout.log").contains("open-file limit 128 (the hard limit)"));
+
+    std::vector<int> fds;
+    std::vector<std::unique_ptr<FrameInbox>> inboxes;
+    const auto connectOne = [&] {
+        fds.push_back(connectTo(server.port()));
+        REQUIRE(fds.back() >= 0);
+        inboxes.push_back(std::make_unique<FrameInbox>(fds.back()));
+    };
+    for (int i = 0; i < 2; ++i) {
+        connectOne();
+        const std::optional<Frame> welcome = inboxes.back()->next(10000);
+        REQUIRE(welcome);
+        REQUIRE(kindOf(*welcome) == "welcome");
+    }
+    // 150 more than the server has descriptors for: the first ~110 wait in line, the rest
+    // must still hear something (BUSY, from the descriptor the server keeps in reserve).
+    constexpr int kCrowd = 150;
+    for (int i = 0; i < kCrowd; ++i)
+        connectOne();
+    int queued = 0, busy = 0, silent = 0;
+    QDeadlineTimer deadline(20000);
+    for (size_t i = 2; i < inboxes.size(); ++i) {
+        const std::optional<Frame> first = inboxes[i]->next(int(std::max<qint64>(1, deadline.remainingTime())));
+        if (!first)
+            ++silent;
+        else if (first->type() == MessageType::ServerError)
+            busy += parseServerErrorBody(first->body)->code == ErrorCode::Busy;
+        else
+            queued += kindOf(*first) == "queued";
+    }
+    INFO(queued << " queued, " << busy << " BUSY, " << silent << " without an answer");
+    CHECK(silent == 0);
+    CHECK(queued > 0);
+    CHECK(busy > 0);
+    CHECK(queued + busy == kCrowd);
+    REQUIRE(server.running());
+
+    for (const int fd : fds)
+        ::close(fd);
+    // Descriptors free up as the waiting clients' hang-ups are seen; the server accepts again.
+    requireEveryWorkerServes(server.port(), 2);
+    REQUIRE(server.running());
+    // The episode is over after a second without an accept error; it is logged once.
+    CHECK(QTest::qWaitFor([&] { return server.log("stdout.log").contains("accepting again"); }, 5000));
+    const QString log = server.log("stdout.log");
+    INFO(log.right(3000).toStdString());
+    CHECK(log.count("accepting paused") == 1);
+    CHECK(log.count("accepting again") == 1);
+    server.requireCleanExit();
+}
+
+TEST_CASE("TLS handshakes count against --max-queued, and a worker's thread starts even out of descriptors")
+{
+    // issue 12, item 4: 150 silent TCP connects to a TLS port, with --max-queued 8, held a
+    // descriptor each for the read timeout and ran the process out of them; a handshake that
+    // then completed needed a new worker thread, whose event dispatcher could not get its
+    // pipes: "GLib-ERROR: Creating pipes for GWakeup: Too many open files", and abort().
+    static TlsFiles tls;
+    ServerProcess server({ "--threads", "2", "--max-queued", "8", "--read-timeout", "5", "--tls-cert",
+                           tls.certificate, "--tls-key", tls.key },
+                         std::make_pair(rlim_t(128), rlim_t(128)));
+    TlsClient first; // takes the first worker (and its thread)
+    first.connectEncrypted(server.port());
+    REQUIRE(first.nextKind(10000) == "welcome");
+    TlsClient second; // connected, handshake not started: one of the connections not yet placed
+    REQUIRE(second.connectPlain(server.port()));
+
+    constexpr int kSilent = 150;
+    constexpr int kRoom = 8 + 1; // --max-queued, and the one free worker
+    std::vector<int> silent;
+    for (int i = 0; i < kSilent; ++i) {
+        silent.push_back(connectTo(server.port()));
+        REQUIRE(silent.back() >= 0);
+    }
+    // All but the room (of which `second` holds a place) are closed at once, not after 5 s.
+    CHECK(QTest::qWaitFor([&] { return closedByServer(silent) >= kSilent - kRoom + 1; }, 2000));
+    CHECK(closedByServer(silent) == kSilent - kRoom + 1);
+
+    second.startEncryption();
+    CHECK(second.nextKind(10000) == "welcome");
+    REQUIRE(server.running());
+    for (const int fd : silent)
+        ::close(fd);
+    server.requireCleanExit();
+}
+
+TEST_CASE("The server raises its open-file limit to the hard limit and says so in its log and in info")
+{
+    ServerProcess server({ "--threads", "1" }, std::make_pair(rlim_t(64), rlim_t(4096)));
+    CHECK(server.log("stdout.log").contains("open-file limit 4096 (raised from 64 to the hard limit)"));
+
+    const int fd = connectTo(server.port());
+    REQUIRE(fd >= 0);
+    FrameInbox inbox(fd);
+    const std::optional<Frame> welcome = inbox.next(10000);
+    REQUIRE(welcome);
+    REQUIRE(kindOf(*welcome) == "welcome");
+    REQUIRE(sendAll(fd, *encodeFrame(MessageType::ClientMessage, ClientMessage::actionBody("info"))));
+    const std::optional<Frame> info = inbox.next(10000);
+    REQUIRE(info);
+    REQUIRE(kindOf(*info) == "info");
+    CHECK(ServerMessage::fromBody(info->body)->fields().value("max_open_files").toInteger() == 4096);
+    ::close(fd);
     server.requireCleanExit();
 }
