@@ -53,3 +53,33 @@ TEST_CASE("A session that never waited gets a row when it starts")
     CHECK(model.index(0, SessionTableModel::Peer).data().toString() == "127.0.0.1:1");
     CHECK(model.index(0, SessionTableModel::State).data().toString() == "active");
 }
+
+TEST_CASE("Closed rows leave in batches and every other row is still found by its id")
+{
+    ServerEvents events;
+    SessionTableModel model(&events);
+    model.setClosedRowLinger(0);
+    for (quint64 id = 1; id <= 300; ++id)
+        emit events.connectionQueued(id, QStringLiteral("10.0.0.%1:4000").arg(id % 250), int(id));
+    REQUIRE(model.rowCount() == 300);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    // Every third session ends: 100 rows, in runs of one, between rows that stay.
+    for (quint64 id = 3; id <= 300; id += 3)
+        emit events.sessionEnded(id, "offline");
+    REQUIRE(QTest::qWaitFor([&] { return model.rowCount() == 200; }, 5000));
+    CHECK(removed.count() >= 1);
+    for (quint64 id = 1; id <= 300; ++id) {
+        INFO("session " << id);
+        const SessionTableModel::Row *row = model.rowFor(id);
+        if (id % 3 == 0) {
+            CHECK(row == nullptr);
+        } else {
+            REQUIRE(row != nullptr);
+            CHECK(row->id == id);
+        }
+    }
+    // A row after the removals still takes its events.
+    emit events.sessionStarted(299, "10.0.0.49:4000", 5.0);
+    CHECK(model.rowFor(299)->state == State::Active);
+    CHECK(model.index(199, SessionTableModel::Id).data().toString().contains("299"));
+}
