@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/imaging/imagedecoder.h"
+#include "common/imaging/imageheader.h"
 
 namespace orchard {
 
@@ -16,6 +17,20 @@ namespace {
 constexpr int kJpegQuality = 95;
 
 } // namespace
+
+bool PhotoDownscaler::worthCopying(const QByteArray &file, const ModelInputInfo &input)
+{
+    if (!input.isValid())
+        return false;
+    const auto header = ImageHeader::read(file);
+    if (!header)
+        return false; // the server says what is wrong with it
+    const qint64 twiceWidth = 2 * qint64(input.width);
+    const qint64 twiceHeight = 2 * qint64(input.height);
+    // Either way round: EXIF may turn the picture.
+    return (header->width > twiceWidth && header->height > twiceHeight)
+            || (header->height > twiceWidth && header->width > twiceHeight);
+}
 
 PhotoDownscaler::Result PhotoDownscaler::prepare(const QByteArray &file, const ModelInputInfo &input)
 {

@@ -34,6 +34,12 @@ public:
      * answers for it as it always did.
      */
     static Result prepare(const QByteArray &file, const ModelInputInfo &input);
+
+    /**
+     * Whether prepare() could make a smaller copy, judged from the file's header alone
+     * (microseconds): the client sends the rest at once, without a trip to a worker thread.
+     */
+    static bool worthCopying(const QByteArray &file, const ModelInputInfo &input);
 };
 
 } // namespace orchard

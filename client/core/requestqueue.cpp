@@ -96,14 +96,20 @@ void RequestQueue::prepareAhead()
 {
     if (!m_connection->isConnected() || !sendsCopies())
         return;
+    // Twice the pipeline's depth ahead, so that copies are ready before the wire wants them.
+    const ModelInputInfo input = *m_connection->modelInput();
     int ahead = 0;
     for (Job &job : m_pending) {
-        if (ahead++ >= m_maxInFlight)
+        if (ahead++ >= 2 * m_maxInFlight)
             break;
         if (job.preparing || !needsCopy(job))
             continue;
+        if (!PhotoDownscaler::worthCopying(job.file, input)) {
+            job.bytes = job.file; // small enough already: it goes as it is, now
+            job.preparedFor = input;
+            continue;
+        }
         job.preparing = true;
-        const ModelInputInfo input = *m_connection->modelInput();
         auto *watcher = new QFutureWatcher<PhotoDownscaler::Result>(this);
         connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, jobId = job.id, input] {
             onPrepared(jobId, input, watcher->result());

@@ -96,7 +96,7 @@ signals:
 private:
     void pump();
     bool needsCopy(const Job &job) const;
-    /** Starts the copies of the next jobs to be sent, up to maxInFlight of them. */
+    /** Starts the copies of the next jobs to be sent, twice maxInFlight of them ahead. */
     void prepareAhead();
     void onPrepared(int jobId, const ModelInputInfo &input, const PhotoDownscaler::Result &result);
     void onPrediction(const PredictionReply &reply);

@@ -104,7 +104,7 @@ TEST_CASE("ImageBatch: each item goes New → Queued → Sent → Done, with the
     CHECK(fixture.batch.item(0).image.bytes == samples.at(0).bytes);
 }
 
-TEST_CASE("ImageBatch: a bad image fails with the server's code; the others are answered")
+TEST_CASE("ImageBatch: a bad image fails with the server's code, the others are answered")
 {
     BatchFixture fixture;
     const SampleImage sample = sampleImages().first();
@@ -139,7 +139,7 @@ TEST_CASE("ImageBatch: without kept bytes an answered item lets go of its file")
     CHECK(fixture.batch.item(row).image.bytes.isEmpty());
 }
 
-TEST_CASE("ImageBatch: a re-run keeps the last result until the new one comes; cancel puts items back")
+TEST_CASE("ImageBatch: a re-run keeps the last result until the new one comes, cancel puts items back")
 {
     BatchFixture fixture;
     const QList<SampleImage> samples = sampleImages();

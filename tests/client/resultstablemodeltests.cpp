@@ -72,7 +72,7 @@ TEST_CASE("ResultsTableModel: a row per image with a result, in batch order")
     CHECK(fixture.model.headerData(ResultsTableModel::Label, Qt::Horizontal, Qt::DisplayRole) == "Diagnosis");
 }
 
-TEST_CASE("ResultsTableModel: a re-run changes its row in place; queueing alone adds none")
+TEST_CASE("ResultsTableModel: a re-run changes its row in place, queueing alone adds none")
 {
     TableFixture fixture;
     fixture.batch.fail(1, QStringLiteral("INTERNAL"), QStringLiteral("the engine failed"));

@@ -177,7 +177,7 @@ std::shared_ptr<const TlsIdentity> testTlsIdentity()
 
 } // namespace
 
-TEST_CASE("A header sent a byte at a time gets TIMEOUT after the read timeout; others are served meanwhile")
+TEST_CASE("A header sent a byte at a time gets TIMEOUT after the read timeout, others are served meanwhile")
 {
     ServerConfig config = withWorkers(2);
     config.readTimeout = 1000ms;

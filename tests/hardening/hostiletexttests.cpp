@@ -126,7 +126,7 @@ TEST_CASE("A msg_id that cannot be echoed exactly is BAD_HEADER, not a different
     requireServed(*bystander, 1);
 }
 
-TEST_CASE("A second auth with a wrong token is UNAUTHORIZED and closes; a right one still works")
+TEST_CASE("A second auth with a wrong token is UNAUTHORIZED and closes, a right one still works")
 {
     const QByteArray token = "field-team-7f3a9c2e51d4b8a0";
     auto tokens = AccessTokens::parse("field-team " + token + "\n", QStringLiteral("tokens.txt"));

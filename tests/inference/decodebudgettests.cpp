@@ -57,7 +57,7 @@ std::future<qint64> reserveElsewhere(DecodeBudget &budget, qint64 bytes, const s
 
 } // namespace
 
-TEST_CASE("A decode reservation is given back when it goes; one larger than the budget is refused at once")
+TEST_CASE("A decode reservation is given back when it goes, one larger than the budget is refused at once")
 {
     DecodeBudget budget(100, 60s);
     {

@@ -43,7 +43,7 @@ TEST_CASE("base64: every padding length, with and without its padding")
     }
 }
 
-TEST_CASE("base64: surrounding whitespace is ignored; inside, only line breaks are")
+TEST_CASE("base64: surrounding whitespace is ignored, inside, only line breaks are")
 {
     CHECK(decodeBase64(" \t YWJj \r\n") == QByteArray("abc"));
     CHECK(decodeBase64("YWJj\nZGVm\n") == QByteArray("abcdef"));

@@ -87,7 +87,7 @@ TEST_CASE("A TLS server serves a client that verifies it by CA")
     REQUIRE(QTest::qWaitFor([&] { return finished.count() == 20; }, kWaitMs));
 }
 
-TEST_CASE("A pinned fingerprint is trusted; a different one is refused with a warning")
+TEST_CASE("A pinned fingerprint is trusted, a different one is refused with a warning")
 {
     ServerFixture fixture(testCertificate().config());
     ServerConnection pinned;
