@@ -47,9 +47,12 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def read_frame(sock, timeout):
-    """One whole frame (header JSON, body bytes); None when the server closed first."""
-    sock.settimeout(timeout)
+def read_frame(sock, timeout=None):
+    """One whole frame (header JSON, body bytes); None when the server closed first.
+
+    timeout: seconds for this read; None keeps the socket's own."""
+    if timeout is not None:
+        sock.settimeout(timeout)
     data = b""
     while len(data) < HEADER_LEN:
         chunk = sock.recv(HEADER_LEN - len(data))
