@@ -4,6 +4,7 @@
 #include <QJsonValue>
 
 #include "common/protocol/jsonbody.h"
+#include "common/protocol/jsonwriter.h"
 
 namespace orchard {
 
@@ -41,7 +42,34 @@ QJsonObject PredictionReply::toJson() const
 
 QByteArray PredictionReply::toBody() const
 {
-    return compactJson(toJson());
+    // The members of toJson(), written directly (JsonWriter says why), in QJsonObject's
+    // sorted key order so that the bytes are the same: tests compare the two.
+    JsonWriter json;
+    json.beginObject();
+    if (!advice.isEmpty())
+        json.key("advice").value(advice);
+    json.key("confidence").value(confidence);
+    json.key("image").beginObject().key("height").value(imageHeight).key("width").value(imageWidth).endObject();
+    json.key("index").value(index);
+    json.key("label").value(label);
+    json.key("model").value(model);
+    if (messageId)
+        json.key("msg_id").value(*messageId);
+    json.key("name").value(name);
+    json.key("timing_ms")
+            .beginObject()
+            .key("decode").value(timing.decode)
+            .key("infer").value(timing.infer)
+            .key("preprocess").value(timing.preprocess)
+            .key("total").value(timing.total)
+            .key("wait").value(timing.wait)
+            .endObject();
+    json.key("top_k").beginArray();
+    for (const LabelScore &entry : topK)
+        json.beginObject().key("index").value(entry.index).key("label").value(entry.label).key("score").value(entry.score).endObject();
+    json.endArray();
+    json.endObject();
+    return json.take();
 }
 
 Result<PredictionReply> PredictionReply::fromBody(const QByteArray &body)
