@@ -16,8 +16,10 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QList>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 // Qt's `slots` keyword macro would rewrite LibTorch's IValue::slots(); hide it meanwhile.
 #pragma push_macro("slots")
 #undef slots
@@ -118,6 +120,27 @@ OnceWarningHandler &onceWarningHandler()
     return handler;
 }
 
+/**
+ * InferenceEngine::warmUp()'s images: a 2048x1365 colour JPEG (the size of a farmer's
+ * photo, so the decoder's DCT-scaled path and the area resize run as they will) with
+ * texture in it, so that the Huffman stage has work, and a PNG of the model's own input.
+ */
+QList<QByteArray> makeWarmUpImages(const ModelManifest::Input &spec)
+{
+    cv::Mat photo(1365, 2048, CV_8UC3);
+    cv::randu(photo, cv::Scalar::all(0), cv::Scalar::all(255));
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", photo, jpeg, { cv::IMWRITE_JPEG_QUALITY, 90 });
+    cv::Mat small(std::max(1, spec.height), std::max(1, spec.width), spec.channels == 1 ? CV_8UC1 : CV_8UC3);
+    cv::randu(small, cv::Scalar::all(0), cv::Scalar::all(255));
+    std::vector<uchar> png;
+    cv::imencode(".png", small, png);
+    const auto bytes = [](const std::vector<uchar> &data) {
+        return QByteArray(reinterpret_cast<const char *>(data.data()), qsizetype(data.size()));
+    };
+    return { bytes(jpeg), bytes(png) };
+}
+
 /** The model broke the manifest's promise of [1, labels] logits. */
 struct OutputProblem
 {
@@ -150,6 +173,8 @@ struct InferenceEngine::Private
     ImagePreprocessor preprocessor;
     torch::jit::Module module; ///< set up by load() (eval, maybe optimised), then never changed
     bool optimized = false; ///< module is optimize_for_inference's version
+    /** warmUp()'s images: encoded once at load(), the same for every thread. */
+    QList<QByteArray> warmUpImages;
 };
 
 std::vector<float> InferenceEngine::Private::classify(std::vector<float> &input) const
@@ -300,6 +325,11 @@ InferenceResult<std::shared_ptr<const InferenceEngine>> InferenceEngine::load(
         return InferenceError::invalidModel(QStringLiteral("%1: the warm-up run failed: %2")
                                                 .arg(modelPath, conciseMessage(error.what())));
     }
+    try {
+        d->warmUpImages = makeWarmUpImages(spec);
+    } catch (const cv::Exception &) {
+        // Without the images warmUp() does nothing: a slower first request, not a failure.
+    }
     return std::shared_ptr<const InferenceEngine>(new InferenceEngine(std::move(d)));
 }
 
@@ -414,6 +444,17 @@ InferenceResult<Prediction> InferenceEngine::predict(
         return InferenceError::internal(
             QStringLiteral("inference failed: %1").arg(conciseMessage(error.what())));
     }
+}
+
+InferenceResult<double> InferenceEngine::warmUp() const
+{
+    const Clock::time_point started = Clock::now();
+    for (const QByteArray &image : std::as_const(m_d->warmUpImages)) {
+        const InferenceResult<Prediction> prediction = predict(image, 1);
+        if (!prediction)
+            return prediction.error();
+    }
+    return millisecondsBetween(started, Clock::now());
 }
 
 } // namespace orchard
