@@ -10,6 +10,7 @@
 #include <QJsonValue>
 
 #include "common/protocol/clienttext.h"
+#include "common/protocol/jsonwriter.h"
 
 namespace orchard {
 
@@ -93,18 +94,22 @@ FrameHeader FrameHeader::make(MessageType type, qint64 length, std::optional<qin
 
 Result<QByteArray> FrameHeader::encode() const
 {
-    QJsonObject object;
-    object.insert(kTypeKey, typeName.isEmpty() ? messageTypeName(type) : typeName);
-    object.insert(kLengthKey, length);
-    if (messageId)
-        object.insert(kIdKey, *messageId);
+    // Written directly, in QJsonObject's sorted key order, so that the bytes are what
+    // QJsonDocument gave (frameheadertests compares them); a header goes with every reply
+    // and through QJsonObject it was 1.5 % of the server's samples (JsonWriter says more).
+    JsonWriter writer(kSize);
+    writer.beginObject();
     // base64 is the default; leaving it out keeps headers identical to the original's.
     if (encoding != BodyEncoding::Base64)
-        object.insert(kEncodingKey, bodyEncodingName(encoding));
+        writer.key("encoding").value(bodyEncodingName(encoding));
+    if (messageId)
+        writer.key("msg_id").value(*messageId);
+    writer.key("msg_len").value(length);
+    writer.key("msg_type").value(typeName.isEmpty() ? messageTypeName(type) : typeName);
     if (topK)
-        object.insert(kTopKKey, *topK);
-
-    const QByteArray json = QJsonDocument(object).toJson(QJsonDocument::Compact);
+        writer.key("top_k").value(*topK);
+    writer.endObject();
+    const QByteArray json = writer.take();
     if (json.size() > kSize) {
         return badHeader(QStringLiteral("The header is %1 bytes long; it must fit in %2 bytes.")
                                  .arg(json.size())
