@@ -95,25 +95,47 @@ JsonWriter &JsonWriter::value(bool flag)
 void JsonWriter::appendString(const QString &text)
 {
     static const char hex[] = "0123456789abcdef";
-    const QByteArray utf8 = text.toUtf8();
+    const auto escapeUnit = [this](char16_t unit) {
+        const char escaped[] = { '\\', 'u', hex[(unit >> 12) & 0xf], hex[(unit >> 8) & 0xf], hex[(unit >> 4) & 0xf],
+                                 hex[unit & 0xf] };
+        m_out.append(escaped, sizeof escaped);
+    };
     m_out.append('"');
-    for (const char c : utf8) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (byte) {
-        case '"': m_out.append("\\\""); break;
-        case '\\': m_out.append("\\\\"); break;
-        case '\b': m_out.append("\\b"); break;
-        case '\f': m_out.append("\\f"); break;
-        case '\n': m_out.append("\\n"); break;
-        case '\r': m_out.append("\\r"); break;
-        case '\t': m_out.append("\\t"); break;
-        default:
-            if (byte < 0x20) {
-                const char escaped[] = { '\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xf] };
-                m_out.append(escaped, sizeof escaped);
-            } else {
-                m_out.append(c);
+    const char16_t *units = reinterpret_cast<const char16_t *>(text.utf16());
+    const qsizetype size = text.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const char16_t unit = units[i];
+        if (unit < 0x80) {
+            switch (unit) {
+            case u'"': m_out.append("\\\""); break;
+            case u'\\': m_out.append("\\\\"); break;
+            case u'\b': m_out.append("\\b"); break;
+            case u'\f': m_out.append("\\f"); break;
+            case u'\n': m_out.append("\\n"); break;
+            case u'\r': m_out.append("\\r"); break;
+            case u'\t': m_out.append("\\t"); break;
+            default:
+                if (unit < 0x20)
+                    escapeUnit(unit);
+                else
+                    m_out.append(char(unit));
             }
+        } else if (QChar::isHighSurrogate(unit) && i + 1 < size && QChar::isLowSurrogate(units[i + 1])) {
+            const char32_t code = QChar::surrogateToUcs4(unit, units[++i]);
+            const char bytes[] = { char(0xf0 | (code >> 18)), char(0x80 | ((code >> 12) & 0x3f)),
+                                   char(0x80 | ((code >> 6) & 0x3f)), char(0x80 | (code & 0x3f)) };
+            m_out.append(bytes, sizeof bytes);
+        } else if (QChar::isSurrogate(unit)) {
+            // A lone surrogate has no UTF-8 form; Qt writes it escaped, and reads the escape
+            // back as the same unit, so a name round-trips exactly (the fuzzer checks it).
+            escapeUnit(unit);
+        } else if (unit < 0x800) {
+            const char bytes[] = { char(0xc0 | (unit >> 6)), char(0x80 | (unit & 0x3f)) };
+            m_out.append(bytes, sizeof bytes);
+        } else {
+            const char bytes[] = { char(0xe0 | (unit >> 12)), char(0x80 | ((unit >> 6) & 0x3f)),
+                                   char(0x80 | (unit & 0x3f)) };
+            m_out.append(bytes, sizeof bytes);
         }
     }
     m_out.append('"');
