@@ -6,7 +6,7 @@
 namespace orchard {
 
 namespace {
-constexpr std::array<std::pair<ErrorCode, const char *>, 8> kNames { {
+constexpr std::array<std::pair<ErrorCode, const char *>, 9> kNames { {
     { ErrorCode::BadHeader, "BAD_HEADER" },
     { ErrorCode::TooLarge, "TOO_LARGE" },
     { ErrorCode::BadImage, "BAD_IMAGE" },
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<ErrorCode, const char *>, 8> kNames { {
     { ErrorCode::Timeout, "TIMEOUT" },
     { ErrorCode::Internal, "INTERNAL" },
     { ErrorCode::Unauthorized, "UNAUTHORIZED" },
+    { ErrorCode::UnknownModel, "UNKNOWN_MODEL" },
 } };
 } // namespace
 
@@ -42,6 +43,7 @@ bool errorClosesConnection(ErrorCode code)
     case ErrorCode::BadImage:
     case ErrorCode::UnknownType:
     case ErrorCode::Internal:
+    case ErrorCode::UnknownModel:
         return false;
     case ErrorCode::BadHeader:
     case ErrorCode::TooLarge:

@@ -16,6 +16,7 @@ enum class ErrorCode {
     Timeout,     ///< frame not completed in time, or idle too long: closes
     Internal,    ///< the server failed: session continues
     Unauthorized, ///< no valid access token before the first request: closes
+    UnknownModel, ///< the request names a model or version the server does not serve: session continues
 };
 
 QString errorCodeName(ErrorCode code);

@@ -21,6 +21,8 @@ const QString kLengthKey = QStringLiteral("msg_len");
 const QString kIdKey = QStringLiteral("msg_id");
 const QString kEncodingKey = QStringLiteral("encoding");
 const QString kTopKKey = QStringLiteral("top_k");
+const QString kModelKey = QStringLiteral("model");
+const QString kModelVersionKey = QStringLiteral("model_version");
 
 ProtocolError badHeader(const QString &message)
 {
@@ -94,6 +96,10 @@ FrameHeader FrameHeader::make(MessageType type, qint64 length, std::optional<qin
 
 Result<QByteArray> FrameHeader::encode() const
 {
+    if (model.size() > kMaxModelNameLength)
+        return badHeader(QStringLiteral("The model name is %1 characters long; at most %2 fit in a header.")
+                                 .arg(model.size())
+                                 .arg(kMaxModelNameLength));
     // Written directly, in QJsonObject's sorted key order, so that the bytes are what
     // QJsonDocument gave (frameheadertests compares them); a header goes with every reply
     // and through QJsonObject it was 1.5 % of the server's samples (JsonWriter says more).
@@ -102,6 +108,10 @@ Result<QByteArray> FrameHeader::encode() const
     // base64 is the default; leaving it out keeps headers identical to the original's.
     if (encoding != BodyEncoding::Base64)
         writer.key("encoding").value(bodyEncodingName(encoding));
+    if (!model.isEmpty())
+        writer.key("model").value(model);
+    if (modelVersion)
+        writer.key("model_version").value(*modelVersion);
     if (messageId)
         writer.key("msg_id").value(*messageId);
     writer.key("msg_len").value(length);
@@ -161,6 +171,21 @@ std::optional<ProtocolError> readImageFields(const QJsonObject &object, FrameHea
         if (!topK || *topK < 1 || *topK > 1000)
             return refuse(QStringLiteral("top_k must be a whole number from 1 to 1000."));
         header.topK = static_cast<int>(*topK);
+    }
+    const QJsonValue modelValue = object.value(kModelKey);
+    if (!modelValue.isUndefined() && !modelValue.isNull()) {
+        const QString model = modelValue.toString();
+        if (!modelValue.isString() || model.isEmpty() || model.size() > FrameHeader::kMaxModelNameLength)
+            return refuse(QStringLiteral("model must be the name of a served model (text, 1 to %1 characters).")
+                                  .arg(FrameHeader::kMaxModelNameLength));
+        header.model = model;
+    }
+    const QJsonValue versionValue = object.value(kModelVersionKey);
+    if (!versionValue.isUndefined() && !versionValue.isNull()) {
+        const std::optional<qint64> version = wholeNonNegative(versionValue);
+        if (!version || *version < 1)
+            return refuse(QStringLiteral("model_version must be a whole number, 1 or more."));
+        header.modelVersion = *version;
     }
     const QJsonValue encodingValue = object.value(kEncodingKey);
     if (!encodingValue.isUndefined() && !encodingValue.isNull()) {

@@ -30,6 +30,8 @@ QString bodyEncodingName(BodyEncoding encoding);
 struct FrameHeader
 {
     static constexpr int kSize = 128;
+    /** A model's name on the wire: at most this many characters (a header has 128 bytes). */
+    static constexpr int kMaxModelNameLength = 64;
 
     MessageType type = MessageType::Unknown;
     QString typeName; ///< the msg_type text as received (for unknown types)
@@ -38,6 +40,9 @@ struct FrameHeader
     BodyEncoding encoding = BodyEncoding::Base64;
     /** top_k for a binary CLIENT_IMAGE, whose body has no room to say it. */
     std::optional<int> topK;
+    /** model and model_version for a CLIENT_IMAGE: which served model answers; empty: the default. */
+    QString model;
+    std::optional<qint64> modelVersion;
 
     static FrameHeader make(MessageType type, qint64 length,
                             std::optional<qint64> messageId = std::nullopt,

@@ -28,7 +28,45 @@ QJsonObject jsonForm(const ImageRequest &request, const QString &base64)
         object.insert(QStringLiteral("name"), request.name);
     if (request.topK)
         object.insert(QStringLiteral("top_k"), *request.topK);
+    if (!request.model.isEmpty())
+        object.insert(QStringLiteral("model"), request.model);
+    if (request.modelVersion)
+        object.insert(QStringLiteral("model_version"), *request.modelVersion);
     return object;
+}
+
+/** What the JSON form's members said, read by either parser. */
+struct JsonFields
+{
+    std::optional<QByteArrayView> image; ///< absent, or not a string
+    QString name;
+    std::optional<double> topK;
+    bool topKPresent = false;
+    std::optional<QString> model; ///< present and a string
+    bool modelPresent = false; ///< present and not null
+    std::optional<double> modelVersion;
+    bool modelVersionPresent = false;
+};
+
+/** model and model_version as the JSON form may give them (absent or null: the header's). */
+std::optional<ProtocolError> readModel(const JsonFields &fields, ImageRequest &request)
+{
+    if (fields.modelPresent) {
+        if (!fields.model || fields.model->isEmpty() || fields.model->size() > ImageRequest::kMaxModelNameLength)
+            return badImage(QStringLiteral("\"model\" must be the name of a served model (text, 1 to %1 "
+                                           "characters).")
+                                    .arg(ImageRequest::kMaxModelNameLength),
+                            request.messageId);
+        request.model = *fields.model;
+    }
+    if (fields.modelVersionPresent) {
+        const std::optional<double> value = fields.modelVersion;
+        if (!value || !std::isfinite(*value) || std::floor(*value) != *value || *value < 1 || *value > 9e15)
+            return badImage(QStringLiteral("\"model_version\" must be a whole number, 1 or more."),
+                            request.messageId);
+        request.modelVersion = qint64(*value);
+    }
+    return std::nullopt;
 }
 
 /** top_k as the JSON form may give it: absent or null, else a whole number from 1. */
@@ -46,17 +84,18 @@ std::optional<ProtocolError> readTopK(std::optional<double> value, bool present,
     return std::nullopt;
 }
 
-std::optional<ProtocolError> fillFromJson(std::optional<QByteArrayView> image, const QString &name,
-                                          std::optional<double> topK, bool topKPresent, ImageRequest &request)
+std::optional<ProtocolError> fillFromJson(const JsonFields &fields, ImageRequest &request)
 {
-    if (!image)
+    if (!fields.image)
         return badImage(QStringLiteral("The image request has no \"image\" text."), request.messageId);
-    std::optional<QByteArray> decoded = decodeBase64(*image);
+    std::optional<QByteArray> decoded = decodeBase64(*fields.image);
     if (!decoded)
         return badImage(QStringLiteral("The \"image\" field is not valid base64."), request.messageId);
     request.imageData = std::move(*decoded);
-    request.name = name;
-    return readTopK(topK, topKPresent, request);
+    request.name = fields.name;
+    if (std::optional<ProtocolError> refused = readTopK(fields.topK, fields.topKPresent, request))
+        return refused;
+    return readModel(fields, request);
 }
 
 /** The JSON form through Qt: the reference, and the words for every malformed body. */
@@ -69,10 +108,18 @@ std::optional<ProtocolError> readJsonFormWithQt(const QByteArray &body, ImageReq
     const QJsonValue image = object.value(QStringLiteral("image"));
     const QByteArray latin1 = image.toString().toLatin1();
     const QJsonValue topK = object.value(QStringLiteral("top_k"));
-    return fillFromJson(image.isString() ? std::optional<QByteArrayView>(latin1) : std::nullopt,
-                        object.value(QStringLiteral("name")).toString(),
-                        topK.isDouble() ? std::optional<double>(topK.toDouble()) : std::nullopt,
-                        !topK.isUndefined() && !topK.isNull(), request);
+    const QJsonValue model = object.value(QStringLiteral("model"));
+    const QJsonValue modelVersion = object.value(QStringLiteral("model_version"));
+    JsonFields fields;
+    fields.image = image.isString() ? std::optional<QByteArrayView>(latin1) : std::nullopt;
+    fields.name = object.value(QStringLiteral("name")).toString();
+    fields.topK = topK.isDouble() ? std::optional<double>(topK.toDouble()) : std::nullopt;
+    fields.topKPresent = !topK.isUndefined() && !topK.isNull();
+    fields.model = model.isString() ? std::optional<QString>(model.toString()) : std::nullopt;
+    fields.modelPresent = !model.isUndefined() && !model.isNull();
+    fields.modelVersion = modelVersion.isDouble() ? std::optional<double>(modelVersion.toDouble()) : std::nullopt;
+    fields.modelVersionPresent = !modelVersion.isUndefined() && !modelVersion.isNull();
+    return fillFromJson(fields, request);
 }
 
 /**
@@ -97,28 +144,31 @@ std::optional<ProtocolError> readJsonForm(const QByteArray &body, ImageRequest &
     if (error || root.get_object().get(object))
         return readJsonFormWithQt(body, request);
 
-    std::optional<QByteArrayView> image;
-    QString name;
-    std::optional<double> topK;
-    bool topKPresent = false;
-    bool imageIsString = false;
+    JsonFields fields;
     for (const simdjson::dom::key_value_pair field : object) {
+        std::string_view text;
+        double number = 0.0;
         if (field.key == "image") {
-            std::string_view text;
-            imageIsString = !field.value.get_string().get(text);
-            image = imageIsString ? std::optional<QByteArrayView>(QByteArrayView(text.data(), qsizetype(text.size())))
-                                  : std::nullopt;
+            fields.image = field.value.get_string().get(text)
+                    ? std::nullopt
+                    : std::optional<QByteArrayView>(QByteArrayView(text.data(), qsizetype(text.size())));
         } else if (field.key == "name") {
-            std::string_view text;
-            name = field.value.get_string().get(text) ? QString()
-                                                      : QString::fromUtf8(text.data(), qsizetype(text.size()));
+            fields.name = field.value.get_string().get(text) ? QString()
+                                                             : QString::fromUtf8(text.data(), qsizetype(text.size()));
         } else if (field.key == "top_k") {
-            double number = 0.0;
-            topKPresent = !field.value.is_null();
-            topK = field.value.get_double().get(number) ? std::nullopt : std::optional<double>(number);
+            fields.topKPresent = !field.value.is_null();
+            fields.topK = field.value.get_double().get(number) ? std::nullopt : std::optional<double>(number);
+        } else if (field.key == "model") {
+            fields.modelPresent = !field.value.is_null();
+            fields.model = field.value.get_string().get(text)
+                    ? std::nullopt
+                    : std::optional<QString>(QString::fromUtf8(text.data(), qsizetype(text.size())));
+        } else if (field.key == "model_version") {
+            fields.modelVersionPresent = !field.value.is_null();
+            fields.modelVersion = field.value.get_double().get(number) ? std::nullopt : std::optional<double>(number);
         }
     }
-    return fillFromJson(image, name, topK, topKPresent, request);
+    return fillFromJson(fields, request);
 }
 
 } // namespace
@@ -127,6 +177,9 @@ Result<ImageRequest> ImageRequest::fromFrame(const Frame &frame)
 {
     ImageRequest request;
     request.messageId = frame.messageId();
+    // Which model: the header's keys, for every form; a JSON body's own keys win.
+    request.model = frame.header.model;
+    request.modelVersion = frame.header.modelVersion;
 
     if (frame.header.encoding == BodyEncoding::Binary) {
         request.imageData = frame.body;
@@ -167,10 +220,18 @@ Result<QByteArray> ImageRequest::toFrame(ImageBodyForm form) const
     case ImageBodyForm::Binary: {
         FrameHeader header = FrameHeader::make(MessageType::ClientImage, 0, messageId, BodyEncoding::Binary);
         header.topK = topK;
+        header.model = model;
+        header.modelVersion = modelVersion;
         return encodeFrame(header, imageData);
     }
-    case ImageBodyForm::Base64Text:
-        return encodeFrame(MessageType::ClientImage, encodeBase64(imageData), messageId);
+    case ImageBodyForm::Base64Text: {
+        // The text form has no room but the header's; with no model named it is the
+        // original's frame exactly.
+        FrameHeader header = FrameHeader::make(MessageType::ClientImage, 0, messageId);
+        header.model = model;
+        header.modelVersion = modelVersion;
+        return encodeFrame(header, encodeBase64(imageData));
+    }
     case ImageBodyForm::Base64Json:
         return encodeFrame(MessageType::ClientImage,
                            compactJson(jsonForm(*this, QString::fromLatin1(encodeBase64(imageData)))), messageId);

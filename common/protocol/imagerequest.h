@@ -26,6 +26,11 @@ struct ImageRequest
     QString name;         ///< the file name the client gave, if any
     std::optional<int> topK;
     std::optional<qint64> messageId;
+    /** The served model to ask (docs/protocol.md, "Choosing a model"); empty: the default. */
+    QString model;
+    std::optional<qint64> modelVersion; ///< nullopt: the model's latest served version
+
+    static constexpr int kMaxModelNameLength = FrameHeader::kMaxModelNameLength;
 
     /**
      * The body length toFrame(form) would produce, without building it (12 MB photos);
@@ -41,7 +46,8 @@ struct ImageRequest
 
     /**
      * The whole frame, header included. The name only travels in Base64Json; topK travels
-     * in the JSON body, or in the header for Binary (the original text form has neither).
+     * in the JSON body, or in the header for Binary (the original text form has neither);
+     * model and modelVersion in the JSON body for Base64Json, else in the header.
      */
     Result<QByteArray> toFrame(ImageBodyForm form) const;
 };

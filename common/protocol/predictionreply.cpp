@@ -35,6 +35,8 @@ QJsonObject PredictionReply::toJson() const
     };
     if (messageId)
         object.insert(QStringLiteral("msg_id"), *messageId);
+    if (modelVersion)
+        object.insert(QStringLiteral("model_version"), *modelVersion);
     if (!advice.isEmpty())
         object.insert(QStringLiteral("advice"), advice);
     return object;
@@ -53,6 +55,8 @@ QByteArray PredictionReply::toBody() const
     json.key("index").value(index);
     json.key("label").value(label);
     json.key("model").value(model);
+    if (modelVersion)
+        json.key("model_version").value(*modelVersion);
     if (messageId)
         json.key("msg_id").value(*messageId);
     json.key("name").value(name);
@@ -92,6 +96,9 @@ Result<PredictionReply> PredictionReply::fromBody(const QByteArray &body)
         reply.messageId = id.toInteger();
     reply.name = object.value(QStringLiteral("name")).toString();
     reply.model = object.value(QStringLiteral("model")).toString();
+    const QJsonValue version = object.value(QStringLiteral("model_version"));
+    if (version.isDouble() && version.toInteger(0) > 0)
+        reply.modelVersion = version.toInteger();
     reply.label = object.value(QStringLiteral("label")).toString();
     reply.index = object.value(QStringLiteral("index")).toInt();
     reply.confidence = object.value(QStringLiteral("confidence")).toDouble();

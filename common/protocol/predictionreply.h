@@ -28,6 +28,7 @@ struct PredictionReply
     std::optional<qint64> messageId;
     QString name;  ///< the file name the client sent, if any
     QString model; ///< the model's name
+    std::optional<qint64> modelVersion; ///< the version that answered (servers of one model may leave it out)
     QString label;
     int index = 0;
     double confidence = 0.0;

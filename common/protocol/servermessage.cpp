@@ -37,6 +37,39 @@ std::optional<ModelInputInfo> ModelInputInfo::fromJson(const QJsonObject &object
     return input.isValid() ? std::optional<ModelInputInfo>(input) : std::nullopt;
 }
 
+QJsonObject ServedModelInfo::toJson() const
+{
+    QJsonArray versionList;
+    for (const qint64 version : versions)
+        versionList.append(version);
+    QJsonObject object { { QStringLiteral("name"), name },
+                         { QStringLiteral("versions"), versionList },
+                         { QStringLiteral("labels"), QJsonArray::fromStringList(labels) },
+                         { QStringLiteral("default"), isDefault },
+                         { QStringLiteral("card"), card.left(kMaxCardLength) } };
+    if (input)
+        object.insert(QStringLiteral("input"), input->toJson());
+    return object;
+}
+
+std::optional<ServedModelInfo> ServedModelInfo::fromJson(const QJsonObject &object)
+{
+    ServedModelInfo model;
+    model.name = object.value(QStringLiteral("name")).toString();
+    for (const QJsonValue &version : object.value(QStringLiteral("versions")).toArray()) {
+        if (version.toInteger(0) > 0)
+            model.versions.append(version.toInteger());
+    }
+    for (const QJsonValue &label : object.value(QStringLiteral("labels")).toArray())
+        model.labels.append(label.toString());
+    model.isDefault = object.value(QStringLiteral("default")).toBool();
+    model.card = object.value(QStringLiteral("card")).toString().left(kMaxCardLength);
+    model.input = ModelInputInfo::fromJson(object.value(QStringLiteral("input")).toObject());
+    if (model.name.isEmpty() || model.versions.isEmpty())
+        return std::nullopt;
+    return model;
+}
+
 ServerMessage ServerMessage::welcome(const WelcomeInfo &info)
 {
     ServerMessage message({ { kKind, QStringLiteral("welcome") },
@@ -50,6 +83,12 @@ ServerMessage ServerMessage::welcome(const WelcomeInfo &info)
                            { QStringLiteral("auth_required"), info.authRequired } });
     if (info.input)
         message.m_fields.insert(QStringLiteral("input"), info.input->toJson());
+    if (!info.models.isEmpty()) {
+        QJsonArray models;
+        for (const ServedModelInfo &model : info.models)
+            models.append(model.toJson());
+        message.m_fields.insert(QStringLiteral("models"), models);
+    }
     return message;
 }
 
@@ -148,6 +187,10 @@ std::optional<WelcomeInfo> ServerMessage::welcomeInfo() const
     info.workers = workers();
     info.authRequired = authRequired();
     info.input = ModelInputInfo::fromJson(m_fields.value(QStringLiteral("input")).toObject());
+    for (const QJsonValue &value : m_fields.value(QStringLiteral("models")).toArray()) {
+        if (std::optional<ServedModelInfo> model = ServedModelInfo::fromJson(value.toObject()))
+            info.models.append(std::move(*model));
+    }
     return info;
 }
 

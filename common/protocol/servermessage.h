@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -36,6 +37,30 @@ struct ModelInputInfo
     static std::optional<ModelInputInfo> fromJson(const QJsonObject &object);
 };
 
+/** One model a server serves, as `welcome` and `info` list them (docs/protocol.md). */
+struct ServedModelInfo
+{
+    /** The card text sent for a tooltip is cut to this many characters. */
+    static constexpr int kMaxCardLength = 2000;
+
+    QString name; ///< what a request's "model" names
+    QList<qint64> versions; ///< ascending; a request without "model_version" gets the last
+    QStringList labels; ///< of the latest version
+    std::optional<ModelInputInfo> input; ///< of the latest version
+    bool isDefault = false; ///< what a request that names no model gets
+    QString card; ///< the model card (its README.md), for people choosing a model
+
+    qint64 latestVersion() const { return versions.isEmpty() ? 0 : versions.last(); }
+    bool operator==(const ServedModelInfo &other) const
+    {
+        return name == other.name && versions == other.versions && labels == other.labels
+                && input == other.input && isDefault == other.isDefault && card == other.card;
+    }
+    QJsonObject toJson() const;
+    /** nullopt unless the object has a name and at least one positive version. */
+    static std::optional<ServedModelInfo> fromJson(const QJsonObject &object);
+};
+
 struct WelcomeInfo
 {
     QString server = QStringLiteral("Orchard");
@@ -48,6 +73,12 @@ struct WelcomeInfo
     bool authRequired = false; ///< the client must send {"action":"auth"} first
     /** The model's input; the original server and older Orchard servers say nothing. */
     std::optional<ModelInputInfo> input;
+    /**
+     * Every model served, the default among them; model, labels and input above are the
+     * default model's, for clients that know of one model only. Empty from servers that
+     * serve one model and say nothing more (the original, older Orchard servers).
+     */
+    QList<ServedModelInfo> models;
 
     /** Whether the server takes raw (binary) image bodies. */
     bool acceptsBinary() const { return encodings.contains(QStringLiteral("binary")); }

@@ -38,6 +38,7 @@ PredictionReply sampleReply()
     reply.messageId = 9'007'199'254'740'993LL; // above 2^53: must not pass through a double
     reply.name = QStringLiteral("leaf \"7\"\\n\t.jpg");
     reply.model = QStringLiteral("fashion-mnist");
+    reply.modelVersion = 3;
     reply.label = QStringLiteral("Ankle boot");
     reply.index = 9;
     reply.confidence = 0.9876543210123;
@@ -101,6 +102,7 @@ TEST_CASE("A prediction reply's body is QJsonDocument's text of its JSON", "[pro
 
     reply.advice = QStringLiteral("Remove fallen leaves; spray copper \u2014 see \"notes\".");
     reply.messageId.reset();
+    reply.modelVersion.reset();
     reply.topK.clear();
     reply.name = everyAwkwardCharacter();
     CHECK(reply.toBody() == compactJson(reply.toJson()));
