@@ -115,7 +115,7 @@ def main():
         "accuracy_copies": round(sum(copies[f] == labels[f] for f in both) / len(both), 4) if both else 0.0,
         "accuracy_originals": round(sum(originals[f] == labels[f] for f in both) / len(both), 4) if both else 0.0,
         "seconds_copies": round(copies_s, 1), "seconds_originals": round(originals_s, 1),
-        "photo_side": SIDE, "jpeg_quality": QUALITY,
+        "photo_side": SIDE, "jpeg_quality": QUALITY, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     json.dump(result, sys.stdout)
     print()

@@ -51,17 +51,31 @@ def read_reply(sock):
             return head["msg_type"], body
 
 
-def client(port, photos, requests, start_at, results):
+def frame_for(photo, body):
+    """The CLIENT_IMAGE frame for one photo in one body form (see docs/protocol.md)."""
+    if body == "binary":
+        head = json.dumps({"msg_type": "CLIENT_IMAGE", "msg_len": len(photo), "encoding": "binary"})
+        return head.encode().rjust(HEADER_LEN) + photo
+    text = base64.b64encode(photo)
+    if body == "json":
+        text = json.dumps({"image": text.decode(), "name": "photo.jpg", "top_k": 3}).encode()
+    return header("CLIENT_IMAGE", len(text)) + text
+
+
+def client(port, photos, requests, start_at, results, body="text", encode_once=False):
     with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
         latencies, errors = [], 0
+        # --encode-once: the frames are made before the clock starts, so that the latency
+        # is the server's and the wire's alone (comparing body forms, not Python's base64).
+        frames = [frame_for(photo, body) for photo in photos] if encode_once else None
         while time.time() < start_at:
             time.sleep(0.001)
         began = time.monotonic()
         for i in range(requests):
             photo = photos[i % len(photos)]
             sent = time.monotonic()
-            text = base64.b64encode(photo)  # per request, as the original client did
-            sock.sendall(header("CLIENT_IMAGE", len(text)) + text)
+            # Otherwise encoded per request, as the original client did.
+            sock.sendall(frames[i % len(frames)] if frames else frame_for(photo, body))
             kind, _ = read_reply(sock)
             latencies.append((time.monotonic() - sent) * 1000)
             errors += kind != "SERVER_PREDICTION"
@@ -81,13 +95,19 @@ def main():
     parser.add_argument("--images", required=True, help="folder of photos (JPEG or PNG)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=50, help="per client")
+    parser.add_argument("--body", choices=("text", "json", "binary"), default="text",
+                        help="text: base64 text, as the original client (default); json: base64 inside "
+                             '{"image": ...}; binary: raw bytes with "encoding": "binary" (Orchard only)')
+    parser.add_argument("--encode-once", action="store_true",
+                        help="encode each photo before the clock starts instead of per request")
     args = parser.parse_args()
 
     photos = [open(os.path.join(args.images, name), "rb").read() for name in sorted(os.listdir(args.images))
               if name.lower().endswith((".jpg", ".jpeg", ".png"))]
     results = multiprocessing.Queue()
     start_at = time.time() + 1.0  # every process connected and ready before the clock starts
-    processes = [multiprocessing.Process(target=client, args=(args.port, photos, args.requests, start_at, results))
+    processes = [multiprocessing.Process(target=client, args=(args.port, photos, args.requests, start_at, results,
+                                                                  args.body, args.encode_once))
                  for _ in range(args.clients)]
     for process in processes:
         process.start()
@@ -98,11 +118,13 @@ def main():
     window = max(g["ended"] for g in gathered) - min(g["began"] for g in gathered)
     answered = len(latencies) - sum(g["errors"] for g in gathered)
     json.dump({
-        "clients": args.clients, "requests": len(latencies), "answered": answered,
+        "clients": args.clients, "body": args.body, "encode_once": args.encode_once,
+        "requests": len(latencies), "answered": answered,
         "errors": sum(g["errors"] for g in gathered),
         "images_per_second": round(answered / window, 2) if window > 0 else 0,
         "p50_ms": round(statistics.median(latencies), 2),
         "p90_ms": round(latencies[int(0.9 * (len(latencies) - 1))], 2),
+        "first_ms": round(gathered[0]["latencies"][0], 2) if gathered[0]["latencies"] else None,
         "bytes_per_photo": round(sum(len(p) for p in photos) / len(photos)),
     }, sys.stdout)
     print()

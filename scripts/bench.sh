@@ -15,7 +15,8 @@
 # Not part of scripts/test.sh: numbers come from here, never from timed tests.
 #
 # scripts/bench.sh --soak runs only the 10-minute soak instead (bench/soak.py, into
-# docs/security.md).
+# docs/security.md); --waiting-line only the 10,000-client line; --agreement only the
+# downscaling agreement on 10,000 photos (bench/agreement.py).
 #
 # Environment: BENCH_BUILD_DIR (default build/), BENCH_NICE (default -19 when root, else 0;
 # see below), BENCH_QUICK=1 (fewer requests: checks the script, not the machine).
@@ -129,6 +130,23 @@ if begin in text and end in text:
 else:
     print(f"bench: {doc} has no waiting-line section to rewrite", file=sys.stderr)
 EOF
+    exit 0
+fi
+# --agreement: only bench/agreement.py (10,000 Fashion-MNIST photos through the client
+# library, with and without its downscaled copies; several minutes), into
+# build/bench/agreement.json; the next main run's targets table shows it (and this one
+# rewrites the table now when a main run's results are there).
+if [ "${1:-}" = --agreement ]; then
+    mkdir -p "$build/bench"
+    cmake --build "$build" --parallel "$(nproc)" --target orchard-cli
+    "$PY" bench/agreement.py --cli "$build/bin/orchard-cli" --server "$build/bin/orchard-server" \
+        --model "$root/models/fashion-mnist" --out "$build/bench/agreement" > "$build/bench/agreement.json.new"
+    mv "$build/bench/agreement.json.new" "$build/bench/agreement.json"
+    cat "$build/bench/agreement.json"
+    if [ -f "$build/bench/results/meta.json" ]; then
+        "$PY" bench/report.py --results "$build/bench/results" --doc docs/performance.md --plot docs/performance.png \
+            --screenshot "$([ -f docs/performance-monitor-500.png ] && echo performance-monitor-500.png)"
+    fi
     exit 0
 fi
 bin="$build/bin"
@@ -309,6 +327,35 @@ run_workload() { # NAME MODEL IMAGES ONE_IMAGE then the request counts (see "sma
 
 run_workload small "$small_model" "$small_images" "$small_one" "${small[@]}"
 run_workload field "$field_model" "$field_images" "$field_one" "${field[@]}"
+
+# --- the paths real clients take (issue 13) ----------------------------------------------
+# ~900 KB photos (the field photos at quality 95), then seed-style clients against Orchard
+# and the seed design, p50 per body form, a fresh server's first request, and the Orchard
+# client with and without its downscaled copies (bench/client_paths.py says how).
+photos="$work/photos"
+if [ ! -f "$photos/field_07.jpg" ]; then
+    "$PY" bench/make_field_images.py --out "$photos" --count 8 --quality 95
+fi
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    paths_counts=(--rounds 1 --seed-style-requests 10 --body-requests 5 --first-starts 2 --first-steady-requests 5
+                  --downscale-photos 8)
+else
+    paths_counts=()
+fi
+echo "bench: the paths real clients take"
+commands+=("client_paths.py --workers $workers ${paths_counts[*]}")
+"$PY" bench/client_paths.py --server "$bin/orchard-server" --cli "$bin/orchard-cli" \
+    --seed-server bench/reference/seed_server.py --model "$small_model" --field-model "$field_model" \
+    --photos "$photos" --work "$work/client-paths" --workers "$workers" "${paths_counts[@]}" \
+    > "$results/client-paths.json" || echo "bench: client_paths.py failed (status $?); its rows are left out" >&2
+# Does sending the copies change the diagnosis? 10,000 photos, about a minute and a half.
+if [ "${BENCH_QUICK:-0}" != 1 ]; then
+    echo "bench: agreement of downscaled copies with originals on 10,000 photos"
+    commands+=("agreement.py (10,000 Fashion-MNIST photos, 1024x1024 JPEG q92, copies against --send-originals)")
+    "$PY" bench/agreement.py --cli "$bin/orchard-cli" --server "$bin/orchard-server" --model "$small_model" \
+        --out "$work/agreement" > "$work/agreement.json.new" && mv "$work/agreement.json.new" "$work/agreement.json" \
+        || echo "bench: agreement.py failed (status $?); its row is left out" >&2
+fi
 
 # --- 500 clients waiting -----------------------------------------------------------------
 waiting=500
