@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <QFile>
+#include <QHash>
 #include <QSet>
 
 namespace orchard {
@@ -70,6 +71,47 @@ QString AccessTokens::labelFor(const QByteArray &token) const
             label = entry.label;
     }
     return label;
+}
+
+AccessTokens::Changes AccessTokens::changesFrom(const AccessTokens &before) const
+{
+    // Compared by value, not in constant time: both sides come from the operator's file,
+    // not from a client.
+    QHash<QByteArray, QString> labelBefore;
+    for (const Entry &entry : before.m_entries)
+        labelBefore.insert(entry.token, entry.label);
+    Changes changes;
+    QSet<QByteArray> now;
+    for (const Entry &entry : m_entries) {
+        now.insert(entry.token);
+        const auto old = labelBefore.constFind(entry.token);
+        if (old == labelBefore.cend())
+            changes.added << entry.label;
+        else if (*old != entry.label)
+            changes.relabelled << entry.label;
+    }
+    for (const Entry &entry : before.m_entries) {
+        if (!now.contains(entry.token))
+            changes.removed << entry.label;
+    }
+    return changes;
+}
+
+QString AccessTokens::Changes::description() const
+{
+    if (added.isEmpty() && removed.isEmpty() && relabelled.isEmpty())
+        return QStringLiteral("no change");
+    QStringList counts, names;
+    const auto describe = [&](const QStringList &labels, const QString &what) {
+        if (labels.isEmpty())
+            return;
+        counts << QStringLiteral("%1 %2").arg(labels.size()).arg(what);
+        names << QStringLiteral("%1: %2").arg(what, labels.join(QStringLiteral(", ")));
+    };
+    describe(added, QStringLiteral("added"));
+    describe(removed, QStringLiteral("removed"));
+    describe(relabelled, QStringLiteral("relabelled"));
+    return QStringLiteral("%1; %2").arg(counts.join(QStringLiteral(", ")), names.join(QStringLiteral("; ")));
 }
 
 } // namespace orchard

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include "common/expected.h"
 
@@ -29,6 +30,18 @@ public:
     /** The label of the matching token; empty when none matches. */
     QString labelFor(const QByteArray &token) const;
     int size() const { return static_cast<int>(m_entries.size()); }
+
+    /** What a reload of the token file changed, by label (tokens themselves are never said). */
+    struct Changes
+    {
+        QStringList added;      ///< labels of tokens that are new
+        QStringList removed;    ///< labels of tokens that are gone
+        QStringList relabelled; ///< new labels of tokens whose label changed
+        /** "1 added, 1 removed; added: lab-2; removed: field-team", or "no change". */
+        QString description() const;
+    };
+    /** How these tokens differ from before, the tokens in use until now. */
+    Changes changesFrom(const AccessTokens &before) const;
 
 private:
     struct Entry

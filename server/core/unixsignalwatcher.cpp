@@ -29,8 +29,13 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
     m_notifier = new QSocketNotifier(g_signalPipe[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char byte = 0;
-        if (::read(g_signalPipe[1], &byte, 1) == 1)
-            emit terminationRequested(static_cast<unsigned char>(byte));
+        if (::read(g_signalPipe[1], &byte, 1) != 1)
+            return;
+        const int signalNumber = static_cast<unsigned char>(byte);
+        if (signalNumber == SIGHUP)
+            emit reloadRequested();
+        else
+            emit terminationRequested(signalNumber);
     });
     struct sigaction action {};
     action.sa_handler = onSignal;
@@ -38,12 +43,14 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 UnixSignalWatcher::~UnixSignalWatcher()
 {
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
 }
 
 } // namespace orchard

@@ -7,7 +7,8 @@ class QSocketNotifier;
 namespace orchard {
 
 /**
- * Turns SIGINT and SIGTERM into a Qt signal in the event loop.
+ * Turns SIGINT and SIGTERM (terminationRequested) and SIGHUP (reloadRequested) into Qt
+ * signals in the event loop.
  *
  * A Unix signal handler may only call async-signal-safe functions, so the handler writes
  * one byte to a socket pair and a QSocketNotifier picks it up in the event loop, where
@@ -23,6 +24,8 @@ public:
 
 signals:
     void terminationRequested(int signalNumber);
+    /** SIGHUP: read the token file again, reopen the log file (logrotate). */
+    void reloadRequested();
 
 private:
     QSocketNotifier *m_notifier = nullptr;
