@@ -1,0 +1,114 @@
+#include "server/core/metricspage.h"
+
+#include "common/imaging/modelmanifest.h"
+#include "common/inference/inferenceengine.h"
+#include "server/core/orchardserver.h"
+#include "server/core/processmetrics.h"
+#include "server/core/prometheustext.h"
+#include "server/core/servermetrics.h"
+
+namespace orchard {
+
+namespace {
+
+void writeServerGauges(PrometheusText &page, const OrchardServer &server)
+{
+    page.family("orchard_workers", "gauge", QStringLiteral("Workers: sessions served at once (--threads)."));
+    page.sample("orchard_workers", server.workerCount());
+    page.family("orchard_sessions_active", "gauge", QStringLiteral("Sessions holding a worker now."));
+    page.sample("orchard_sessions_active", server.activeSessionCount());
+    page.family("orchard_sessions_waiting", "gauge",
+                QStringLiteral("Connections waiting in line for a worker now."));
+    page.sample("orchard_sessions_waiting", server.waitingCount());
+    page.family("orchard_max_queued", "gauge",
+                QStringLiteral("Connections that may wait (--max-queued); past it a new one gets BUSY."));
+    page.sample("orchard_max_queued", server.config().maxQueued);
+}
+
+void writeCounters(PrometheusText &page, const OrchardServer &server, const QString &model)
+{
+    const ServerMetrics &metrics = server.metrics();
+    page.family("orchard_requests_total", "counter",
+                QStringLiteral("Requests a session answered: code OK for a prediction, else the code of the "
+                               "SERVER_ERROR sent."));
+    page.sample("orchard_requests_total", static_cast<double>(metrics.predictions()),
+                { { "model", model }, { "code", QStringLiteral("OK") } });
+    for (int index = 0; index < ServerMetrics::kErrorCodeCount; ++index) {
+        const auto code = static_cast<ErrorCode>(index);
+        // BUSY is the server's answer to a connection, never a session's to a request:
+        // it is orchard_connections_total{outcome="busy"}.
+        if (code == ErrorCode::Busy)
+            continue;
+        page.sample("orchard_requests_total", static_cast<double>(metrics.errors(code)),
+                    { { "model", model }, { "code", errorCodeName(code) } });
+    }
+    page.family("orchard_connections_total", "counter", QStringLiteral("Connections that ended, by how they ended."));
+    for (int index = 0; index < ServerMetrics::kOutcomeCount; ++index) {
+        const auto outcome = static_cast<ConnectionOutcome>(index);
+        page.sample("orchard_connections_total", static_cast<double>(metrics.connections(outcome)),
+                    { { "outcome", ServerMetrics::outcomeName(outcome) } });
+    }
+}
+
+void writeHistograms(PrometheusText &page, const ServerMetrics &metrics)
+{
+    page.histogram("orchard_request_duration_seconds",
+                   QStringLiteral("Image requests, from their last byte to their reply (prediction or error): "
+                                  "the reply's timing_ms.total."),
+                   metrics.requestDuration().snapshot());
+    page.histogram("orchard_inference_duration_seconds",
+                   QStringLiteral("The model's forward pass of each prediction answered: the reply's timing_ms.infer."),
+                   metrics.inferenceDuration().snapshot());
+    page.histogram("orchard_queue_wait_seconds",
+                   QStringLiteral("Connections a worker took: time from being accepted to the worker."),
+                   metrics.queueWait().snapshot());
+}
+
+void writeInfo(PrometheusText &page, const OrchardServer &server, const QString &model)
+{
+    page.family("orchard_build_info", "gauge", QStringLiteral("Always 1: the orchard-server version."));
+    page.sample("orchard_build_info", 1, { { "version", server.version() } });
+    // A manifest without a version is the first of its name.
+    const QString modelVersion = server.engine().manifest().version;
+    page.family("orchard_model_info", "gauge", QStringLiteral("Always 1: the model served, from its model.json."));
+    page.sample("orchard_model_info", 1,
+                { { "name", model }, { "version", modelVersion.isEmpty() ? QStringLiteral("1") : modelVersion } });
+}
+
+void writeProcess(PrometheusText &page)
+{
+    const ProcessMetrics process = ProcessMetrics::readSelf();
+    const auto gauge = [&page](const char *name, const char *type, const char *help, double value) {
+        if (value < 0)
+            return; // not readable here
+        page.family(name, type, QString::fromLatin1(help));
+        page.sample(name, value);
+    };
+    gauge("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.",
+          process.cpuSeconds);
+    gauge("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+          static_cast<double>(process.residentBytes));
+    gauge("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.",
+          static_cast<double>(process.virtualBytes));
+    gauge("process_open_fds", "gauge", "Number of open file descriptors.", static_cast<double>(process.openDescriptors));
+    gauge("process_max_fds", "gauge", "Maximum number of open file descriptors.",
+          static_cast<double>(process.maxDescriptors));
+    gauge("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.",
+          process.startTimeSeconds);
+}
+
+} // namespace
+
+QByteArray metricsPage(const OrchardServer &server)
+{
+    PrometheusText page;
+    const QString model = server.engine().manifest().name;
+    writeInfo(page, server, model);
+    writeServerGauges(page, server);
+    writeCounters(page, server, model);
+    writeHistograms(page, server.metrics());
+    writeProcess(page);
+    return page.text();
+}
+
+} // namespace orchard
