@@ -28,6 +28,13 @@ PACKAGES=(
     fonts-dejavu-core xvfb xauth imagemagick
     # scripts/bench.sh: the plot in docs/performance.png (matplotlib for Debian's python3)
     python3-matplotlib
+    # profiling the server's per-request cost (docs/performance.md)
+    linux-perf
+    # the operator's server: health/metrics over HTTP, systemd's notify protocol,
+    # promtool to check the metrics text (server/core/httpendpoint.cpp, tests/operations)
+    qt6-httpserver-dev libsystemd-dev prometheus
+    # packages: dpkg-shlibdeps (dpkg-dev), lintian, the desktop/AppStream validators, man pages
+    dpkg-dev file lintian desktop-file-utils appstream help2man
 )
 
 missing=()

@@ -6,17 +6,18 @@
 #include <optional>
 
 #include <QApplication>
-#include <QFile>
+#include <QFileInfo>
 #include <QTextStream>
-#include <QTimer>
 
 #include "common/inference/inferenceengine.h"
 #include "server/core/accesstokens.h"
 #include "server/core/eventlogmodel.h"
 #include "server/core/orchardserver.h"
 #include "server/core/servercommandline.h"
+#include "server/core/serverlog.h"
 #include "server/core/serverstats.h"
 #include "server/core/sessiontablemodel.h"
+#include "server/core/systemdnotifier.h"
 #include "server/core/tlsidentity.h"
 #include "server/core/unixsignalwatcher.h"
 #include "server/monitor/monitorwindow.h"
@@ -29,6 +30,8 @@ namespace {
 constexpr int kExitSetupFailed = 2;
 /** Exit code when the port cannot be listened on. */
 constexpr int kExitListenFailed = 1;
+/** Exit code of --check-config when something is wrong (0 when all is good). */
+constexpr int kExitCheckFailed = 1;
 
 bool displayAvailable()
 {
@@ -49,7 +52,8 @@ bool argumentsAsk(int argc, char *argv[], const char *flag)
 bool argumentsAskHeadless(int argc, char *argv[])
 {
     return argumentsAsk(argc, argv, "--headless") || argumentsAsk(argc, argv, "--help")
-            || argumentsAsk(argc, argv, "-h") || argumentsAsk(argc, argv, "--version");
+            || argumentsAsk(argc, argv, "-h") || argumentsAsk(argc, argv, "--version")
+            || argumentsAsk(argc, argv, "--check-config") || argumentsAsk(argc, argv, "--print-config-template");
 }
 
 std::unique_ptr<QCoreApplication> createApplication(int &argc, char *argv[], bool headless)
@@ -101,34 +105,70 @@ std::shared_ptr<const InferenceEngine> loadEngine(const ServerConfig &config, QT
     return engine.value();
 }
 
-/**
- * Writes every event-log line to console and file (either may be null). Lines are flushed
- * once per pass of the event loop, not one by one: predictions arrive in batches of up to
- * a few hundred (ServerEvents), and a write per line cost the GUI thread a system call per
- * prediction.
- */
-void echoEventLines(EventLogModel &eventLog, QTextStream *console, QTextStream *file)
+QString tokenCount(int tokens)
 {
-    const auto flushScheduled = std::make_shared<bool>(false);
-    const auto flush = [console, file, flushScheduled] {
-        *flushScheduled = false;
-        if (console)
-            console->flush();
-        if (file)
-            file->flush();
-    };
-    QObject::connect(&eventLog, &EventLogModel::entryAdded, &eventLog,
-                     [&eventLog, console, file, flushScheduled, flush](const EventLogModel::Entry &entry) {
-                         const QString line = entry.line();
-                         if (console)
-                             *console << line << '\n';
-                         if (file)
-                             *file << line << '\n';
-                         if (!*flushScheduled) {
-                             *flushScheduled = true;
-                             QTimer::singleShot(0, &eventLog, flush);
-                         }
-                     });
+    return tokens == 1 ? QStringLiteral("1 token") : QStringLiteral("%1 tokens").arg(tokens);
+}
+
+/**
+ * --check-config: the settings (parsed already), the token file, the TLS files and the
+ * model, each said on out as it is checked, every failure on err. Returns 0 when all are
+ * good, 1 when any is not; nothing listens.
+ */
+int checkConfiguration(const ServerCommandLine &commandLine, QTextStream &out, QTextStream &err)
+{
+    bool good = true;
+    out << "orchard-server: settings: "
+        << (commandLine.configFile.isEmpty()
+                    ? QStringLiteral("the command line's")
+                    : QStringLiteral("%1 settings from %2 and the command line's")
+                              .arg(commandLine.configSettings)
+                              .arg(commandLine.configFile))
+        << ", all valid" << Qt::endl;
+    if (commandLine.tokenFile.isEmpty()) {
+        out << "orchard-server: no token file: anyone who can reach the port may connect" << Qt::endl;
+    } else if (const auto tokens = AccessTokens::load(commandLine.tokenFile)) {
+        out << "orchard-server: token file " << commandLine.tokenFile << ": " << tokenCount(tokens->size()) << Qt::endl;
+    } else {
+        err << "orchard-server: " << tokens.error() << Qt::endl;
+        good = false;
+    }
+    if (commandLine.tlsCertificate.isEmpty()) {
+        out << "orchard-server: no TLS certificate: traffic is not encrypted" << Qt::endl;
+    } else if (const auto identity = TlsIdentity::load(commandLine.tlsCertificate, commandLine.tlsKey)) {
+        out << "orchard-server: TLS certificate " << commandLine.tlsCertificate << " with key " << commandLine.tlsKey
+            << ": SHA-256 fingerprint " << identity->fingerprint << Qt::endl;
+    } else {
+        err << "orchard-server: " << identity.error() << Qt::endl;
+        good = false;
+    }
+    const ServerConfig &config = commandLine.config;
+    if (const std::shared_ptr<const InferenceEngine> engine = loadEngine(config, err)) {
+        const ModelManifest &manifest = engine->manifest();
+        out << "orchard-server: model "
+            << (config.modelDirectory.isEmpty() ? InferenceEngine::defaultModelDirectory() : config.modelDirectory)
+            << ": " << manifest.name << " " << manifest.version << ", " << manifest.labels.size() << " labels, loads"
+            << Qt::endl;
+    } else {
+        good = false;
+    }
+    if (!commandLine.logFile.isEmpty()) {
+        // Not opened here: made by whoever runs this (root, often), the service's own user
+        // could not write to it.
+        const QFileInfo folder(QFileInfo(commandLine.logFile).absolutePath());
+        out << "orchard-server: log file " << commandLine.logFile
+            << (folder.isDir() ? QStringLiteral(" (not opened: the server appends to it when it starts)")
+                               : QStringLiteral(" (its folder does not exist yet; under systemd, "
+                                                "LogsDirectory= makes it at start)"))
+            << Qt::endl;
+    }
+    if (!good) {
+        err << "orchard-server: the configuration has errors (above)" << Qt::endl;
+        return kExitCheckFailed;
+    }
+    out << "orchard-server: configuration good: would listen on " << config.host.toString() << " port " << config.port
+        << " with " << config.workers << " workers" << Qt::endl;
+    return 0;
 }
 
 /** Where the server listens and with what; warns when it is open to the network unprotected. */
@@ -159,9 +199,79 @@ void printBanner(const OrchardServer &server, const OpenFileLimit &openFiles, QT
     }
 }
 
-/** Graceful stop, then the event loop ends once the sessions' last events reached the log. */
-void shutDownAndQuit(OrchardServer &server)
+/** printBanner()'s lines through log, so each comes in the log's format (a JSON object with --log-format json). */
+void announce(ServerLog &log, const OrchardServer &server, const OpenFileLimit &openFiles)
 {
+    QString infoText, warningText;
+    {
+        QTextStream info(&infoText);
+        QTextStream warnings(&warningText);
+        printBanner(server, openFiles, info, warnings);
+    }
+    for (const QString &line : infoText.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        log.notice(EventLogModel::Level::Info, QStringLiteral("banner"), line);
+    for (const QString &line : warningText.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        log.notice(EventLogModel::Level::Warning, QStringLiteral("banner"), line);
+}
+
+/** What `systemctl status` shows while the server serves. */
+QString servingStatus(const OrchardServer &server)
+{
+    const ModelManifest &manifest = server.engine().manifest();
+    return QStringLiteral("Serving on %1 port %2: %3 workers, model %4 %5")
+            .arg(server.serverAddress().toString())
+            .arg(server.serverPort())
+            .arg(server.workerCount())
+            .arg(manifest.name, manifest.version);
+}
+
+/**
+ * SIGHUP: the log file opened again (logrotate renamed it), then the token file read
+ * again, each said in the event log. A token file that cannot be used leaves the tokens
+ * in use as they were. Nothing else is read again: other settings need a restart.
+ */
+void reload(OrchardServer &server, const ServerCommandLine &commandLine, ServerLog &log, EventLogModel &eventLog)
+{
+    using Level = EventLogModel::Level;
+    const QString event = QStringLiteral("reload");
+    if (log.hasFile()) {
+        QString error;
+        if (log.reopenFile(&error)) {
+            eventLog.add(0, event, QStringLiteral("log file %1 reopened").arg(log.filePath()),
+                         { { QStringLiteral("log_file"), log.filePath() } });
+        } else {
+            eventLog.add(0, event, QStringLiteral("%1; still writing to the file open until now").arg(error), {},
+                         Level::Error);
+        }
+    }
+    if (!commandLine.tokenFile.isEmpty()) {
+        auto tokens = AccessTokens::load(commandLine.tokenFile);
+        const std::shared_ptr<const AccessTokens> inUse = server.config().accessTokens;
+        if (!tokens || !inUse) {
+            eventLog.add(0, event,
+                         QStringLiteral("tokens not reloaded, the %1 in use stay: %2")
+                                 .arg(inUse ? inUse->size() : 0)
+                                 .arg(tokens ? QStringLiteral("no tokens were in use") : tokens.error()),
+                         {}, Level::Error);
+        } else {
+            const AccessTokens::Changes changes = tokens->changesFrom(*inUse);
+            eventLog.add(0, event,
+                         QStringLiteral("tokens reloaded: %1 (%2)").arg(tokenCount(tokens->size()), changes.description()),
+                         { { QStringLiteral("tokens"), tokens->size() },
+                           { QStringLiteral("added"), static_cast<int>(changes.added.size()) },
+                           { QStringLiteral("removed"), static_cast<int>(changes.removed.size()) },
+                           { QStringLiteral("relabelled"), static_cast<int>(changes.relabelled.size()) } });
+            server.setAccessTokens(std::make_shared<const AccessTokens>(std::move(tokens).value()));
+        }
+    }
+    if (!log.hasFile() && commandLine.tokenFile.isEmpty())
+        eventLog.add(0, event, QStringLiteral("nothing to reload: no --token-file and no --log-file"));
+}
+
+/** Graceful stop, then the event loop ends once the sessions' last events reached the log. */
+void shutDownAndQuit(OrchardServer &server, SystemdNotifier &notifier)
+{
+    notifier.stopping(QStringLiteral("Shutting down: finishing the predictions in hand"));
     server.shutdown();
     QCoreApplication::processEvents(); // deliver the sessions' last events to the log
     QCoreApplication::quit();
@@ -169,11 +279,12 @@ void shutDownAndQuit(OrchardServer &server)
 
 /**
  * Runs the loaded server until a signal (or closing the monitor window) stops it: the
- * models and the log, listening, and the window unless headless. Returns the exit code.
+ * models and the log, listening, and the window unless headless; SIGHUP reloads. Tells
+ * systemd when it serves, reloads and stops. Returns the exit code.
  */
 int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const ServerConfig &config,
               std::shared_ptr<const InferenceEngine> engine, const OpenFileLimit &openFiles, bool headless,
-              QTextStream &out, QTextStream &err)
+              SystemdNotifier &notifier, QTextStream &out, QTextStream &err)
 {
     OrchardServer server(config, std::move(engine), QStringLiteral(ORCHARD_VERSION));
     EventLogModel eventLog(server.events());
@@ -186,35 +297,47 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
         sessions = std::make_unique<SessionTableModel>(server.events());
     ServerStats stats(server.events());
 
-    QFile logFile(commandLine.logFile);
-    QTextStream logStream(&logFile);
-    if (!commandLine.logFile.isEmpty() && !logFile.open(QIODevice::Append | QIODevice::Text)) {
-        err << "orchard-server: cannot open the log file " << commandLine.logFile << ": "
-            << logFile.errorString() << Qt::endl;
+    ServerLog log(commandLine.logFormat, &out, &err);
+    log.setEventsToConsole(headless);
+    log.setModelName(server.engine().manifest().name);
+    QString logError;
+    if (!commandLine.logFile.isEmpty() && !log.openFile(commandLine.logFile, &logError)) {
+        err << "orchard-server: " << logError << Qt::endl;
         return kExitSetupFailed;
     }
-    echoEventLines(eventLog, headless ? &out : nullptr, logFile.isOpen() ? &logStream : nullptr);
-
-    if (!server.start()) {
-        err << "orchard-server: cannot listen on " << config.host.toString() << " port " << config.port
-            << ": " << server.errorString() << Qt::endl;
-        return kExitListenFailed;
-    }
-    printBanner(server, openFiles, out, err);
-
+    log.follow(eventLog);
+    // Before start(): a signal that comes while the workers warm up, or the moment READY=1
+    // went out, waits in the watcher for the event loop instead of being lost (SIGHUP) or
+    // ending the process without a graceful shutdown (SIGTERM).
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&](int signalNumber) {
         // A second Ctrl-C during the graceful shutdown ends the process at once.
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);
-        err << "orchard-server: signal " << signalNumber << ", shutting down gracefully" << Qt::endl;
-        shutDownAndQuit(server);
+        log.notice(EventLogModel::Level::Warning, QStringLiteral("signal"),
+                   QStringLiteral("orchard-server: signal %1, shutting down gracefully").arg(signalNumber));
+        shutDownAndQuit(server, notifier);
     });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &server, [&] {
+        notifier.reloading(QStringLiteral("Reloading the token file and reopening the log file"));
+        reload(server, commandLine, log, eventLog);
+        notifier.ready(servingStatus(server));
+    });
+
+    notifier.status(QStringLiteral("Warming up %1 workers, then listening").arg(config.workers));
+    if (!server.start()) {
+        err << "orchard-server: " << server.startError() << Qt::endl;
+        return kExitListenFailed;
+    }
+    announce(log, server, openFiles);
+    // Only now: the model is loaded, every worker warm (start()) and the port listening.
+    notifier.ready(servingStatus(server));
 
     std::unique_ptr<MonitorWindow> window;
     if (!headless) {
         window = std::make_unique<MonitorWindow>(&server, sessions.get(), &eventLog, &stats);
-        QObject::connect(window.get(), &MonitorWindow::closed, &server, [&server] { shutDownAndQuit(server); });
+        QObject::connect(window.get(), &MonitorWindow::closed, &server,
+                         [&server, &notifier] { shutDownAndQuit(server, notifier); });
         window->show();
     }
     return app.exec();
@@ -224,14 +347,22 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
 
 int main(int argc, char *argv[])
 {
+    // Until the signal watcher runs (after the model loaded), a SIGHUP from logrotate or
+    // `systemctl reload` must not kill the server, as its default action would.
+    ::signal(SIGHUP, SIG_IGN);
+    // With TZ unset, glibc stats /etc/localtime at every local-time conversion: a system
+    // call per logged event, i.e. per prediction (strace). Naming the file once is the
+    // same zone without the stat; a zone changed while the server runs shows at restart.
+    if (!qEnvironmentVariableIsSet("TZ"))
+        qputenv("TZ", ":/etc/localtime");
     // First, before anything holds a descriptor: the soft limit is what a crowd hits.
     const OpenFileLimit openFiles = raiseOpenFileLimit();
     // The application object must be chosen before Qt parses anything: a headless server
     // must start on a machine with no display at all.
     const bool headlessAsked = argumentsAskHeadless(argc, argv);
     const bool noDisplay = !headlessAsked && !displayAvailable();
-    const bool headless = headlessAsked || noDisplay;
-    const std::unique_ptr<QCoreApplication> app = createApplication(argc, argv, headless);
+    const bool headlessBeforeParsing = headlessAsked || noDisplay;
+    const std::unique_ptr<QCoreApplication> app = createApplication(argc, argv, headlessBeforeParsing);
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -239,17 +370,30 @@ int main(int argc, char *argv[])
             ServerCommandLine::parse(QCoreApplication::arguments(), QStringLiteral(ORCHARD_VERSION));
     if (commandLine.outcome != ServerCommandLine::Outcome::Run) {
         const bool ok = commandLine.outcome == ServerCommandLine::Outcome::ExitOk;
-        (ok ? out : err) << commandLine.message << Qt::endl;
-        return ok ? 0 : kExitSetupFailed;
+        QTextStream &stream = ok ? out : err;
+        stream << commandLine.message;
+        if (!commandLine.message.endsWith(QLatin1Char('\n'))) // the config template ends its own last line
+            stream << '\n';
+        stream.flush();
+        if (ok)
+            return 0;
+        return argumentsAsk(argc, argv, "--check-config") ? kExitCheckFailed : kExitSetupFailed;
     }
+    if (commandLine.checkConfig)
+        return checkConfiguration(commandLine, out, err);
+    // A config file's "headless = true" is seen only now: with a display, the application
+    // is a QApplication that simply shows no window.
+    const bool headless = headlessBeforeParsing || commandLine.headless;
     if (noDisplay && !commandLine.headless)
         err << "orchard-server: no display found; running headless (events are logged to stdout)." << Qt::endl;
 
     const std::optional<ServerConfig> config = loadConfig(commandLine, err);
     if (!config)
         return kExitSetupFailed;
+    SystemdNotifier notifier;
+    notifier.status(QStringLiteral("Loading the model"));
     std::shared_ptr<const InferenceEngine> engine = loadEngine(*config, err);
     if (!engine)
         return kExitSetupFailed;
-    return runServer(*app, commandLine, *config, std::move(engine), openFiles, headless, out, err);
+    return runServer(*app, commandLine, *config, std::move(engine), openFiles, headless, notifier, out, err);
 }

@@ -1,5 +1,8 @@
 #include "server/core/eventlogmodel.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 #include "common/protocol/clienttext.h"
 #include "common/protocol/errorcode.h"
 #include "server/core/serverevents.h"
@@ -16,22 +19,72 @@ QString EventLogModel::Entry::line() const
     return text;
 }
 
+namespace {
+
+/** value as JSON text: QJsonDocument writes only objects and arrays, so one in an array, unwrapped. */
+QByteArray jsonText(const QJsonValue &value)
+{
+    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+} // namespace
+
+QByteArray EventLogModel::Entry::toJson(const QString &model) const
+{
+    // Written by hand in this order, not as one QJsonObject (which sorts its keys), so a
+    // person reading journalctl sees when, how bad and what first.
+    QByteArray json = "{\"time\":" + jsonText(time.toUTC().toString(Qt::ISODateWithMs));
+    json += ",\"level\":" + jsonText(levelName(level));
+    json += ",\"event\":" + jsonText(event);
+    QStringList written { QStringLiteral("time"), QStringLiteral("level"), QStringLiteral("event"),
+                          QStringLiteral("message"), QStringLiteral("model") };
+    if (sessionId != 0) {
+        json += ",\"session\":" + QByteArray::number(sessionId);
+        json += ",\"peer\":" + jsonText(peer);
+        written << QStringLiteral("session") << QStringLiteral("peer");
+    }
+    if (!model.isEmpty())
+        json += ",\"model\":" + jsonText(model);
+    json += ",\"message\":" + jsonText(details);
+    for (auto field = fields.begin(); field != fields.end(); ++field) {
+        if (!written.contains(field.key()))
+            json += ',' + jsonText(field.key()) + ':' + jsonText(field.value());
+    }
+    return json + '}';
+}
+
+QString EventLogModel::levelName(Level level)
+{
+    switch (level) {
+    case Level::Info:
+        return QStringLiteral("info");
+    case Level::Warning:
+        return QStringLiteral("warning");
+    case Level::Error:
+        return QStringLiteral("error");
+    }
+    return QStringLiteral("info");
+}
+
 EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractTableModel(parent)
 {
     connect(events, &ServerEvents::listening, this, [this](const QString &address, quint16 port) {
-        add(0, QStringLiteral("listening"), tr("on %1 port %2").arg(address).arg(port));
+        add(0, QStringLiteral("listening"), tr("on %1 port %2").arg(address).arg(port),
+            { { QStringLiteral("address"), address }, { QStringLiteral("port"), port } });
     });
     connect(events, &ServerEvents::stopped, this,
             [this] { add(0, QStringLiteral("stopped"), tr("no longer accepting connections")); });
     connect(events, &ServerEvents::connectionQueued, this,
             [this](quint64 id, const QString &peer, int position) {
                 m_peers.insert(id, peer);
-                add(id, QStringLiteral("queued"),
-                    tr("all workers busy; waiting at position %1").arg(position));
+                add(id, QStringLiteral("queued"), tr("all workers busy; waiting at position %1").arg(position),
+                    { { QStringLiteral("position"), position } });
             });
     connect(events, &ServerEvents::connectionRejected, this,
             [this](const QString &peer, const QString &reason) {
-                add(0, QStringLiteral("busy"), tr("refused %1: %2").arg(peer, reason));
+                add(0, QStringLiteral("busy"), tr("refused %1: %2").arg(peer, reason),
+                    { { QStringLiteral("peer"), peer } }, Level::Warning);
             });
     connect(events, &ServerEvents::waitingConnectionLeft, this, [this](quint64 id) {
         add(id, QStringLiteral("left"), tr("hung up while waiting"));
@@ -42,20 +95,27 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
                 m_peers.insert(id, peer);
                 add(id, QStringLiteral("started"),
                     waitedMs >= 100.0 ? tr("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
-                                    : tr("worker assigned"));
+                                    : tr("worker assigned"),
+                    { { QStringLiteral("waited_ms"), waitedMs } });
             });
     connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {
-        add(id, QStringLiteral("auth"), tr("authenticated as %1").arg(label));
+        add(id, QStringLiteral("auth"), tr("authenticated as %1").arg(label), { { QStringLiteral("user"), label } });
     });
     connect(events, &ServerEvents::predictionServed, this,
             [this](quint64 id, const QString &label, double confidence, double latencyMs) {
                 add(id, QStringLiteral("prediction"),
-                    tr("%1 %2% %3 ms").arg(label).arg(confidence * 100.0, 0, 'f', 1).arg(latencyMs, 0, 'f', 1));
+                    tr("%1 %2% %3 ms").arg(label).arg(confidence * 100.0, 0, 'f', 1).arg(latencyMs, 0, 'f', 1),
+                    { { QStringLiteral("label"), label },
+                      { QStringLiteral("confidence"), confidence },
+                      { QStringLiteral("latency_ms"), latencyMs } });
             });
     connect(events, &ServerEvents::requestFailed, this,
             [this](quint64 id, ErrorCode code, const QString &message) {
+                // The message came (at least in part) from the client: it reaches the
+                // JSON only as the bounded details, never as a field of its own.
                 add(id, code == ErrorCode::Timeout ? QStringLiteral("timeout") : QStringLiteral("error"),
-                    QStringLiteral("%1: %2").arg(errorCodeName(code), message));
+                    QStringLiteral("%1: %2").arg(errorCodeName(code), message),
+                    { { QStringLiteral("code"), errorCodeName(code) } }, Level::Warning);
             });
     connect(events, &ServerEvents::sessionEnded, this, [this](quint64 id, const QString &reason) {
         const bool offline = reason == QLatin1String("offline");
@@ -64,11 +124,23 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
         m_peers.remove(id);
     });
     connect(events, &ServerEvents::workerCountChanged, this, [this](int workers) {
-        add(0, QStringLiteral("workers"), tr("worker pool resized to %1").arg(workers));
+        add(0, QStringLiteral("workers"), tr("worker pool resized to %1").arg(workers),
+            { { QStringLiteral("workers"), workers } });
     });
+    connect(events, &ServerEvents::workersWarmed, this,
+            [this](int threads, double wallMs, double slowestMs, const QString &error) {
+                const QString timing = tr("warmed up %1 worker thread%2 in %3 ms (slowest thread %4 ms)")
+                                               .arg(threads)
+                                               .arg(threads == 1 ? "" : "s")
+                                               .arg(wallMs, 0, 'f', 1)
+                                               .arg(slowestMs, 0, 'f', 1);
+                add(0, QStringLiteral("warm-up"),
+                    error.isEmpty() ? timing : tr("%1; a warm-up prediction failed: %2").arg(timing, error));
+            });
 }
 
-void EventLogModel::add(quint64 sessionId, const QString &event, const QString &details)
+void EventLogModel::add(quint64 sessionId, const QString &event, const QString &details, const QJsonObject &fields,
+                        Level level)
 {
     if (m_entries.size() >= kMaxEntries) {
         beginRemoveRows({}, 0, 0);
@@ -80,7 +152,7 @@ void EventLogModel::add(quint64 sessionId, const QString &event, const QString &
     // The last line of defence: whatever a client managed to get into an error message
     // reaches the log one line long and bounded (10,000 entries of at most kMaxDetails).
     m_entries.push_back({ QDateTime::currentDateTime(), sessionId, m_peers.value(sessionId), event,
-                          quotedClientText(details, kMaxDetails) });
+                          quotedClientText(details, kMaxDetails), level, fields });
     endInsertRows();
     emit entryAdded(m_entries.back());
 }

@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 
 namespace orchard {
 
@@ -16,7 +17,9 @@ class ServerEvents;
  * error, timeout), with a timestamp, the session and its peer.
  *
  * The monitor shows it as a filterable table; headless mode prints each entry's line()
- * to stdout (and the log file) through entryAdded.
+ * (or, with --log-format json, its toJson()) to stdout and the log file through entryAdded
+ * (ServerLog). Each entry carries its event's facts as fields too, so a machine reading
+ * the JSON need not parse the sentence.
  */
 class EventLogModel : public QAbstractTableModel
 {
@@ -28,6 +31,10 @@ public:
     /** Characters of details an entry keeps; every error message we write is shorter. */
     static constexpr int kMaxDetails = 400;
 
+    /** Info: the server working as it should; Warning: a client or a setting went wrong; Error: the server did. */
+    enum class Level { Info, Warning, Error };
+    static QString levelName(Level level);
+
     struct Entry
     {
         QDateTime time;
@@ -35,9 +42,18 @@ public:
         QString peer;
         QString event; ///< one word: listening, queued, started, prediction, error…
         QString details;
+        Level level = Level::Info;
+        /** The event's facts by name ("label", "confidence", "latency_ms"…), for toJson(). */
+        QJsonObject fields;
 
         /** "2026-11-24 10:00:00.123 #3 127.0.0.1:50000 prediction Ankle boot 98.1% 0.6 ms" */
         QString line() const;
+        /**
+         * One JSON object on one line: time (ISO 8601, UTC, milliseconds), level, event,
+         * session and peer (for a session's events), model, message (the details), then the
+         * fields. A field named like one of those is left out rather than repeated.
+         */
+        QByteArray toJson(const QString &model) const;
     };
 
     explicit EventLogModel(ServerEvents *events, QObject *parent = nullptr);
@@ -48,7 +64,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     const Entry &entry(int row) const { return m_entries[static_cast<size_t>(row)]; }
-    void add(quint64 sessionId, const QString &event, const QString &details);
+    void add(quint64 sessionId, const QString &event, const QString &details, const QJsonObject &fields = {},
+             Level level = Level::Info);
 
 signals:
     void entryAdded(const orchard::EventLogModel::Entry &entry);

@@ -2,7 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include <fcntl.h>
@@ -18,9 +20,11 @@
 #include <QSemaphore>
 #include <QTimer>
 
+#include "common/inference/inferenceengine.h"
 #include "common/protocol/frame.h"
 #include "common/protocol/servererror.h"
 #include "common/protocol/servermessage.h"
+#include "server/core/httpendpoint.h"
 #include "server/core/session.h"
 #include "server/core/tlsidentity.h"
 
@@ -64,18 +68,29 @@ void handOffBegins(void *) { }
 void handOffEnds(void *) { }
 #endif
 
-/** startWorkerThreads()'s meeting point: every runnable signals running, then waits for release. */
+/**
+ * startWorkerThreads()'s meeting point: every runnable warms its thread up, signals
+ * running, then waits for release.
+ */
 struct ThreadBarrier
 {
     QSemaphore running;
     QSemaphore release;
+    std::mutex mutex; ///< guards the two below
+    double slowestWarmUpMs = 0;
+    QString warmUpError;
 };
 
-/** Holds one pool thread until every worker's thread runs (see startWorkerThreads()). */
+/**
+ * Warms one pool thread up and holds it until every worker's thread runs (see
+ * startWorkerThreads()).
+ */
 class ThreadStarter : public QRunnable
 {
 public:
-    explicit ThreadStarter(std::shared_ptr<ThreadBarrier> barrier) : m_barrier(std::move(barrier))
+    ThreadStarter(std::shared_ptr<ThreadBarrier> barrier, std::shared_ptr<const InferenceEngine> engine)
+        : m_barrier(std::move(barrier))
+        , m_engine(std::move(engine))
     {
         handOffBegins(this);
     }
@@ -83,13 +98,25 @@ public:
     void run() override
     {
         handOffEnds(this);
+        const InferenceResult<double> warmUp = m_engine->warmUp();
+        {
+            const std::lock_guard<std::mutex> lock(m_barrier->mutex);
+            if (warmUp)
+                m_barrier->slowestWarmUpMs = std::max(m_barrier->slowestWarmUpMs, *warmUp);
+            else if (m_barrier->warmUpError.isEmpty())
+                m_barrier->warmUpError = warmUp.error().message;
+        }
         m_barrier->running.release();
         m_barrier->release.acquire();
     }
 
 private:
     std::shared_ptr<ThreadBarrier> m_barrier;
+    std::shared_ptr<const InferenceEngine> m_engine;
 };
+
+/** How long startWorkerThreads() waits for the threads to start and warm up. */
+constexpr int kWorkerStartMs = 30'000;
 
 /** The most connections one pass of acceptPending() takes (the rest: the next pass of the loop). */
 constexpr int kAcceptedPerPass = 256;
@@ -150,6 +177,7 @@ OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const Inferenc
             m_waitingSince.remove(sessionId);
             m_events.reportWaitingConnectionLeft(sessionId);
         }
+        m_metrics.countConnections(ConnectionOutcome::LeftWaiting, static_cast<int>(sessionIds.size()));
         announceWaitingLine();
     });
     m_lineReport.setSingleShot(true);
@@ -201,6 +229,8 @@ bool OrchardServer::start()
     pauseAccepting();
     m_acceptNotifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
     connect(m_acceptNotifier, &QSocketNotifier::activated, this, &OrchardServer::acceptPending);
+    if (!startHttpEndpoint())
+        return false;
     m_events.reportListening(serverAddress().toString(), serverPort());
     return true;
 }
@@ -227,11 +257,17 @@ void OrchardServer::shutdown(std::chrono::milliseconds grace)
             m_waitingSince.remove(id);
             m_events.reportSessionEnded(id, QStringLiteral("server shutdown while waiting"));
         }
+        m_metrics.countConnections(ConnectionOutcome::Shutdown, static_cast<int>(waiting.size()));
         m_events.reportWaitingLineChanged({});
     }
     m_pool.waitForDone(static_cast<int>(grace.count()));
     if (wasListening)
         m_events.reportStopped();
+}
+
+void OrchardServer::setAccessTokens(std::shared_ptr<const AccessTokens> tokens)
+{
+    m_config.accessTokens = std::move(tokens);
 }
 
 void OrchardServer::setWorkerCount(int workers)
@@ -254,6 +290,7 @@ void OrchardServer::incomingConnection(qintptr descriptor)
 
     if (m_stopRequested) {
         WaitingRoom::closeDescriptor(descriptor);
+        m_metrics.countConnections(ConnectionOutcome::Shutdown);
         return;
     }
     if (m_config.tls) {
@@ -263,6 +300,7 @@ void OrchardServer::incomingConnection(qintptr descriptor)
         const int room = m_config.maxQueued + std::max(0, m_config.workers - m_activeSessions);
         if (m_handshaking.size() + m_waitingRoom.size() >= room) {
             WaitingRoom::closeDescriptor(descriptor);
+            m_metrics.countConnections(ConnectionOutcome::Busy);
             refused(entry, QStringLiteral("All %1 workers are busy and %2 connections are already waiting or in "
                                           "their TLS handshake; closed before the handshake.")
                                    .arg(m_config.workers)
@@ -284,6 +322,7 @@ void OrchardServer::startHandshake(WaitingRoom::Entry entry)
         m_waitingSince.remove(entry.sessionId);
         WaitingRoom::closeDescriptor(entry.descriptor);
         delete socket;
+        m_metrics.countConnections(ConnectionOutcome::Error);
         return;
     }
     socket->setSslConfiguration(m_config.tls->configuration);
@@ -318,6 +357,7 @@ void OrchardServer::startHandshake(WaitingRoom::Entry entry)
         socket->disconnect(this);
         socket->abort();
         socket->deleteLater();
+        m_metrics.countConnections(ConnectionOutcome::TlsFailed);
         refused(entry, QStringLiteral("TLS handshake failed: %1").arg(why));
     };
     connect(socket, &QSslSocket::errorOccurred, this, [socket, fail] { fail(socket->errorString()); });
@@ -333,6 +373,7 @@ void OrchardServer::placeConnection(const WaitingRoom::Entry &entry)
     if (m_stopRequested) {
         m_waitingSince.remove(entry.sessionId);
         WaitingRoom::close(entry);
+        m_metrics.countConnections(ConnectionOutcome::Shutdown);
         return;
     }
     if (m_activeSessions < m_config.workers && m_waitingRoom.isEmpty()) {
@@ -354,6 +395,7 @@ void OrchardServer::placeConnection(const WaitingRoom::Entry &entry)
                                        .arg(m_waitingRoom.size());
         WaitingRoom::send(entry, *encodeFrame(MessageType::ServerError, serverErrorBody({ ErrorCode::Busy, reason, {} })));
         WaitingRoom::close(entry);
+        m_metrics.countConnections(ConnectionOutcome::Busy);
         refused(entry, reason);
         return;
     }
@@ -365,11 +407,13 @@ void OrchardServer::placeConnection(const WaitingRoom::Entry &entry)
 void OrchardServer::startSession(const WaitingRoom::Entry &entry)
 {
     const double waitedMs = m_waitingSince.take(entry.sessionId).nsecsElapsed() / 1e6;
+    m_metrics.observeQueueWait(waitedMs / 1000);
 
     Session::Context context;
     context.config = m_config;
     context.engine = m_engine;
     context.events = &m_events;
+    context.metrics = &m_metrics;
     context.stopRequested = &m_stopRequested;
     context.serverVersion = m_version;
     // Back to this thread: the worker count and the waiting line are only touched here.
@@ -437,14 +481,22 @@ void OrchardServer::startWorkerThreads()
     // thread and start no other. Threads never expire (setExpiryTimeout(-1)), so every
     // worker's thread, with its event dispatcher, exists from here on. Threads busy with a
     // session already exist; activeThreadCount() counts them.
+    //
+    // Each thread warms up (InferenceEngine::warmUp()) before it counts as running, so the
+    // first farmer on each worker costs what later ones do; the threads warm up together.
     const int missing = m_config.workers - m_pool.activeThreadCount();
     if (missing <= 0)
         return;
+    QElapsedTimer warming;
+    warming.start();
     const auto barrier = std::make_shared<ThreadBarrier>();
     for (int i = 0; i < missing; ++i)
-        m_pool.start(new ThreadStarter(barrier));
-    barrier->running.tryAcquire(missing, 10000);
+        m_pool.start(new ThreadStarter(barrier, m_engine));
+    barrier->running.tryAcquire(missing, kWorkerStartMs);
     barrier->release.release(missing);
+    const std::lock_guard<std::mutex> lock(barrier->mutex);
+    m_events.reportWorkersWarmed(missing, warming.nsecsElapsed() / 1e6, barrier->slowestWarmUpMs,
+                                 barrier->warmUpError);
 }
 
 void OrchardServer::acceptPending()
@@ -535,6 +587,7 @@ int OrchardServer::turnAwayWithReserve()
         ++turnedAway;
     }
     m_reserveDescriptor = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    m_metrics.countConnections(ConnectionOutcome::Busy, turnedAway);
     return turnedAway;
 }
 
@@ -542,6 +595,63 @@ void OrchardServer::refused(const WaitingRoom::Entry &entry, const QString &reas
 {
     m_waitingSince.remove(entry.sessionId);
     m_events.reportConnectionRejected(entry.peer, reason);
+}
+
+QString OrchardServer::notReadyReason() const
+{
+    if (m_stopRequested)
+        return QStringLiteral("shutting down: new connections are closed at once.");
+    if (!m_engine)
+        return QStringLiteral("starting: no model loaded yet.");
+    if (!isListening())
+        return QStringLiteral("starting: not listening on the protocol port yet.");
+    // placeConnection()'s rule, and incomingConnection()'s for TLS, where connections in
+    // their handshake take places in line too. Clients that hung up and were not yet seen
+    // to go still count, so this may say "full" a moment longer than the room would.
+    const int freeWorkers = std::max(0, m_config.workers - m_activeSessions);
+    const int taken = m_waitingRoom.size() + (m_config.tls ? static_cast<int>(m_handshaking.size()) : 0);
+    if (taken >= m_config.maxQueued + freeWorkers) {
+        return QStringLiteral("the waiting line is full: all %1 workers are busy and %2 connections wait "
+                              "(--max-queued %3); a new connection would get BUSY.")
+                .arg(m_config.workers)
+                .arg(taken)
+                .arg(m_config.maxQueued);
+    }
+    return {};
+}
+
+quint16 OrchardServer::httpPort() const
+{
+    return m_http ? m_http->port() : 0;
+}
+
+QString OrchardServer::startError() const
+{
+    if (!m_httpError.isEmpty()) {
+        return QStringLiteral("cannot listen for HTTP (health and metrics) on %1 port %2: %3")
+                .arg(m_config.httpHost.toString())
+                .arg(m_config.httpPort.value_or(0))
+                .arg(m_httpError);
+    }
+    return QStringLiteral("cannot listen on %1 port %2: %3").arg(m_config.host.toString()).arg(m_config.port).arg(errorString());
+}
+
+bool OrchardServer::startHttpEndpoint()
+{
+    m_httpError.clear();
+    if (!m_config.httpPort || m_http)
+        return true;
+    auto endpoint = std::make_unique<HttpEndpoint>(this);
+    if (!endpoint->start(m_config.httpHost, *m_config.httpPort)) {
+        m_httpError = endpoint->errorString();
+        // Without its probes and metrics the server is not what was asked for: start()
+        // fails, and stops listening on the protocol port it had just opened.
+        delete std::exchange(m_acceptNotifier, nullptr);
+        close();
+        return false;
+    }
+    m_http = std::move(endpoint);
+    return true;
 }
 
 } // namespace orchard

@@ -15,10 +15,12 @@
 
 #include "server/core/serverconfig.h"
 #include "server/core/serverevents.h"
+#include "server/core/servermetrics.h"
 #include "server/core/waitingroom.h"
 
 namespace orchard {
 
+class HttpEndpoint;
 class InferenceEngine;
 
 /** What raiseOpenFileLimit() found and did: the soft limit before and after, the hard limit. */
@@ -93,8 +95,27 @@ public:
     int activeSessionCount() const { return m_activeSessions; }
     int waitingCount() const { return m_waitingRoom.size(); }
     const ServerConfig &config() const { return m_config; }
+    /**
+     * Replaces the access tokens (SIGHUP read the token file again). A session takes the
+     * tokens in force when a worker takes its connection, so connections waiting in line
+     * and every later one are checked against these; sessions already being served keep
+     * the tokens they started with until they end (docs/operations.md).
+     */
+    void setAccessTokens(std::shared_ptr<const AccessTokens> tokens);
     const InferenceEngine &engine() const { return *m_engine; }
     ServerEvents *events() { return &m_events; }
+    /** The counters and histograms of /metrics (HttpEndpoint); sessions add to them. */
+    const ServerMetrics &metrics() const { return m_metrics; }
+    const QString &version() const { return m_version; }
+    /**
+     * Why a new connection would be neither served nor queued now, in one line (not yet
+     * listening, shutting down, the line full); empty when it would: /health/ready.
+     */
+    QString notReadyReason() const;
+    /** The HTTP port of health and metrics (ServerConfig::httpPort); 0 when there is none. */
+    quint16 httpPort() const;
+    /** Why start() failed, as a sentence naming the address and port that could not be used. */
+    QString startError() const;
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -132,6 +153,8 @@ private:
     int turnAwayWithReserve();
     /** The connection was turned away (and closed): forgets it and reports why. */
     void refused(const WaitingRoom::Entry &entry, const QString &reason);
+    /** The HTTP port of health and metrics, when configured; false (m_httpError says why) if it cannot listen. */
+    bool startHttpEndpoint();
 
     ServerConfig m_config;
     std::shared_ptr<const InferenceEngine> m_engine;
@@ -153,6 +176,9 @@ private:
     std::atomic_bool m_stopRequested { false };
     int m_activeSessions = 0;
     quint64 m_nextSessionId = 1;
+    ServerMetrics m_metrics;
+    QString m_httpError; ///< why the HTTP port could not be listened on
+    std::unique_ptr<HttpEndpoint> m_http; ///< last: goes first, before what it reads
 };
 
 } // namespace orchard

@@ -3,6 +3,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include "server/core/serverconfigfile.h"
+
 namespace orchard {
 
 namespace {
@@ -29,19 +31,28 @@ bool readNumber(const QCommandLineParser &parser, const QString &name, qint64 mi
     return true;
 }
 
-void addServerOptions(QCommandLineParser &parser)
+/**
+ * Every setting of the server, in --help's order: the command line's options, and the
+ * config file's keys (their names without "--"). describeThisMachine: false for text
+ * shipped to other machines (the config template), which must not quote this one's memory.
+ */
+QList<QCommandLineOption> serverOptions(bool describeThisMachine)
 {
-    parser.setApplicationDescription(QStringLiteral(
-            "Orchard server: diagnoses leaf photos sent by Orchard clients.\n"
-            "Each connection is served by one worker; when all are busy, connections wait "
-            "and are told their place in line."));
-    parser.addOptions({
+    return {
             { QStringLiteral("headless"),
               QStringLiteral("No monitor window: log one line per event to stdout.") },
             { QStringLiteral("host"), QStringLiteral("Address to listen on (default 0.0.0.0)."),
               QStringLiteral("addr") },
             { QStringLiteral("port"), QStringLiteral("TCP port (default 5050; 0 picks a free one and prints it)."),
               QStringLiteral("n") },
+            { QStringLiteral("http-port"),
+              QStringLiteral("Serve /health/live, /health/ready and Prometheus /metrics over HTTP on this "
+                             "port (default: off; 0 turns it off)."),
+              QStringLiteral("n") },
+            { QStringLiteral("http-host"),
+              QStringLiteral("Address of the HTTP port (default 127.0.0.1: this machine only, since it "
+                             "asks for no token)."),
+              QStringLiteral("addr") },
             { QStringLiteral("threads"), QStringLiteral("Workers: sessions served at once (default 5)."),
               QStringLiteral("n") },
             { QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled fashion-mnist)."),
@@ -76,20 +87,52 @@ void addServerOptions(QCommandLineParser &parser)
               // A quarter of the machine's memory: see DecodeBudget::defaultCapacity().
               QStringLiteral("Memory all workers together may use to decode images, in MiB; a request "
                              "over what is left waits its turn (default: a quarter of this machine's "
-                             "memory, %1).")
-                      .arg(DecodeBudget::defaultCapacity() / kMiB),
+                             "memory%1).")
+                      .arg(describeThisMachine ? QStringLiteral(", %1").arg(DecodeBudget::defaultCapacity() / kMiB)
+                                               : QString()),
               QStringLiteral("MiB") },
             { QStringLiteral("intra-op-threads"),
               QStringLiteral("LibTorch threads per prediction (default 1; workers x this should match the cores)."),
               QStringLiteral("n") },
-            { QStringLiteral("log-file"), QStringLiteral("Also append every event line to this file."),
+            { QStringLiteral("log-file"),
+              QStringLiteral("Also append every event line to this file (reopened on SIGHUP, for logrotate)."),
               QStringLiteral("path") },
+            { QStringLiteral("log-format"),
+              QStringLiteral("Event lines as text (one line for people, the default) or json (one JSON object "
+                             "per line, for journald or Loki)."),
+              QStringLiteral("format") },
             { QStringLiteral("tls-cert"), QStringLiteral("Serve TLS (1.2 or later) with this PEM certificate (needs --tls-key)."),
               QStringLiteral("path") },
             { QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert."), QStringLiteral("path") },
             { QStringLiteral("token-file"),
-              QStringLiteral("Only clients with a token from this file may connect; one \"<label> <token>\" per line."),
+              QStringLiteral("Only clients with a token from this file may connect; one \"<label> <token>\" per line "
+                             "(read again on SIGHUP)."),
               QStringLiteral("path") },
+    };
+}
+
+/** The options that are not settings: what to do with them, not how to serve. */
+const QString kConfigOption = QStringLiteral("config");
+const QString kCheckConfigOption = QStringLiteral("check-config");
+const QString kPrintTemplateOption = QStringLiteral("print-config-template");
+
+void addServerOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QStringLiteral(
+            "Orchard server: diagnoses leaf photos sent by Orchard clients.\n"
+            "Each connection is served by one worker; when all are busy, connections wait "
+            "and are told their place in line."));
+    parser.addOptions(serverOptions(true));
+    parser.addOptions({
+            { kConfigOption,
+              QStringLiteral("Read settings from this file first: \"key = value\" lines, the keys being these "
+                             "options without \"--\"; the command line overrides it."),
+              QStringLiteral("file") },
+            { kCheckConfigOption,
+              QStringLiteral("Check the settings, the model, the token file and the TLS files, say what was "
+                             "checked, and exit (0: all good, 1: not) without serving.") },
+            { kPrintTemplateOption,
+              QStringLiteral("Print a config file with every setting commented out and explained, and exit.") },
     });
 }
 
@@ -150,6 +193,25 @@ bool readDecoding(const QCommandLineParser &parser, ServerConfig *config, QStrin
     return true;
 }
 
+/** --http-port and --http-host into config; false with error (naming the option) if bad. */
+bool readHttp(const QCommandLineParser &parser, ServerConfig *config, QString *error)
+{
+    qint64 port = 0;
+    if (!readNumber(parser, QStringLiteral("http-port"), 0, 65535, &port, error))
+        return false;
+    // 0 is "off", not "any free port" as for --port: it lets a command line turn off the
+    // port a config file turns on, and nobody could find a port picked at random.
+    if (parser.isSet(QStringLiteral("http-port")))
+        config->httpPort = port > 0 ? std::optional<quint16>(static_cast<quint16>(port)) : std::nullopt;
+    const QString host = parser.value(QStringLiteral("http-host"));
+    if (parser.isSet(QStringLiteral("http-host")) && !config->httpHost.setAddress(host)) {
+        *error = QStringLiteral("--http-host must be an IP address such as 127.0.0.1 or 0.0.0.0, not \"%1\".")
+                         .arg(host);
+        return false;
+    }
+    return true;
+}
+
 ServerCommandLine exitWith(ServerCommandLine::Outcome outcome, const QString &message)
 {
     ServerCommandLine result;
@@ -158,10 +220,14 @@ ServerCommandLine exitWith(ServerCommandLine::Outcome outcome, const QString &me
     return result;
 }
 
-} // namespace
-
-ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const QString &version)
+/**
+ * The arguments into a ServerCommandLine, each option checked on its own (the config file's
+ * settings go through here one by one, so a bad value is told with its line). What needs
+ * two options together is parse()'s.
+ */
+ServerCommandLine parseArguments(const QStringList &arguments, const QString &version)
 {
+    using Outcome = ServerCommandLine::Outcome;
     QCommandLineParser parser;
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
@@ -178,15 +244,25 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
                                                     .arg(parser.positionalArguments().constFirst()));
     }
 
+    if (parser.isSet(kPrintTemplateOption))
+        return exitWith(Outcome::ExitOk, ServerCommandLine::configTemplate());
+
     ServerCommandLine result;
     result.headless = parser.isSet(QStringLiteral("headless"));
     result.logFile = parser.value(QStringLiteral("log-file"));
+    if (parser.isSet(QStringLiteral("log-format"))) {
+        const QString format = parser.value(QStringLiteral("log-format"));
+        if (format != QLatin1String("text") && format != QLatin1String("json")) {
+            return exitWith(Outcome::ExitError,
+                            QStringLiteral("--log-format must be text or json, not \"%1\".").arg(format));
+        }
+        result.logFormat = format == QLatin1String("json") ? LogFormat::Json : LogFormat::Text;
+    }
     result.tokenFile = parser.value(QStringLiteral("token-file"));
     result.tlsCertificate = parser.value(QStringLiteral("tls-cert"));
     result.tlsKey = parser.value(QStringLiteral("tls-key"));
-    if (result.tlsCertificate.isEmpty() != result.tlsKey.isEmpty())
-        return exitWith(Outcome::ExitError,
-                        QStringLiteral("--tls-cert and --tls-key go together: give both, or neither."));
+    result.configFile = parser.value(kConfigOption);
+    result.checkConfig = parser.isSet(kCheckConfigOption);
     ServerConfig &config = result.config;
     config.modelDirectory = parser.value(QStringLiteral("model"));
     if (parser.isSet(QStringLiteral("host")) && !config.host.setAddress(parser.value(QStringLiteral("host")))) {
@@ -195,9 +271,97 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
                                 .arg(parser.value(QStringLiteral("host"))));
     }
     QString error;
-    if (!readNumbers(parser, &config, &error) || !readDecoding(parser, &config, &error))
+    if (!readNumbers(parser, &config, &error) || !readDecoding(parser, &config, &error)
+        || !readHttp(parser, &config, &error))
         return exitWith(Outcome::ExitError, error);
     return result;
+}
+
+/** "# text" lines of at most kTemplateWidth characters: an option's --help text in the template. */
+constexpr int kTemplateWidth = 88;
+
+QString commentLines(const QString &text)
+{
+    QString lines;
+    QString line = QStringLiteral("#");
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (line.size() > 1 && line.size() + 1 + word.size() > kTemplateWidth) {
+            lines += line + QLatin1Char('\n');
+            line = QStringLiteral("#");
+        }
+        line += QLatin1Char(' ') + word;
+    }
+    return lines + line + QLatin1Char('\n');
+}
+
+} // namespace
+
+ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const QString &version)
+{
+    ServerCommandLine commandLine = parseArguments(arguments, version);
+    if (commandLine.outcome == Outcome::Run && !commandLine.configFile.isEmpty()) {
+        const Expected<ServerConfigFile, QString> file =
+                ServerConfigFile::read(commandLine.configFile, serverOptions(true));
+        if (!file)
+            return exitWith(Outcome::ExitError, file.error());
+        const QString program = arguments.value(0, QStringLiteral("orchard-server"));
+        for (const ServerConfigFile::Setting &setting : file->settings()) {
+            if (setting.argument.isEmpty()) // a switch set to false: nothing to check
+                continue;
+            const ServerCommandLine alone = parseArguments({ program, setting.argument }, version);
+            if (alone.outcome == Outcome::ExitError) {
+                return exitWith(Outcome::ExitError,
+                                QStringLiteral("%1 line %2: %3").arg(file->path()).arg(setting.line).arg(alone.message));
+            }
+        }
+        // The file's settings first: QCommandLineParser keeps an option's last value, so
+        // the command line's own win.
+        const QString configFile = commandLine.configFile;
+        commandLine = parseArguments(QStringList { program } + file->arguments() + arguments.mid(1), version);
+        commandLine.configFile = configFile;
+        commandLine.configSettings = static_cast<int>(file->settings().size());
+    }
+    if (commandLine.outcome != Outcome::Run)
+        return commandLine;
+    if (commandLine.tlsCertificate.isEmpty() != commandLine.tlsKey.isEmpty()) {
+        return exitWith(Outcome::ExitError,
+                        QStringLiteral("--tls-cert and --tls-key go together: give both, or neither%1.")
+                                .arg(commandLine.configFile.isEmpty()
+                                             ? QString()
+                                             : QStringLiteral(" (in %1 or on the command line)").arg(commandLine.configFile)));
+    }
+    return commandLine;
+}
+
+QStringList ServerCommandLine::settingNames()
+{
+    QStringList names;
+    for (const QCommandLineOption &option : serverOptions(false))
+        names << option.names().constLast();
+    return names;
+}
+
+QString ServerCommandLine::configTemplate()
+{
+    QString text = QStringLiteral(
+            "# orchard-server configuration (orchard-server --config FILE).\n"
+            "#\n"
+            "# One \"key = value\" per line; the keys are orchard-server's options without \"--\"\n"
+            "# (orchard-server --help). \"#\" begins a comment. A switch takes true or false. An option\n"
+            "# given on the command line overrides this file. A relative path is taken from this\n"
+            "# file's folder, unless systemd hands the service a credential of that name\n"
+            "# (LoadCredential=NAME:PATH): then that credential. Check the file, the model and the\n"
+            "# token and TLS files with: orchard-server --check-config --config FILE\n"
+            "#\n"
+            "# Every setting is shown commented out, with its --help text; a setting left out takes\n"
+            "# the default that text gives. Made by orchard-server --print-config-template.\n");
+    for (const QCommandLineOption &option : serverOptions(false)) {
+        const QString key = option.names().constLast();
+        text += QLatin1Char('\n') + commentLines(option.description());
+        text += option.valueName().isEmpty() ? QStringLiteral("#%1 = false\n").arg(key)
+                                             : QStringLiteral("#%1 = <%2>\n").arg(key, option.valueName());
+    }
+    return text;
 }
 
 } // namespace orchard

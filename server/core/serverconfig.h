@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <QHostAddress>
 #include <QString>
@@ -20,6 +21,13 @@ struct ServerConfig
 {
     QHostAddress host = QHostAddress::Any;
     quint16 port = 5050;
+    /**
+     * The HTTP port for health checks and Prometheus metrics (--http-port), apart from the
+     * protocol port; unset: none (the command line's 0). 0 here: any free port (tests).
+     */
+    std::optional<quint16> httpPort;
+    /** Loopback by default: the HTTP port has no authentication (docs/security.md). */
+    QHostAddress httpHost = QHostAddress::LocalHost;
     int workers = 5; ///< sessions served at once; the original used a pool of 5
     int maxQueued = 64; ///< connections allowed to wait for a worker; the next gets BUSY
     std::chrono::milliseconds readTimeout { 30'000 }; ///< to complete a frame once begun

@@ -58,6 +58,8 @@ public:
     void reportWaitingConnectionLeft(quint64 sessionId);
     void reportWaitingLineChanged(const QList<quint64> &sessionIds);
     void reportWorkerCountChanged(int workers);
+    /** threads pool threads ran InferenceEngine::warmUp(); error is empty when all did. */
+    void reportWorkersWarmed(int threads, double wallMs, double slowestMs, const QString &error);
 
 signals:
     void listening(const QString &address, quint16 port);
@@ -81,6 +83,7 @@ signals:
     /** The session ended and its worker is free; reason is a short phrase for the log. */
     void sessionEnded(quint64 sessionId, const QString &reason);
     void workerCountChanged(int workers);
+    void workersWarmed(int threads, double wallMs, double slowestMs, const QString &error);
 
 private:
     using Emission = std::function<void()>;

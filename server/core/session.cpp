@@ -51,6 +51,29 @@ double millisecondsSince(const QElapsedTimer &timer)
     return timer.nsecsElapsed() / 1e6;
 }
 
+/** How a session ended that sent an error which closes the connection. */
+ConnectionOutcome outcomeOfClosingError(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::Timeout:
+        return ConnectionOutcome::Timeout;
+    case ErrorCode::Unauthorized:
+        return ConnectionOutcome::Unauthorized;
+    case ErrorCode::BadHeader:
+        return ConnectionOutcome::BadHeader;
+    case ErrorCode::TooLarge:
+        return ConnectionOutcome::TooLarge;
+    case ErrorCode::Busy:
+        return ConnectionOutcome::Busy;
+    case ErrorCode::BadImage:
+    case ErrorCode::UnknownType:
+    case ErrorCode::Internal:
+    case ErrorCode::UnknownModel:
+        break;
+    }
+    return ConnectionOutcome::Error;
+}
+
 /** The process's soft RLIMIT_NOFILE (raised to the hard limit at start, see raiseOpenFileLimit). */
 qint64 openFileLimit()
 {
@@ -82,6 +105,7 @@ void Session::run()
 {
     handOffEnds(this);
     serve();
+    m_context.metrics->countConnections(m_outcome);
     m_context.events->reportSessionEnded(m_id, m_endReason);
     if (m_context.finished)
         m_context.finished(m_id);
@@ -114,6 +138,7 @@ std::unique_ptr<QTcpSocket> Session::takeSocket()
         socket = std::make_unique<QTcpSocket>();
         if (!socket->setSocketDescriptor(m_descriptor)) {
             m_endReason = QStringLiteral("socket error: %1").arg(socket->errorString());
+            m_outcome = ConnectionOutcome::Error;
             ::close(static_cast<int>(m_descriptor)); // Qt does not take a descriptor it refused
             return nullptr;
         }
@@ -160,6 +185,7 @@ void Session::serveFrames(BlockingFrameStream &stream)
         if (m_context.stopRequested->load()) {
             send(stream, MessageType::ServerMessage, ServerMessage::shutdown().toBody());
             m_endReason = QStringLiteral("server shutdown");
+            m_outcome = ConnectionOutcome::Shutdown;
             return;
         }
         // A client that has not shown its token gets no more than the read timeout to do
@@ -179,6 +205,8 @@ void Session::serveFrames(BlockingFrameStream &stream)
         if (result.status == BlockingFrameStream::ReadStatus::Disconnected) {
             m_endReason = stream.isMidFrame() ? QStringLiteral("client vanished mid-message")
                                               : QStringLiteral("client disconnected");
+            if (stream.isMidFrame())
+                m_outcome = ConnectionOutcome::Vanished;
             return;
         }
         // TimedOut or a framing error: say why, then close.
@@ -258,8 +286,10 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     // ones shows that wait (docs/protocol.md: timing_ms.wait).
     const QElapsedTimer &sinceReceived = frame.received;
     const Result<ImageRequest> request = ImageRequest::fromFrame(frame);
-    if (!request)
+    if (!request) {
+        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
         return sendError(stream, request.error());
+    }
     const double waitMs = millisecondsSince(sinceReceived);
     DecodePolicy policy;
     policy.formats = m_context.config.imageFormats;
@@ -268,6 +298,7 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     const auto prediction = m_context.engine->predict(
             request->imageData, request->topK.value_or(m_context.config.defaultTopK), policy);
     if (!prediction) {
+        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
         return sendError(stream, { errorCodeFor(prediction.error()), prediction.error().message,
                                    request->messageId });
     }
@@ -277,6 +308,7 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     reply.name = request->name;
     reply.timing.wait = waitMs;
     reply.timing.total = millisecondsSince(sinceReceived);
+    m_context.metrics->countPrediction(reply.timing.total / 1000, reply.timing.infer / 1000);
     const bool sent = send(stream, MessageType::ServerPrediction, reply.toBody(), reply.messageId);
     m_context.events->reportPrediction(m_id, reply.label, reply.confidence, reply.timing.total);
     if (!sent) {
@@ -331,6 +363,9 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
 Session::Next Session::sendError(BlockingFrameStream &stream, const ProtocolError &error)
 {
     m_context.events->reportRequestFailed(m_id, error.code, error.message);
+    m_context.metrics->countError(error.code);
+    if (errorClosesConnection(error.code))
+        m_outcome = outcomeOfClosingError(error.code);
     const bool sent = send(stream, MessageType::ServerError, serverErrorBody(error), error.messageId);
     return sent && !errorClosesConnection(error.code) ? Next::Continue : Next::Close;
 }
@@ -346,8 +381,11 @@ bool Session::send(BlockingFrameStream &stream, MessageType type, const QByteArr
 {
     const Result<QByteArray> frame = encodeFrame(type, body, messageId);
     const bool sent = frame && stream.writeFrame(*frame, m_context.config.writeTimeout, m_context.stopRequested);
-    if (!sent && m_endReason.isEmpty())
+    if (!sent && m_endReason.isEmpty()) {
         m_endReason = QStringLiteral("reply not delivered (client stopped reading or left)");
+        if (m_outcome == ConnectionOutcome::Served)
+            m_outcome = ConnectionOutcome::Vanished;
+    }
     return sent;
 }
 

@@ -13,6 +13,7 @@
 #include "common/protocol/protocolerror.h"
 #include "common/protocol/servermessage.h"
 #include "server/core/serverconfig.h"
+#include "server/core/servermetrics.h"
 
 class QSslSocket;
 class QTcpSocket;
@@ -42,6 +43,8 @@ public:
         ServerConfig config;
         std::shared_ptr<const InferenceEngine> engine;
         ServerEvents *events = nullptr;
+        /** Counted on this worker, before each reply leaves (a scrape after it sees it). */
+        ServerMetrics *metrics = nullptr;
         const std::atomic_bool *stopRequested = nullptr;
         QString serverVersion;
         /** Called on the worker thread when run() is about to return. */
@@ -89,6 +92,7 @@ private:
     double m_waitedMs;
     Context m_context;
     QString m_endReason;
+    ConnectionOutcome m_outcome = ConnectionOutcome::Served; ///< how it ended, for the metrics
     bool m_authenticated = false;
     QString m_label; ///< whose token this session showed (empty on an open server)
 };

@@ -460,6 +460,40 @@ TEST_CASE("More workers at run time serve waiting connections at once")
     CHECK(fixture.server->workerCount() == 2);
 }
 
+TEST_CASE("Every worker thread is warmed up before the server listens and again when the pool grows")
+{
+    const auto engine = defaultEngine();
+    REQUIRE(engine);
+    ServerConfig config = withWorkers(3);
+    config.host = QHostAddress::LocalHost;
+    config.port = 0;
+    OrchardServer server(config, engine, QStringLiteral("test"));
+    // Both are emitted in the server's thread before start() returns: record their order.
+    QStringList order;
+    QList<int> warmedThreads;
+    QObject::connect(server.events(), &ServerEvents::workersWarmed, &server,
+                     [&](int threads, double wallMs, double slowestMs, const QString &error) {
+                         order.append(QStringLiteral("warmed"));
+                         warmedThreads.append(threads);
+                         CHECK(error.isEmpty());
+                         CHECK(wallMs > 0.0);
+                         CHECK(slowestMs > 0.0);
+                         CHECK(slowestMs <= wallMs);
+                     });
+    QObject::connect(server.events(), &ServerEvents::listening, &server,
+                     [&] { order.append(QStringLiteral("listening")); });
+    REQUIRE(server.start());
+    CHECK(order == QStringList { QStringLiteral("warmed"), QStringLiteral("listening") });
+    CHECK(warmedThreads == QList<int> { 3 });
+
+    server.setWorkerCount(5);
+    // The two new threads at least; idle threads count as missing too (QThreadPool counts
+    // only busy ones) and warm up again, which costs a few milliseconds and nothing else.
+    REQUIRE(warmedThreads.size() == 2);
+    CHECK(warmedThreads.at(1) >= 2);
+    CHECK(warmedThreads.at(1) <= 5);
+}
+
 TEST_CASE("Graceful shutdown tells active and waiting clients, and ends within 5 s")
 {
     ServerFixture fixture(withWorkers(1));
