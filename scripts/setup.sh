@@ -32,7 +32,7 @@ PACKAGES=(
     linux-perf
     # the operator's server: health/metrics over HTTP, systemd's notify protocol,
     # promtool to check the metrics text (server/core/httpendpoint.cpp, tests/operations)
-    qt6-httpserver-dev libsystemd-dev prometheus
+    qt6-httpserver-dev qt6-websockets-dev libsystemd-dev prometheus
     # packages: dpkg-shlibdeps (dpkg-dev), lintian, the desktop/AppStream validators, man pages
     dpkg-dev file lintian desktop-file-utils appstream help2man
 )
