@@ -60,7 +60,8 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         "the image files directly in them, in natural order.\n"
         "A server started with --token-file needs the access token in ORCHARD_TOKEN.\n"
         "JSON error lines carry the server's code (BAD_IMAGE…) or UNREADABLE, TOO_LARGE,\n"
-        "NO_IMAGES for files that never left this computer.\n") + QLatin1String(exitCodeHelp()));
+        "NO_IMAGES for files that never left this computer; UNKNOWN_MODEL when the server\n"
+        "does not serve the model --model-name asks for.\n") + QLatin1String(exitCodeHelp()));
     parser.addHelpOption();
     const ServerAddressOptions address;
     const SecurityOptions security;
@@ -76,7 +77,11 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         QStringLiteral("Send base64 JSON bodies even if the server offers binary."));
     const QCommandLineOption originalsOption(QStringLiteral("send-originals"),
         QStringLiteral("Send the files themselves, not copies at twice the size the server's model looks at."));
-    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption });
+    const QCommandLineOption modelOption(QStringLiteral("model-name"),
+        QStringLiteral("The served model to ask, and optionally its version (default: the server's "
+                       "default model, its latest version)."),
+        QStringLiteral("NAME[:VERSION]"));
+    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption, modelOption });
     parser.addOptions(security.options());
     addPathArguments(parser, name(), summary());
 
@@ -98,7 +103,50 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
     options.sendOriginals = parser.isSet(originalsOption);
     if (options.forceBinary && options.forceBase64)
         return Parsed::usageError(QStringLiteral("--binary and --base64 exclude each other"));
+    if (parser.isSet(modelOption)) {
+        if (const auto wrong = readModelName(parser.value(modelOption), options.modelName, options.modelVersion))
+            return Parsed::usageError(*wrong);
+    }
     return Parsed::run(options);
+}
+
+std::optional<QString> PredictCommand::readModelName(const QString &value, QString &name,
+                                                     std::optional<qint64> &version)
+{
+    // NAME:VERSION splits at the first colon, so a name never has one (the server's names
+    // are folder names, and a colon is no part of them).
+    const qsizetype colon = value.indexOf(QLatin1Char(':'));
+    const QString namePart = colon < 0 ? value : value.left(colon);
+    if (namePart.trimmed().isEmpty())
+        return QStringLiteral("--model-name needs a model's name, as NAME or NAME:VERSION (for example "
+                              "apple-leaf or apple-leaf:3); got \"%1\"")
+                .arg(value);
+    if (namePart.size() > kMaxModelNameLength)
+        return QStringLiteral("--model-name: a model's name has at most %1 characters; \"%2\" has %3")
+                .arg(kMaxModelNameLength)
+                .arg(namePart)
+                .arg(namePart.size());
+    for (const QChar c : namePart) {
+        if (c.category() == QChar::Other_Control)
+            return QStringLiteral("--model-name: a model's name cannot contain control characters");
+    }
+    std::optional<qint64> versionPart;
+    if (colon >= 0) {
+        const QString digits = value.mid(colon + 1);
+        bool ok = !digits.isEmpty() && std::all_of(digits.cbegin(), digits.cend(), [](QChar c) {
+            return c >= QLatin1Char('0') && c <= QLatin1Char('9');
+        });
+        const qint64 number = ok ? digits.toLongLong(&ok) : 0;
+        // The wire's numbers are JSON's: past 2^53 they would not arrive as sent.
+        if (!ok || number < 1 || number > kMaxModelVersion)
+            return QStringLiteral("--model-name %1: the VERSION after the colon must be a whole number of at "
+                                  "least 1 (leave it out for the latest version)")
+                    .arg(value);
+        versionPart = number;
+    }
+    name = namePart;
+    version = versionPart;
+    return std::nullopt;
 }
 
 int PredictCommand::run(const QStringList &arguments)
@@ -120,6 +168,7 @@ int PredictCommand::predict()
     m_connection->setAccessToken(SecurityOptions::accessToken());
     m_queue = new RequestQueue(m_connection, this);
     m_queue->setSendsOriginals(m_options.sendOriginals);
+    m_queue->setModel(m_options.modelName, m_options.modelVersion);
     m_batch = new ImageBatch(m_queue, this);
     m_batch->setKeepsBytes(false);
     listFiles();
@@ -219,6 +268,7 @@ void PredictCommand::onServerMessage(const ServerMessage &message)
         return;
     }
     m_lines.fitLabels(m_connection->labels());
+    warnAboutModel();
     printHeader();
     m_batchClock.start();
     printFinishedLines(); // empty folders named before the first file
@@ -229,14 +279,52 @@ void PredictCommand::printHeader()
 {
     if (m_lines.isJson())
         return;
+    // The model asked for; each row's MODEL column says which one answered.
     m_out << "server " << m_connection->serverName() << " at " << m_options.host << ":" << m_options.port
-          << ", model " << m_connection->modelName() << ", "
-          << (m_connection->usesBinary() ? "binary" : "base64") << " bodies\n";
+          << ", model ";
+    if (m_options.modelName.isEmpty())
+        m_out << m_connection->modelName();
+    else if (m_options.modelName == m_connection->modelName())
+        m_out << ResultFormatter::modelText(m_options.modelName, m_options.modelVersion) << " (the default)";
+    else
+        m_out << ResultFormatter::modelText(m_options.modelName, m_options.modelVersion) << " (default "
+              << m_connection->modelName() << ")";
+    m_out << ", " << (m_connection->usesBinary() ? "binary" : "base64") << " bodies\n";
     if (m_waitedSeconds > 0)
         m_out << "waited " << QString::number(m_waitedSeconds, 'f', 1)
               << " s for a free server worker\n";
     m_out << m_lines.headerLine() << "\n";
     m_out.flush();
+}
+
+void PredictCommand::warnAboutModel()
+{
+    const QString asked = m_options.modelName;
+    if (asked.isEmpty())
+        return;
+    const QList<ServedModelInfo> &served = m_connection->servedModels();
+    if (served.isEmpty()) {
+        // The original and older Orchard servers ignore the key: their one model answers.
+        if (asked != m_connection->modelName())
+            m_err << "orchard-cli: the server lists no models; its one model, " << m_connection->modelName()
+                  << ", may answer instead of " << asked << " (each answer names its model)\n";
+        m_err.flush();
+        return;
+    }
+    const auto model = m_connection->servedModel(asked);
+    if (model && (!m_options.modelVersion || model->versions.contains(*m_options.modelVersion)))
+        return;
+    QStringList offered;
+    for (const ServedModelInfo &each : served) {
+        QStringList versions;
+        for (qint64 version : each.versions)
+            versions.append(QString::number(version));
+        offered.append(QStringLiteral("%1 (versions %2)").arg(each.name, versions.join(QLatin1Char(','))));
+    }
+    m_err << "orchard-cli: the server does not list model "
+          << ResultFormatter::modelText(asked, m_options.modelVersion) << "; it serves " << offered.join(", ")
+          << "\n";
+    m_err.flush();
 }
 
 void PredictCommand::feed()

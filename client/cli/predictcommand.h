@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QObject>
@@ -10,6 +12,7 @@
 #include "client/cli/parsedarguments.h"
 #include "client/cli/resultformatter.h"
 #include "client/core/serverconnection.h"
+#include "common/protocol/frameheader.h"
 
 namespace orchard {
 
@@ -42,6 +45,9 @@ public:
         bool forceBinary = false;
         bool forceBase64 = false;
         bool sendOriginals = false;
+        /** --model-name NAME[:VERSION]: empty, the server's default; no version, the latest. */
+        QString modelName;
+        std::optional<qint64> modelVersion;
         ServerConnection::TlsOptions tls;
         QStringList paths; ///< files and folders, as given
     };
@@ -53,6 +59,17 @@ public:
     static QString summary();
     /** arguments: the whole command line, program name and "predict" included. */
     static ParsedArguments<Options> parseArguments(const QStringList &arguments);
+    /** A --model-name NAME: as long as the wire lets a request name a model. */
+    static constexpr int kMaxModelNameLength = FrameHeader::kMaxModelNameLength;
+    /** A --model-name VERSION: at most 2^53, the largest whole number JSON carries exactly. */
+    static constexpr qint64 kMaxModelVersion = Q_INT64_C(9007199254740992);
+    /**
+     * Reads a --model-name value, NAME[:VERSION]: a NAME of 1 to kMaxModelNameLength
+     * characters, a VERSION a whole number from 1. nullopt when it is one (name and version
+     * set), else the sentence saying what is wrong.
+     */
+    static std::optional<QString> readModelName(const QString &value, QString &name,
+                                                std::optional<qint64> &version);
 
     /** arguments: the whole command line, program name and "predict" included. */
     int run(const QStringList &arguments);
@@ -72,6 +89,8 @@ private:
     void send(int row);
     void failLocally(int row, const QString &code, const QString &message);
     void printHeader();
+    /** Says on stderr when the server does not list the model asked for (its answers will say why). */
+    void warnAboutModel();
     void printFinishedLines();
     void finishIfDone();
     void fail(const QString &sentence);

@@ -13,6 +13,7 @@ namespace {
 const QString kFileTitle = QStringLiteral("FILE");
 const QString kLabelTitle = QStringLiteral("LABEL");
 const QString kConfidenceTitle = QStringLiteral("CONFIDENCE");
+const QString kModelTitle = QStringLiteral("MODEL");
 
 int widest(int width, const QStringList &texts)
 {
@@ -50,23 +51,40 @@ QString ResultFormatter::timeTitle() const
     return m_origin == Origin::Server ? QStringLiteral("SERVER MS") : QStringLiteral("MS");
 }
 
+int ResultFormatter::timeWidth() const
+{
+    return std::max<int>(8, timeTitle().size());
+}
+
+QString ResultFormatter::modelText(const QString &model, std::optional<qint64> version)
+{
+    return version ? QStringLiteral("%1:%2").arg(model).arg(*version) : model;
+}
+
 QString ResultFormatter::headerLine() const
 {
     if (isJson())
         return {};
-    return kFileTitle.leftJustified(m_fileWidth) + QStringLiteral("  ") + kLabelTitle.leftJustified(m_labelWidth)
-            + QStringLiteral("  ") + kConfidenceTitle.rightJustified(10) + QStringLiteral("  ")
-            + timeTitle().rightJustified(std::max<int>(8, timeTitle().size()));
+    QString line = kFileTitle.leftJustified(m_fileWidth) + QStringLiteral("  ")
+            + kLabelTitle.leftJustified(m_labelWidth) + QStringLiteral("  ") + kConfidenceTitle.rightJustified(10)
+            + QStringLiteral("  ") + timeTitle().rightJustified(timeWidth());
+    // The last column, so it needs no width: a model's name may be long.
+    if (m_origin == Origin::Server)
+        line += QStringLiteral("  ") + kModelTitle;
+    return line;
 }
 
 QString ResultFormatter::resultLine(const QString &file, const PredictionReply &reply, int topK) const
 {
     if (!isJson()) {
-        return file.leftJustified(m_fileWidth) + QStringLiteral("  ") + reply.label.leftJustified(m_labelWidth)
-                + QStringLiteral("  ")
+        QString line = file.leftJustified(m_fileWidth) + QStringLiteral("  ")
+                + reply.label.leftJustified(m_labelWidth) + QStringLiteral("  ")
                 + (QString::number(reply.confidence * 100.0, 'f', 1) + QStringLiteral(" %")).rightJustified(10)
-                + QStringLiteral("  ")
-                + QString::number(reply.timing.total, 'f', 1).rightJustified(std::max<int>(8, timeTitle().size()));
+                + QStringLiteral("  ") + QString::number(reply.timing.total, 'f', 1).rightJustified(timeWidth());
+        if (m_origin == Origin::Server)
+            line += QStringLiteral("  ") + (reply.model.isEmpty() ? QStringLiteral("-")
+                                                                  : modelText(reply.model, reply.modelVersion));
+        return line;
     }
     QJsonArray labels;
     for (int i = 0; i < std::min<int>(topK, reply.topK.size()); ++i) {
@@ -83,14 +101,20 @@ QString ResultFormatter::resultLine(const QString &file, const PredictionReply &
     };
     if (m_origin == Origin::Server) // only a server has a line to wait in
         timing.insert(QStringLiteral("wait"), reply.timing.wait);
-    return compact({
+    QJsonObject line {
             { QStringLiteral("file"), file },
             { QStringLiteral("label"), reply.label },
             { QStringLiteral("index"), reply.index },
             { QStringLiteral("confidence"), reply.confidence },
             { QStringLiteral("top_k"), labels },
             { QStringLiteral("timing_ms"), timing },
-    });
+    };
+    // The keys of the wire's SERVER_PREDICTION; left out when the answer did not say.
+    if (!reply.model.isEmpty())
+        line.insert(QStringLiteral("model"), reply.model);
+    if (reply.modelVersion)
+        line.insert(QStringLiteral("model_version"), *reply.modelVersion);
+    return compact(line);
 }
 
 QString ResultFormatter::errorLine(const QString &file, const QString &message, const QString &code) const

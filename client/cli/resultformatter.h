@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QString>
 #include <QStringList>
 
@@ -11,7 +13,10 @@ namespace orchard {
  * How `orchard-cli classify` and `orchard-cli predict` print a diagnosis: an aligned table
  * row or one JSON object per line, and the same for a file that failed. One formatter, so
  * the two commands' lines (keys, columns, codes) cannot drift apart; only the time column
- * differs, because one measures the engine here and the other the server's total.
+ * differs, because one measures the engine here and the other the server's total, and a
+ * server's table ends with the MODEL that answered (a server may serve several; classify
+ * names its one model above the table). JSON lines carry "model" and "model_version"
+ * whenever the answer names them.
  */
 class ResultFormatter
 {
@@ -27,6 +32,9 @@ public:
     void fitFiles(const QStringList &files);
     void fitLabels(const QStringList &labels);
 
+    /** "apple-leaf:3", as `--model-name` spells it; the name alone when no version was given. */
+    static QString modelText(const QString &model, std::optional<qint64> version);
+
     /** The table's column titles; empty for JSON lines, which need none. */
     QString headerLine() const;
     /** At most topK labels are listed in JSON (an older server may send more). */
@@ -39,6 +47,7 @@ public:
 
 private:
     QString timeTitle() const;
+    int timeWidth() const;
 
     Style m_style;
     Origin m_origin;

@@ -19,6 +19,11 @@ ClientSettings ClientSettings::load()
     loaded.accessToken = settings.value(QStringLiteral("server/accessToken")).toByteArray();
     loaded.useTls = settings.value(QStringLiteral("tls/enabled"), false).toBool();
     loaded.sendOriginals = settings.value(QStringLiteral("predict/sendOriginals"), false).toBool();
+    loaded.modelName = settings.value(QStringLiteral("predict/model")).toString();
+    // 0, absent or not a number: the latest version (a hand-edited file must not pin version 0).
+    const qint64 version = settings.value(QStringLiteral("predict/modelVersion")).toLongLong();
+    if (!loaded.modelName.isEmpty() && version > 0)
+        loaded.modelVersion = version;
     loaded.caFile = settings.value(QStringLiteral("tls/caFile")).toString();
     loaded.pinnedFingerprint = settings.value(QStringLiteral("tls/pinnedFingerprint")).toString();
     return loaded;
@@ -35,6 +40,8 @@ void ClientSettings::save() const
     settings.setValue(QStringLiteral("server/accessToken"), accessToken);
     settings.setValue(QStringLiteral("tls/enabled"), useTls);
     settings.setValue(QStringLiteral("predict/sendOriginals"), sendOriginals);
+    settings.setValue(QStringLiteral("predict/model"), modelName);
+    settings.setValue(QStringLiteral("predict/modelVersion"), modelVersion.value_or(0));
     settings.setValue(QStringLiteral("tls/caFile"), caFile);
     settings.setValue(QStringLiteral("tls/pinnedFingerprint"), pinnedFingerprint);
 }

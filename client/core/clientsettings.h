@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QString>
 
 namespace orchard {
@@ -15,6 +17,13 @@ struct ClientSettings
     bool connectOnStart = true;
     /** Send the photo files themselves, not copies sized to the model (a lab may want them). */
     bool sendOriginals = false;
+    /**
+     * The model the farmer chose in the window's picker, taken back whenever a server
+     * offers it. Empty: the server's default.
+     */
+    QString modelName;
+    /** Its version; nullopt: the latest, so that a newer version the lab adds is used without asking. */
+    std::optional<qint64> modelVersion;
     QString lastDirectory;
     /** The server's access token, if it asks for one. Kept in the settings file, never logged. */
     QByteArray accessToken;

@@ -50,6 +50,10 @@ std::optional<ProtocolError> RequestQueue::sizeError(const QString &name, qint64
     ImageRequest planned;
     planned.name = name;
     planned.topK = topK;
+    planned.model = m_model;
+    planned.modelVersion = m_modelVersion;
+    // The header it will have: a named model may not leave room for a binary body's header.
+    planned.messageId = m_nextMessageId;
     const qint64 length = m_connection->bodyLengthFor(planned, imageBytes);
     if (length <= m_connection->maxMessageLength())
         return std::nullopt;
@@ -82,14 +86,32 @@ double RequestQueue::imagesPerSecond() const
     return seconds > 0 ? m_done / seconds : 0.0;
 }
 
+void RequestQueue::setModel(const QString &name, std::optional<qint64> version)
+{
+    m_model = name;
+    m_modelVersion = version;
+    pump(); // copies made for another model's input are made again before they are sent
+}
+
+std::optional<ModelInputInfo> RequestQueue::modelInput() const
+{
+    // A model the welcome does not list is either served by a server that lists none (which
+    // answers with its one model whatever is asked) or unknown (UNKNOWN_MODEL, whatever is sent).
+    if (!m_model.isEmpty()) {
+        if (const auto served = m_connection->servedModel(m_model))
+            return served->input;
+    }
+    return m_connection->modelInput();
+}
+
 bool RequestQueue::sendsCopies() const
 {
-    return !m_sendsOriginals && m_connection->modelInput().has_value();
+    return !m_sendsOriginals && modelInput().has_value();
 }
 
 bool RequestQueue::needsCopy(const Job &job) const
 {
-    return sendsCopies() && job.preparedFor != m_connection->modelInput();
+    return sendsCopies() && job.preparedFor != modelInput();
 }
 
 void RequestQueue::prepareAhead()
@@ -97,7 +119,7 @@ void RequestQueue::prepareAhead()
     if (!m_connection->isConnected() || !sendsCopies())
         return;
     // Twice the pipeline's depth ahead, so that copies are ready before the wire wants them.
-    const ModelInputInfo input = *m_connection->modelInput();
+    const ModelInputInfo input = *modelInput();
     int ahead = 0;
     for (Job &job : m_pending) {
         if (ahead++ >= 2 * m_maxInFlight)
@@ -142,24 +164,29 @@ void RequestQueue::pump()
         if (const auto tooLarge = sizeError(job.name, job.bytes.size(), job.topK)) {
             // The server would answer TOO_LARGE and close the connection, taking every
             // request behind this one with it: refuse it here instead.
-            ++m_failed;
-            ++m_done;
-            emit jobFailed(job.id, *tooLarge);
-            emit progressChanged(m_done, m_total);
-            if (isIdle()) {
-                emit batchFinished();
+            if (!failUnsent(job.id, *tooLarge))
                 return;
-            }
             continue;
         }
         ImageRequest request;
         request.imageData = job.bytes;
         request.name = job.name;
         request.topK = job.topK;
+        request.model = m_model;
+        request.modelVersion = m_modelVersion;
         request.messageId = m_nextMessageId++;
-        if (!m_connection->sendImage(request)) {
-            m_pending.push_front(std::move(job));
-            return;
+        QString framingError;
+        if (!m_connection->sendImage(request, &framingError)) {
+            if (framingError.isEmpty()) {
+                m_pending.push_front(std::move(job));
+                return;
+            }
+            // Sending it again would fail again and hold up every photo behind it.
+            const ProtocolError unsendable { ErrorCode::BadHeader,
+                                             tr("%1 cannot be sent: %2").arg(job.name, framingError), std::nullopt };
+            if (!failUnsent(job.id, unsendable))
+                return;
+            continue;
         }
         if (!m_batchClock.isValid())
             m_batchClock.start();
@@ -167,6 +194,18 @@ void RequestQueue::pump()
         m_inFlight.insert(*request.messageId, std::move(job));
         emit jobSent(jobId);
     }
+}
+
+bool RequestQueue::failUnsent(int jobId, const ProtocolError &error)
+{
+    ++m_failed;
+    ++m_done;
+    emit jobFailed(jobId, error);
+    emit progressChanged(m_done, m_total);
+    if (!isIdle())
+        return true;
+    emit batchFinished();
+    return false;
 }
 
 void RequestQueue::onPrediction(const PredictionReply &reply)

@@ -30,6 +30,9 @@ class ServerConnection;
  * a copy no larger than twice that on each side (PhotoDownscaler), made on Qt Concurrent's
  * pool for the next few jobs while earlier ones are on the wire; the order of sending does
  * not change. setSendsOriginals(true), or a server that says nothing, sends the files.
+ *
+ * Every request asks for the model chosen with setModel() (none: the server's default),
+ * and a copy is sized to that model's input, which need not be the default model's.
  */
 class RequestQueue : public QObject
 {
@@ -63,6 +66,21 @@ public:
     std::optional<ProtocolError> sizeError(const QString &name, qint64 imageBytes, int topK) const;
     /** Drops jobs not yet sent; replies to the ones in flight are ignored. */
     void cancel();
+
+    /**
+     * The served model that answers from now on (docs/protocol.md, "Choosing a model"): a
+     * name, and a version (nullopt: the latest one served); an empty name asks for the
+     * server's default. It is read when a photo is sent, not when it is queued, so photos
+     * kept for a reconnect go to the model chosen by then.
+     */
+    void setModel(const QString &name, std::optional<qint64> version = std::nullopt);
+    QString model() const { return m_model; }
+    std::optional<qint64> modelVersion() const { return m_modelVersion; }
+    /**
+     * What the chosen model looks at: its own input when the server's welcome lists it
+     * (of its latest version), else the default model's; nullopt when the server did not say.
+     */
+    std::optional<ModelInputInfo> modelInput() const;
 
     /** Send the files themselves even to a server that says what its model needs. */
     void setSendsOriginals(bool sendOriginals) { m_sendsOriginals = sendOriginals; }
@@ -99,6 +117,8 @@ private:
     /** Starts the copies of the next jobs to be sent, twice maxInFlight of them ahead. */
     void prepareAhead();
     void onPrepared(int jobId, const ModelInputInfo &input, const PhotoDownscaler::Result &result);
+    /** Fails a job that never reached the wire; false when that ended the batch. */
+    bool failUnsent(int jobId, const ProtocolError &error);
     void onPrediction(const PredictionReply &reply);
     void onError(const ProtocolError &error);
     void requeueInFlight();
@@ -110,6 +130,8 @@ private:
     QHash<qint64, bool> m_ignored; ///< msg_ids of cancelled jobs still on the wire
     int m_maxInFlight = kDefaultMaxInFlight;
     bool m_sendsOriginals = false;
+    QString m_model; ///< empty: the server's default
+    std::optional<qint64> m_modelVersion;
     int m_nextJobId = 1;
     qint64 m_nextMessageId = 1;
     int m_done = 0;

@@ -1,6 +1,7 @@
 #include "client/core/resultstablemodel.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <QBrush>
 #include <QColor>
@@ -29,6 +30,8 @@ struct ResultRow
     double confidence = 0.0;
     double milliseconds = 0.0; ///< the server's total for this image
     QString error;
+    QString model; ///< the model that answered; empty when the image failed
+    std::optional<qint64> modelVersion; ///< servers of one model may not say
 
     explicit ResultRow(const ImageBatch::Item &item)
         : file(item.image.fileName)
@@ -38,7 +41,15 @@ struct ResultRow
             label = item.reply.label;
             confidence = item.reply.confidence;
             milliseconds = item.reply.timing.total;
+            model = item.reply.model;
+            modelVersion = item.reply.modelVersion;
         }
+    }
+
+    /** "apple-leaf v3", or the name alone when the server did not say which version. */
+    QString modelText() const
+    {
+        return modelVersion ? ResultsTableModel::tr("%1 v%2").arg(model).arg(*modelVersion) : model;
     }
 };
 
@@ -100,6 +111,8 @@ QVariant ResultsTableModel::data(const QModelIndex &index, int role) const
         return row.error.isEmpty() ? QStringLiteral("%1 %").arg(row.confidence * 100.0, 0, 'f', 1) : QString();
     case Milliseconds:
         return row.error.isEmpty() ? QString::number(row.milliseconds, 'f', 1) : QString();
+    case Model:
+        return row.modelText();
     default:
         return {};
     }
@@ -118,6 +131,8 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Confidence");
     case Milliseconds:
         return tr("ms");
+    case Model:
+        return tr("Model");
     default:
         return {};
     }
@@ -125,13 +140,14 @@ QVariant ResultsTableModel::headerData(int section, Qt::Orientation orientation,
 
 QString ResultsTableModel::toCsv() const
 {
-    QString csv = QStringLiteral("file,label,confidence,ms,error\r\n");
+    QString csv = QStringLiteral("file,label,confidence,ms,error,model,model_version\r\n");
     for (int batchRow : m_batchRows) {
         const ResultRow row(m_batch->item(batchRow));
         csv += csvField(row.file) + QLatin1Char(',') + csvField(row.label) + QLatin1Char(',')
                 + (row.error.isEmpty() ? QString::number(row.confidence, 'f', 4) : QString()) + QLatin1Char(',')
                 + (row.error.isEmpty() ? QString::number(row.milliseconds, 'f', 2) : QString()) + QLatin1Char(',')
-                + csvField(row.error) + QStringLiteral("\r\n");
+                + csvField(row.error) + QLatin1Char(',') + csvField(row.model) + QLatin1Char(',')
+                + (row.modelVersion ? QString::number(*row.modelVersion) : QString()) + QStringLiteral("\r\n");
     }
     return csv;
 }

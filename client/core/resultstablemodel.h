@@ -16,7 +16,7 @@ class ResultsTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { File, Label, Confidence, Milliseconds, ColumnCount };
+    enum Column { File, Label, Confidence, Milliseconds, Model, ColumnCount };
 
     explicit ResultsTableModel(ImageBatch *batch, QObject *parent = nullptr);
 
@@ -28,7 +28,10 @@ public:
     /** The batch row shown in table row `row`. */
     int batchRow(int row) const { return m_batchRows.at(row); }
 
-    /** RFC 4180 CSV: header `file,label,confidence,ms,error`, quoted where needed. */
+    /**
+     * RFC 4180 CSV: header `file,label,confidence,ms,error,model,model_version`, quoted where
+     * needed. The model's two columns come last, so readers of the first five still work.
+     */
     QString toCsv() const;
 
 private:

@@ -6,6 +6,7 @@
 #include <QTcpSocket>
 
 #include "common/protocol/clientmessage.h"
+#include "common/protocol/frameheader.h"
 #include "common/protocol/servererror.h"
 
 namespace orchard {
@@ -118,18 +119,48 @@ void ServerConnection::abort()
     setState(State::Disconnected);
 }
 
-bool ServerConnection::sendImage(const ImageRequest &request)
+bool ServerConnection::sendImage(const ImageRequest &request, QString *framingError)
 {
     if (m_state != State::Connected || !m_channel)
         return false;
-    const Result<QByteArray> frame =
-            request.toFrame(usesBinary() ? ImageBodyForm::Binary : ImageBodyForm::Base64Json);
-    return frame && m_channel->send(*frame);
+    const Result<QByteArray> frame = request.toFrame(formFor(request, request.imageData.size()));
+    if (!frame) {
+        if (framingError)
+            *framingError = frame.error().message;
+        return false;
+    }
+    return m_channel->send(*frame);
 }
 
 qint64 ServerConnection::bodyLengthFor(const ImageRequest &request, std::optional<qint64> imageSize) const
 {
-    return request.bodyLength(usesBinary() ? ImageBodyForm::Binary : ImageBodyForm::Base64Json, imageSize);
+    return request.bodyLength(formFor(request, imageSize.value_or(request.imageData.size())), imageSize);
+}
+
+ImageBodyForm ServerConnection::formFor(const ImageRequest &request, qint64 imageSize) const
+{
+    if (!usesBinary())
+        return ImageBodyForm::Base64Json;
+    if (request.model.isEmpty())
+        return ImageBodyForm::Binary;
+    // A binary body leaves the model's name to the 128-byte header, beside encoding, msg_len,
+    // msg_id and top_k: there is room for some 28 characters, 11 with a model_version. A
+    // longer name goes in the JSON form's body instead: a third more bytes, rather than a
+    // request that cannot be sent.
+    FrameHeader header = FrameHeader::make(MessageType::ClientImage, imageSize, request.messageId, BodyEncoding::Binary);
+    header.topK = request.topK;
+    header.model = request.model;
+    header.modelVersion = request.modelVersion;
+    return header.encode() ? ImageBodyForm::Binary : ImageBodyForm::Base64Json;
+}
+
+std::optional<ServedModelInfo> ServerConnection::servedModel(const QString &name) const
+{
+    for (const ServedModelInfo &model : m_models) {
+        if (model.name == name)
+            return model;
+    }
+    return std::nullopt;
 }
 
 qint64 ServerConnection::bytesToWrite() const
@@ -152,6 +183,9 @@ QString ServerConnection::statusText() const
             text += tr(" (TLS)");
         if (!m_authenticatedAs.isEmpty())
             text += tr(" as %1").arg(m_authenticatedAs);
+        // With several models the picker says which one answers; here only how many there are.
+        if (m_models.size() > 1)
+            return text + tr(", %1 models (default %2)").arg(m_models.size()).arg(m_modelName);
         return text + tr(", model %1").arg(m_modelName);
     }
     case State::Closing:
@@ -218,6 +252,10 @@ void ServerConnection::onFrame(const Frame &frame)
         m_serverName = QStringLiteral("%1 %2").arg(welcome.server, welcome.version).trimmed();
         m_labels = welcome.labels;
         m_modelInput = welcome.input;
+        m_models = welcome.models;
+        emit modelsListed();
+        if (!m_channel)
+            return; // a slot dropped the connection
         if (welcome.authRequired) {
             // Connected only once the token is accepted: nothing else may go first.
             if (m_accessToken.isEmpty()) {

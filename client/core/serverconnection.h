@@ -57,11 +57,13 @@ public:
     void abort();
 
     /**
-     * Sends one image. Binary when the server's welcome lists it (a third fewer bytes),
-     * else the base64 JSON form that also carries the file name. False when not connected
-     * or the request cannot be framed.
+     * Sends one image. Binary when the server's welcome lists it (a third fewer bytes) and
+     * the header has room for the model's name, else the base64 JSON form that also carries
+     * the file name. False when not connected
+     * or the request cannot be framed; then framingError, if given, says why it cannot
+     * (sending it again would not help), and stays empty when only the connection is missing.
      */
-    bool sendImage(const ImageRequest &request);
+    bool sendImage(const ImageRequest &request, QString *framingError = nullptr);
     /** The body sendImage() would send for this request (imageSize: before reading the file). */
     qint64 bodyLengthFor(const ImageRequest &request, std::optional<qint64> imageSize = std::nullopt) const;
     /** The largest body the server accepts (its welcome's max_msg_len). */
@@ -91,6 +93,13 @@ public:
     QStringList labels() const { return m_labels; }
     /** What the model looks at, when the server's welcome said (the original's does not). */
     const std::optional<ModelInputInfo> &modelInput() const { return m_modelInput; }
+    /**
+     * Every model the server serves, as its welcome listed them (the default among them);
+     * empty for a server of one model that lists none (the original, older Orchard servers).
+     */
+    const QList<ServedModelInfo> &servedModels() const { return m_models; }
+    /** The served model of that name; nullopt when the welcome did not list it. */
+    std::optional<ServedModelInfo> servedModel(const QString &name) const;
     QString serverName() const { return m_serverName; }
     qint64 bytesSent() const { return m_channel ? m_channel->bytesSent() : 0; }
     qint64 bytesToWrite() const;
@@ -102,6 +111,11 @@ signals:
     void stateChanged(orchard::ServerConnection::State state);
     void queued(int position, int waiting, int workers);
     void welcomed();
+    /**
+     * The welcome arrived and servedModels() holds its list: emitted before the session is
+     * Connected and welcomed(), so that a model chosen here reaches the very first request.
+     */
+    void modelsListed();
     void predictionReceived(const orchard::PredictionReply &reply);
     /** A SERVER_ERROR; error.messageId says which request when the server knew. */
     void requestFailed(const orchard::ProtocolError &error);
@@ -120,6 +134,8 @@ signals:
     void bytesWritten(qint64 bytes);
 
 private:
+    /** Binary when offered and the header can carry the request's model, else base64 JSON. */
+    ImageBodyForm formFor(const ImageRequest &request, qint64 imageSize) const;
     void setState(State state);
     void onFrame(const Frame &frame);
     void onSocketError(QAbstractSocket::SocketError error);
@@ -144,6 +160,7 @@ private:
     QString m_serverName;
     QStringList m_labels;
     std::optional<ModelInputInfo> m_modelInput;
+    QList<ServedModelInfo> m_models;
     QString m_pendingLoss; ///< why the server is about to close (BUSY, shutdown, TIMEOUT)
     QByteArray m_accessToken;
     TlsOptions m_tls;

@@ -23,16 +23,19 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QtConcurrent>
 
 #include "client/core/imagebatch.h"
 #include "client/core/imagelistmodel.h"
+#include "client/core/modelchoice.h"
 #include "client/core/requestqueue.h"
 #include "client/core/resultstablemodel.h"
 #include "client/core/serverconnection.h"
 #include "client/ui/imagepreview.h"
+#include "client/ui/modelpicker.h"
 #include "client/ui/resultpanel.h"
 #include "client/ui/settingsdialog.h"
 #include "common/protocol/protocolerror.h"
@@ -52,6 +55,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_batch(new ImageBatch(m_queue, this))
     , m_images(new ImageListModel(m_batch, this))
     , m_results(new ResultsTableModel(m_batch, this))
+    , m_modelChoice(new ModelChoice(this))
 {
     // Qt adds the application's display name ("— Orchard") itself.
     setWindowTitle(tr("Leaf diagnosis"));
@@ -74,6 +78,7 @@ void MainWindow::connectConnection()
         appendLog(tr("All %1 server workers are busy: waiting in line at position %2 of %3.")
                           .arg(workers).arg(position).arg(waiting));
     });
+    connect(m_connection, &ServerConnection::modelsListed, this, &MainWindow::onModelsListed);
     connect(m_connection, &ServerConnection::welcomed, this, [this] {
         m_lastError.clear();
         appendLog(tr("Connected: %1.").arg(m_connection->statusText()));
@@ -97,6 +102,12 @@ void MainWindow::connectBatch()
         const ImageBatch::Item &item = m_batch->item(row);
         if (item.status == ImageBatch::Status::Failed)
             appendLog(tr("%1: %2").arg(item.image.fileName, item.error));
+        if (item.errorCode == errorCodeName(ErrorCode::UnknownModel))
+            onUnknownModel(item.error);
+    });
+    // Read when each photo is sent: a choice made mid-batch holds for the photos still waiting.
+    connect(m_modelChoice, &ModelChoice::choiceChanged, this, [this] {
+        m_queue->setModel(m_modelChoice->requestModel(), m_modelChoice->requestVersion());
     });
     connect(m_queue, &RequestQueue::progressChanged, this, &MainWindow::updateProgress);
     connect(m_queue, &RequestQueue::batchFinished, this, &MainWindow::onBatchFinished);
@@ -143,6 +154,78 @@ void MainWindow::onBatchFinished()
                           .arg(m_queue->failedCount())
                           .arg(m_queue->imagesPerSecond(), 0, 'f', 1));
     }
+}
+
+void MainWindow::onModelsListed()
+{
+    m_unknownModelReported = false;
+    m_modelChoice->setOffer(m_connection->servedModels(), m_connection->modelName());
+    if (m_settings.modelName.isEmpty() || !m_modelChoice->isSelectable())
+        return;
+    // The choice stays remembered when it is not offered: the lab may bring the model back,
+    // another server may have it.
+    QString sentence;
+    switch (m_modelChoice->restore(m_settings.modelName, m_settings.modelVersion)) {
+    case ModelChoice::Restored::Exactly:
+        return;
+    case ModelChoice::Restored::LatestInstead:
+        sentence = tr("The server no longer offers version %1 of model %2, your last choice; its latest version "
+                      "answers instead.")
+                           .arg(m_settings.modelVersion.value_or(0))
+                           .arg(m_settings.modelName);
+        break;
+    case ModelChoice::Restored::NotOffered:
+        sentence = tr("The server does not offer model %1, your last choice; its default model, %2, answers "
+                      "instead.")
+                           .arg(m_settings.modelName, m_modelChoice->defaultModel());
+        break;
+    }
+    statusBar()->showMessage(sentence, 15000);
+    appendLog(sentence);
+}
+
+void MainWindow::rememberModelChoice()
+{
+    m_settings.modelName = m_modelChoice->chosenModel();
+    m_settings.modelVersion = m_modelChoice->chosenVersion();
+    ClientSettings saved = ClientSettings::load();
+    saved.modelName = m_settings.modelName;
+    saved.modelVersion = m_settings.modelVersion;
+    saved.save();
+    appendLog(tr("Model %1 chosen: the photos sent from now on are diagnosed by it.").arg(m_modelChoice->chosenText()));
+}
+
+void MainWindow::onUnknownModel(const QString &serverMessage)
+{
+    if (m_unknownModelReported)
+        return;
+    m_unknownModelReported = true;
+    // After the queue has finished handling the answer that brought us here: cancelling
+    // from inside it would count the batch's end twice.
+    QTimer::singleShot(0, this, [this, serverMessage] {
+        const QString asked = m_queue->model();
+        const std::optional<qint64> askedVersion = m_queue->modelVersion();
+        const QString askedText = asked.isEmpty() ? tr("the model asked for")
+                : askedVersion ? tr("model %1, version %2").arg(asked).arg(*askedVersion)
+                               : tr("model %1").arg(asked);
+        const int kept = m_queue->pendingCount() + m_queue->inFlightCount();
+        m_batch->cancel(); // what waits would otherwise go to whatever the picker falls back to
+        m_modelChoice->withdraw(asked, askedVersion);
+        QString sentence = tr("The server does not serve %1: %2").arg(askedText, serverMessage);
+        if (kept == 1)
+            sentence += tr(" The photo not yet diagnosed was kept back.");
+        else if (kept > 1)
+            sentence += tr(" The %1 photos not yet diagnosed were kept back.").arg(kept);
+        sentence += tr(" Choose another model in the list and click Predict again.");
+        // The whole sentence in the log and beside the photo; the status bar has room for little.
+        const QString shortName = askedVersion ? tr("%1 v%2").arg(asked).arg(*askedVersion) : asked;
+        statusBar()->showMessage(asked.isEmpty() ? tr("The model asked for is not served.")
+                                                 : tr("Model %1 is not served: choose another.").arg(shortName),
+                                 30000);
+        appendLog(sentence);
+        updateProgress();
+        updateActions();
+    });
 }
 
 MainWindow::~MainWindow() = default;
@@ -204,6 +287,11 @@ void MainWindow::createActions()
     for (QAction *action : { m_predictAction, m_predictAllAction, m_cancelAction })
         toolbar->addAction(action);
     toolbar->addSeparator();
+    // Next to Predict: which model answers is part of what Predict does.
+    m_modelPicker = new ModelPicker(m_modelChoice, this);
+    m_modelPicker->setObjectName(QStringLiteral("modelPicker"));
+    connect(m_modelPicker, &ModelPicker::chosenByUser, this, &MainWindow::rememberModelChoice);
+    toolbar->addWidget(m_modelPicker);
     for (QAction *action : { m_exportAction, m_connectAction, m_settingsAction })
         toolbar->addAction(action);
 }
@@ -410,6 +498,7 @@ void MainWindow::enqueue(const QList<int> &rows)
 {
     if (rows.isEmpty())
         return;
+    m_unknownModelReported = false;
     for (int row : rows)
         m_batch->enqueue(row, m_settings.topK);
     if (m_connection->state() == ServerConnection::State::Disconnected)
@@ -500,7 +589,12 @@ void MainWindow::showSelected()
         m_resultPanel->showReply(item.reply, item.roundTripMs);
         break;
     case ImageBatch::Status::Failed:
-        m_resultPanel->showError(item.image.fileName, item.error);
+        if (item.errorCode == errorCodeName(ErrorCode::UnknownModel))
+            m_resultPanel->showError(item.image.fileName,
+                                     tr("%1\nChoose another model in the model list and click Predict again.")
+                                             .arg(item.error));
+        else
+            m_resultPanel->showError(item.image.fileName, item.error);
         break;
     }
     if (m_preview->property("path").toString() == item.image.path)

@@ -19,6 +19,8 @@ namespace orchard {
 class ImageBatch;
 class ImageListModel;
 class ImagePreview;
+class ModelChoice;
+class ModelPicker;
 class RequestQueue;
 class ResultPanel;
 class ResultsTableModel;
@@ -62,6 +64,8 @@ public:
     ResultsTableModel *results() const { return m_results; }
     ResultPanel *resultPanel() const { return m_resultPanel; }
     ImagePreview *preview() const { return m_preview; }
+    ModelChoice *modelChoice() const { return m_modelChoice; }
+    ModelPicker *modelPicker() const { return m_modelPicker; }
     QListView *imageList() const { return m_imageList; }
     QString statusText() const;
     QString logText() const;
@@ -93,6 +97,16 @@ private:
     void connectConnection();
     void connectBatch();
     void onStateChanged(ServerConnection::State state);
+    /** The welcome's models are known: list them, and take back the remembered choice if offered. */
+    void onModelsListed();
+    /** The farmer picked a model or version: remembered in the settings for the next run. */
+    void rememberModelChoice();
+    /**
+     * The server does not serve the model asked for (UNKNOWN_MODEL): says so with its words,
+     * takes the model out of the picker and keeps the photos not yet sent, so that none goes
+     * to another model without the farmer choosing it.
+     */
+    void onUnknownModel(const QString &serverMessage);
     void onBatchFinished();
     void warnCertificateChanged(const QString &presented, const QString &pinned);
     void onConnectionLost(const QString &reason);
@@ -105,13 +119,16 @@ private:
     ImageBatch *m_batch = nullptr; ///< the images and their results; the two models show it
     ImageListModel *m_images = nullptr;
     ResultsTableModel *m_results = nullptr;
+    ModelChoice *m_modelChoice = nullptr;
     QString m_lastError;
+    bool m_unknownModelReported = false; ///< one UNKNOWN_MODEL answer per batch is enough
     bool m_closeAfterDisconnect = false;
     bool m_connectAfterDisconnect = false; ///< Predict clicked while saying goodbye
 
     QListView *m_imageList = nullptr;
     ImagePreview *m_preview = nullptr;
     ResultPanel *m_resultPanel = nullptr;
+    ModelPicker *m_modelPicker = nullptr;
     QTableView *m_resultsView = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QLabel *m_statusLabel = nullptr;

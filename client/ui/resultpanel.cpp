@@ -33,6 +33,11 @@ ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
     m_advice->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_advice->setFrameShape(QFrame::StyledPanel);
     m_advice->setMargin(6);
+    m_model = new QLabel(this);
+    m_model->setObjectName(QStringLiteral("modelLabel"));
+    m_model->setTextFormat(Qt::PlainText); // a model's name comes from the server: shown as it is
+    m_model->setWordWrap(true);
+    m_model->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_timing = new QLabel(this);
     m_timing->setWordWrap(true);
     m_timing->setForegroundRole(QPalette::PlaceholderText);
@@ -44,6 +49,7 @@ ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
     layout->addLayout(m_barsLayout);
     layout->addSpacing(8);
     layout->addWidget(m_advice);
+    layout->addWidget(m_model);
     layout->addWidget(m_timing);
     layout->addStretch(1);
     setMinimumWidth(260);
@@ -75,6 +81,12 @@ void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
     }
     m_advice->setVisible(!reply.advice.isEmpty());
     m_advice->setText(tr("<b>What to do</b><br>%1").arg(reply.advice.toHtmlEscaped()));
+    if (reply.model.isEmpty())
+        m_model->clear();
+    else if (reply.modelVersion)
+        m_model->setText(tr("Answered by model %1, version %2.").arg(reply.model).arg(*reply.modelVersion));
+    else
+        m_model->setText(tr("Answered by model %1.").arg(reply.model));
     m_timing->setText(tr("Server: waited %1 ms, decode %2 ms, infer %3 ms, total %4 ms. Round trip %5 ms.")
                               .arg(reply.timing.wait, 0, 'f', 1)
                               .arg(reply.timing.decode + reply.timing.preprocess, 0, 'f', 1)
@@ -90,6 +102,7 @@ void ResultPanel::showPending(const QString &fileName)
     m_label->setText(tr("Waiting…"));
     m_confidence->setText(tr("The image is with the server."));
     m_advice->hide();
+    m_model->clear();
     m_timing->clear();
 }
 
@@ -100,6 +113,7 @@ void ResultPanel::showError(const QString &fileName, const QString &error)
     m_label->setText(tr("No diagnosis"));
     m_confidence->setText(error);
     m_advice->hide();
+    m_model->clear();
     m_timing->clear();
 }
 
@@ -110,6 +124,7 @@ void ResultPanel::showNothing()
     m_label->setText(QStringLiteral("—"));
     m_confidence->setText(tr("Select an image and click Predict (Ctrl+P)."));
     m_advice->hide();
+    m_model->clear();
     m_timing->clear();
 }
 
@@ -121,6 +136,11 @@ QString ResultPanel::labelText() const
 QString ResultPanel::adviceText() const
 {
     return m_advice->isHidden() ? QString() : m_advice->text();
+}
+
+QString ResultPanel::modelText() const
+{
+    return m_model->text();
 }
 
 int ResultPanel::barCount() const

@@ -12,7 +12,8 @@ namespace orchard {
 
 /**
  * The diagnosis for the selected image: the top label large with its confidence, a bar
- * per top-k label, the model's advice for that label, and where the time went.
+ * per top-k label, the model's advice for that label, which model (and version) answered,
+ * and where the time went.
  */
 class ResultPanel : public QWidget
 {
@@ -28,6 +29,8 @@ public:
 
     QString labelText() const;
     QString adviceText() const;
+    /** "Answered by model apple-leaf, version 3."; empty while nothing is shown. */
+    QString modelText() const;
     int barCount() const;
 
 private:
@@ -38,6 +41,7 @@ private:
     QLabel *m_confidence = nullptr;
     QVBoxLayout *m_barsLayout = nullptr;
     QLabel *m_advice = nullptr;
+    QLabel *m_model = nullptr;
     QLabel *m_timing = nullptr;
     QList<QWidget *> m_bars;
 };

@@ -72,6 +72,64 @@ TEST_CASE("predict arguments: bad values are usage errors that name the option")
     }
 }
 
+TEST_CASE("predict arguments: --model-name reads NAME or NAME:VERSION")
+{
+    const auto none = parse({ "a.jpg" });
+    REQUIRE(none.shouldRun());
+    CHECK(none.options.modelName.isEmpty()); // the server's default
+    CHECK_FALSE(none.options.modelVersion);
+
+    const auto latest = parse({ "--model-name", "apple-leaf", "a.jpg" });
+    REQUIRE(latest.shouldRun());
+    CHECK(latest.options.modelName == "apple-leaf");
+    CHECK_FALSE(latest.options.modelVersion);
+
+    const auto fixed = parse({ "--model-name=apple-leaf:3", "a.jpg" });
+    REQUIRE(fixed.shouldRun());
+    CHECK(fixed.options.modelName == "apple-leaf");
+    CHECK(fixed.options.modelVersion == 3);
+
+    const auto longest = parse({ "--model-name", QString(PredictCommand::kMaxModelNameLength, u'm') + ":9007199254740992",
+                                 "a.jpg" });
+    REQUIRE(longest.shouldRun());
+    CHECK(longest.options.modelName.size() == PredictCommand::kMaxModelNameLength);
+    CHECK(longest.options.modelVersion == PredictCommand::kMaxModelVersion);
+}
+
+TEST_CASE("predict arguments: a bad --model-name says what is wrong with it")
+{
+    const struct
+    {
+        QString value;
+        const char *says;
+    } cases[] = {
+        { "", "needs a model's name" },
+        { ":3", "needs a model's name" },
+        { "  ", "needs a model's name" },
+        { "apple-leaf:", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:0", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:-1", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:+2", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:1.5", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:v2", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:2:3", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:9007199254740993", "VERSION after the colon must be a whole number of at least 1" },
+        { "apple-leaf:99999999999999999999999", "VERSION after the colon must be a whole number of at least 1" },
+        { QString(PredictCommand::kMaxModelNameLength + 1, u'm'), "at most 64 characters" },
+        { "apple\tleaf", "control characters" },
+    };
+    for (const auto &bad : cases) {
+        INFO(bad.value.toStdString());
+        const auto parsed = parse({ "--model-name", bad.value, "a.jpg" });
+        CHECK(parsed.outcome == Outcome::UsageError);
+        CHECK(parsed.text.contains(QLatin1String(bad.says)));
+        CHECK(parsed.text.contains("--model-name"));
+    }
+    const auto missing = parse({ "a.jpg", "--model-name" });
+    CHECK(missing.outcome == Outcome::UsageError);
+    CHECK(missing.text.contains("model-name"));
+}
+
 TEST_CASE("predict arguments: --help names the token variable and the exit codes")
 {
     const auto parsed = parse({ "--help" });
@@ -79,4 +137,6 @@ TEST_CASE("predict arguments: --help names the token variable and the exit codes
     CHECK(parsed.text.contains("ORCHARD_TOKEN"));
     CHECK(parsed.text.contains("2 server unreachable"));
     CHECK(parsed.text.contains("64 bad options"));
+    CHECK(parsed.text.contains("--model-name <NAME[:VERSION]>"));
+    CHECK(parsed.text.contains("UNKNOWN_MODEL"));
 }

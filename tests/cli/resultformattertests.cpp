@@ -42,17 +42,44 @@ TEST_CASE("ResultFormatter: table rows line up under their titles")
     lines.fitFiles({ QStringLiteral("photos/leaf_0001.jpg") });
     lines.fitLabels({ QStringLiteral("Ankle boot"), QStringLiteral("Sneaker") });
     const QString header = lines.headerLine();
-    CHECK(header.contains(QRegularExpression("^FILE +LABEL +CONFIDENCE +SERVER MS$")));
-    const QString row = lines.resultLine(QStringLiteral("photos/leaf_0001.jpg"), reply(), 3);
+    CHECK(header.contains(QRegularExpression("^FILE +LABEL +CONFIDENCE +SERVER MS  MODEL$")));
+    PredictionReply answer = reply();
+    answer.model = QStringLiteral("apple-leaf");
+    answer.modelVersion = 3;
+    const QString row = lines.resultLine(QStringLiteral("photos/leaf_0001.jpg"), answer, 3);
     CHECK(row.indexOf("Sneaker") == header.indexOf("LABEL"));
     CHECK(row.indexOf(" %") + 2 == header.indexOf("CONFIDENCE") + 10);
-    CHECK(row.endsWith("3.8"));
-    CHECK(row.size() == header.size());
+    CHECK(row.indexOf("3.8") + 3 == header.indexOf("SERVER MS") + 9);
+    CHECK(row.indexOf("apple-leaf:3") == header.indexOf("MODEL"));
+    CHECK(row.endsWith("  apple-leaf:3"));
+    // A server of one model may leave the version out, an old one even the name.
+    answer.modelVersion.reset();
+    CHECK(lines.resultLine(QStringLiteral("a.jpg"), answer, 3).endsWith("  apple-leaf"));
+    answer.model.clear();
+    CHECK(lines.resultLine(QStringLiteral("a.jpg"), answer, 3).endsWith("3.8  -"));
     CHECK(lines.errorLine(QStringLiteral("a.jpg"), QStringLiteral("cannot open"), QStringLiteral("UNREADABLE"))
                   .contains(QRegularExpression("^a\\.jpg +error: cannot open$")));
 
     ResultFormatter local(ResultFormatter::Style::Table, ResultFormatter::Origin::Local);
     CHECK(local.headerLine().contains(QRegularExpression("^FILE +LABEL +CONFIDENCE +MS$")));
+    CHECK(local.resultLine(QStringLiteral("a.jpg"), answer, 3).endsWith("3.8")); // classify names its model above
+}
+
+TEST_CASE("ResultFormatter: JSON lines name the model and version that answered, when told")
+{
+    const ResultFormatter server(ResultFormatter::Style::JsonLines, ResultFormatter::Origin::Server);
+    PredictionReply answer = reply();
+    CHECK_FALSE(object(server.resultLine(QStringLiteral("a.jpg"), answer, 3)).contains("model"));
+    answer.model = QStringLiteral("apple-leaf");
+    const QJsonObject nameOnly = object(server.resultLine(QStringLiteral("a.jpg"), answer, 3));
+    CHECK(nameOnly.value("model") == "apple-leaf");
+    CHECK_FALSE(nameOnly.contains("model_version"));
+    answer.modelVersion = 3;
+    const QJsonObject both = object(server.resultLine(QStringLiteral("a.jpg"), answer, 3));
+    CHECK(both.value("model") == "apple-leaf");
+    CHECK(both.value("model_version") == 3);
+    CHECK(ResultFormatter::modelText(QStringLiteral("apple-leaf"), 3) == "apple-leaf:3");
+    CHECK(ResultFormatter::modelText(QStringLiteral("apple-leaf"), std::nullopt) == "apple-leaf");
 }
 
 TEST_CASE("ResultFormatter: JSON lines carry the keys, the asked-for top-k and the code")

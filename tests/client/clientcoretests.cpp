@@ -8,15 +8,19 @@
 
 #include <QBuffer>
 #include <QImage>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include "client/core/requestqueue.h"
 #include "client/core/serverconnection.h"
 #include "common/inference/inferenceengine.h"
+#include "common/protocol/imagerequest.h"
+#include "common/protocol/servererror.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
 
@@ -81,6 +85,59 @@ quint16 closedPort()
     const quint16 port = probe.serverPort();
     probe.close();
     return port;
+}
+
+/**
+ * What a client puts on the wire, which no server's answer shows: a listening socket that
+ * says the welcome it is given, then records every frame and answers only as a test tells
+ * it. Today's server serves one model and ignores a request's "model"; this stands in for
+ * no server, only for the far end of the socket.
+ */
+struct WireRecorder
+{
+    explicit WireRecorder(const WelcomeInfo &welcome)
+    {
+        REQUIRE(listener.listen(QHostAddress::LocalHost, 0));
+        QObject::connect(&listener, &QTcpServer::newConnection, &listener, [this, welcome] {
+            QTcpSocket *socket = listener.nextPendingConnection();
+            channel = new FrameChannel(socket, FrameReader::kDefaultMaxBodyLength, socket);
+            QObject::connect(channel, &FrameChannel::frameReceived, socket,
+                             [this](const Frame &frame) { frames.append(frame); });
+            channel->send(*encodeFrame(MessageType::ServerMessage, ServerMessage::welcome(welcome).toBody()));
+        });
+    }
+
+    quint16 port() const { return listener.serverPort(); }
+    bool waitForFrames(int count)
+    {
+        return QTest::qWaitFor([this, count] { return frames.size() >= count; }, kWaitMs);
+    }
+    ImageRequest request(int at) const
+    {
+        const Result<ImageRequest> read = ImageRequest::fromFrame(frames.at(at));
+        REQUIRE(read);
+        return *read;
+    }
+
+    QTcpServer listener;
+    QPointer<FrameChannel> channel;
+    QList<Frame> frames;
+};
+
+WelcomeInfo twoModelWelcome()
+{
+    WelcomeInfo info;
+    info.model = QStringLiteral("fashion-mnist");
+    info.maxMessageLength = 1 << 20;
+    ServedModelInfo fashion;
+    fashion.name = info.model;
+    fashion.versions = { 1, 2 };
+    fashion.isDefault = true;
+    ServedModelInfo apple;
+    apple.name = QStringLiteral("apple-leaf");
+    apple.versions = { 3 };
+    info.models = { fashion, apple };
+    return info;
 }
 
 } // namespace
@@ -459,4 +516,75 @@ TEST_CASE("Photos go as copies at twice the model's input, unless originals are 
     REQUIRE(recorder.waitForBatches(2));
     CHECK(recorder.replies.value(original).imageWidth == 1024);
     CHECK(sent.size() == 1);
+}
+
+TEST_CASE("Requests name the chosen model and version, and nothing for the default")
+{
+    WireRecorder wire(twoModelWelcome());
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QSignalSpy listed(&connection, &ServerConnection::modelsListed);
+    connectAndWaitForWelcome(connection, wire.port());
+    CHECK(listed.count() == 1);
+    REQUIRE(connection.servedModels().size() == 2);
+    CHECK(connection.servedModel("apple-leaf")->versions == QList<qint64> { 3 });
+    CHECK_FALSE(connection.servedModel("pear-leaf"));
+    CHECK(connection.statusText().endsWith(", 2 models (default fashion-mnist)"));
+    REQUIRE(connection.usesBinary());
+    const QByteArray image = sampleImages().first().bytes;
+
+    queue.enqueue(QStringLiteral("a.png"), image);
+    queue.setModel(QStringLiteral("apple-leaf"));
+    queue.enqueue(QStringLiteral("b.png"), image);
+    queue.setModel(QStringLiteral("apple-leaf"), 3);
+    queue.enqueue(QStringLiteral("c.png"), image);
+    // A name too long for a binary header beside a version: the JSON body carries it.
+    const QString longName = QString(40, u'x');
+    queue.setModel(longName, 12);
+    queue.enqueue(QStringLiteral("d.png"), image);
+    REQUIRE(wire.waitForFrames(4));
+
+    // The default: the frame a server that knows nothing of models has always read.
+    CHECK(wire.frames.at(0).header.encoding == BodyEncoding::Binary);
+    CHECK_FALSE(wire.frames.at(0).body.isEmpty());
+    const QByteArray plainHeader = wire.frames.at(0).header.encode()->trimmed();
+    CHECK_FALSE(plainHeader.contains("model"));
+    CHECK(wire.request(0).model.isEmpty());
+    CHECK_FALSE(wire.request(0).modelVersion);
+
+    CHECK(wire.frames.at(1).header.model == "apple-leaf"); // in the binary frame's header
+    CHECK_FALSE(wire.frames.at(1).header.modelVersion);
+    CHECK(wire.request(2).model == "apple-leaf");
+    CHECK(wire.request(2).modelVersion == 3);
+    CHECK(wire.request(2).imageData == image);
+
+    CHECK(wire.frames.at(3).header.encoding == BodyEncoding::Base64);
+    CHECK(wire.request(3).model == longName);
+    CHECK(wire.request(3).modelVersion == 12);
+    CHECK(wire.request(3).imageData == image);
+    CHECK(wire.request(3).name == "d.png");
+}
+
+TEST_CASE("UNKNOWN_MODEL fails that request with the server's words and the connection carries on")
+{
+    WireRecorder wire(twoModelWelcome());
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
+    connectAndWaitForWelcome(connection, wire.port());
+    queue.setModel(QStringLiteral("pear-leaf"));
+    const int job = queue.enqueue(QStringLiteral("a.png"), sampleImages().first().bytes);
+    REQUIRE(wire.waitForFrames(1));
+    const std::optional<qint64> id = wire.frames.at(0).messageId();
+    REQUIRE(id);
+    CHECK(wire.request(0).model == "pear-leaf");
+    const ProtocolError unknown { ErrorCode::UnknownModel,
+                                  QStringLiteral("This server serves no model named pear-leaf."), id };
+    wire.channel->send(*encodeFrame(MessageType::ServerError, serverErrorBody(unknown), id));
+
+    REQUIRE(recorder.waitForBatches(1));
+    REQUIRE(recorder.failedIds == QList<int> { job });
+    CHECK(recorder.errors.value(job).code == ErrorCode::UnknownModel);
+    CHECK(recorder.errors.value(job).message == "This server serves no model named pear-leaf.");
+    CHECK(connection.isConnected());
 }

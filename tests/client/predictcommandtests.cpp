@@ -126,6 +126,7 @@ TEST_CASE("predict --json over the samples folder: one complete line per image, 
         INFO(lines.at(i).toStdString());
         for (const char *key : { "file", "label", "index", "confidence", "top_k", "timing_ms" })
             CHECK(object.contains(key));
+        CHECK(object.value("model") == "fashion-mnist"); // the model that answered
         CHECK_FALSE(object.contains("error"));
         // Folders expand in natural order and answers are printed in request order.
         CHECK(QFileInfo(object.value("file").toString()).fileName() == samples.at(i).fileName);
@@ -185,12 +186,47 @@ TEST_CASE("predict prints an aligned table with a summary line")
     CHECK(lines.at(0).startsWith(QStringLiteral("server Orchard test at 127.0.0.1:%1, model fashion-mnist")
                                          .arg(fixture.port())));
     CHECK(lines.at(1).startsWith("FILE "));
-    CHECK(lines.at(2).contains(QRegularExpression("trouser_0\\.png +Trouser +\\d+\\.\\d %  +\\d+\\.\\d$")));
-    CHECK(lines.at(3).contains(QRegularExpression("bag_1\\.png +Bag +\\d+\\.\\d %  +\\d+\\.\\d$")));
-    // Columns line up: every row is as wide as the header.
-    CHECK(lines.at(2).size() == lines.at(1).size());
-    CHECK(lines.at(3).size() == lines.at(1).size());
+    CHECK(lines.at(1).endsWith("  MODEL"));
+    CHECK(lines.at(2).contains(
+            QRegularExpression("trouser_0\\.png +Trouser +\\d+\\.\\d %  +\\d+\\.\\d  fashion-mnist(:\\d+)?$")));
+    CHECK(lines.at(3).contains(QRegularExpression("bag_1\\.png +Bag +\\d+\\.\\d %  +\\d+\\.\\d  fashion-mnist(:\\d+)?$")));
+    // Columns line up: every row starts its last column, MODEL, where the header does.
+    CHECK(lines.at(2).indexOf("fashion-mnist") == lines.at(1).indexOf("MODEL"));
+    CHECK(lines.at(3).indexOf("fashion-mnist") == lines.at(1).indexOf("MODEL"));
     CHECK(lines.at(4).contains(QRegularExpression("^2 of 2 diagnosed in [0-9.]+ s \\([0-9.]+ images/s\\)$")));
+}
+
+TEST_CASE("predict --model-name asks for that model and the output names it")
+{
+    // The default model by its name: every server with the default model serves it.
+    ServerFixture fixture(withWorkers(1));
+    const QString sample = kSamplesDir + "/sneaker_0.png";
+    CliProcess table({ "--port", portText(fixture), "--model-name", "fashion-mnist", sample });
+    REQUIRE(table.waitForExit() == 0);
+    INFO(table.description());
+    REQUIRE(table.lines().size() == 4);
+    CHECK(table.lines().at(0).startsWith(
+            QStringLiteral("server Orchard test at 127.0.0.1:%1, model fashion-mnist (the default), ").arg(fixture.port())));
+    CHECK(table.lines().at(2).contains(QRegularExpression("sneaker_0\\.png +Sneaker .*  fashion-mnist(:\\d+)?$")));
+
+    CliProcess json({ "--port", portText(fixture), "--json", "--model-name", "fashion-mnist", sample });
+    REQUIRE(json.waitForExit() == 0);
+    INFO(json.description());
+    REQUIRE(json.lines().size() == 1);
+    const QJsonObject line = parseLine(json.lines().first());
+    CHECK(line.value("model") == "fashion-mnist");
+    CHECK(line.value("label") == "Sneaker");
+}
+
+TEST_CASE("predict --model-name with a bad value exits 64 before connecting")
+{
+    CliProcess version({ "--port", "5050", "--model-name", "apple-leaf:latest", kSamplesDir });
+    CHECK(version.waitForExit() == 64);
+    CHECK(version.stdoutText().isEmpty());
+    CHECK(version.stderrText().contains("the VERSION after the colon must be a whole number of at least 1"));
+    CliProcess empty({ "--port", "5050", "--model-name", ":2", kSamplesDir });
+    CHECK(empty.waitForExit() == 64);
+    CHECK(empty.stderrText().contains("--model-name needs a model's name"));
 }
 
 TEST_CASE("predict gives a missing file and a text file error lines and still diagnoses the rest")

@@ -101,10 +101,37 @@ TEST_CASE("ResultsTableModel: CSV has a header, one line per row, and quotes whe
     reply.label = QStringLiteral("rust");
     reply.confidence = 0.5;
     reply.timing.total = 1.0;
+    reply.model = QStringLiteral("apple-leaf");
+    reply.modelVersion = 3;
     batch.answer(batch.add(quoted), reply);
     batch.fail(batch.add(broken), QStringLiteral("BAD_IMAGE"), QStringLiteral("bad data,\nsorry"));
+    LoadedImage older;
+    older.path = older.fileName = QStringLiteral("older.jpg");
+    reply.model = QStringLiteral("fashion, mnist"); // a server of one model may not name the version
+    reply.modelVersion.reset();
+    batch.answer(batch.add(older), reply);
+    // The first five columns are what they always were: existing readers of the file still work.
     CHECK(model.toCsv()
-          == "file,label,confidence,ms,error\r\n"
-             "\"leaf, \"\"north\"\" field.jpg\",rust,0.5000,1.00,\r\n"
-             "broken.png,,,,\"bad data,\nsorry\"\r\n");
+          == "file,label,confidence,ms,error,model,model_version\r\n"
+             "\"leaf, \"\"north\"\" field.jpg\",rust,0.5000,1.00,,apple-leaf,3\r\n"
+             "broken.png,,,,\"bad data,\nsorry\",,\r\n"
+             "older.jpg,rust,0.5000,1.00,,\"fashion, mnist\",\r\n");
+}
+
+TEST_CASE("ResultsTableModel: the Model column names the model and version that answered")
+{
+    TableFixture fixture;
+    CHECK(fixture.model.headerData(ResultsTableModel::Model, Qt::Horizontal, Qt::DisplayRole) == "Model");
+    PredictionReply reply;
+    reply.label = QStringLiteral("scab");
+    reply.model = QStringLiteral("apple-leaf");
+    reply.modelVersion = 3;
+    fixture.batch.answer(0, reply);
+    reply.model = QStringLiteral("fashion-mnist");
+    reply.modelVersion.reset();
+    fixture.batch.answer(1, reply);
+    fixture.batch.fail(2, QStringLiteral("UNKNOWN_MODEL"), QStringLiteral("No model named pear-leaf."));
+    CHECK(cell(fixture.model, 0, ResultsTableModel::Model) == "apple-leaf v3");
+    CHECK(cell(fixture.model, 1, ResultsTableModel::Model) == "fashion-mnist");
+    CHECK(cell(fixture.model, 2, ResultsTableModel::Model).isEmpty());
 }

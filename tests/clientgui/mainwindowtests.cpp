@@ -259,9 +259,9 @@ TEST_CASE("CSV export writes every result with a header, quoting where needed")
     REQUIRE(file.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(file.readAll()).split("\r\n", Qt::SkipEmptyParts);
     REQUIRE(lines.size() == 21);
-    CHECK(lines.first() == "file,label,confidence,ms,error");
+    CHECK(lines.first() == "file,label,confidence,ms,error,model,model_version");
     CHECK(lines.at(1).startsWith("ankle_boot_0.png,Ankle boot,0.9"));
-    CHECK(lines.filter(QRegularExpression("^trouser_0\\.png,Trouser,0\\.\\d{4},\\d+\\.\\d{2},$")).size() == 1);
+    CHECK(lines.filter(QRegularExpression("^trouser_0\\.png,Trouser,0\\.\\d{4},\\d+\\.\\d{2},,fashion-mnist,\\d+$")).size() == 1);
 
     // A file name that needs quoting, in a batch of its own.
     ServerConnection connection;
