@@ -12,7 +12,7 @@ of each against the data set's labels.
 Run with Debian's python3 (it has cv2 and numpy):
 
     /usr/bin/python3 bench/agreement.py --cli build/bin/orchard-cli --server build/bin/orchard-server \
-        --model models/fashion-mnist --out build/bench/agreement
+        --model models/fashion-mnist/1 --out build/bench/agreement
 
 Prints one JSON object. Loopback only.
 """

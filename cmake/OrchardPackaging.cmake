@@ -58,13 +58,15 @@ install(TARGETS orchard-server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPO
 install(TARGETS orchard-client RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT client)
 install(TARGETS orchard-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
 
-# InferenceEngine::defaultModelDirectory() looks in <bindir>/../share/orchard/models first.
-# Only what a model folder is (docs/models.md): the weights, the manifest, the model card.
+# InferenceEngine::defaultModelRepository() looks in <bindir>/../share/orchard/models first,
+# defaultModelDirectory() in its fashion-mnist/1. The repository layout is
+# <name>/<version>/ (docs/models.md); of a version folder only what a model folder is: the
+# weights, the manifest, the model card.
 install(FILES
-        "${ORCHARD_SOURCE_MODELS_DIR}/fashion-mnist/model.pt"
-        "${ORCHARD_SOURCE_MODELS_DIR}/fashion-mnist/model.json"
-        "${ORCHARD_SOURCE_MODELS_DIR}/fashion-mnist/README.md"
-    DESTINATION "${orchard_models_destination}/fashion-mnist"
+        "${ORCHARD_SOURCE_MODELS_DIR}/fashion-mnist/1/model.pt"
+        "${ORCHARD_SOURCE_MODELS_DIR}/fashion-mnist/1/model.json"
+        "${ORCHARD_SOURCE_MODELS_DIR}/fashion-mnist/1/README.md"
+    DESTINATION "${orchard_models_destination}/fashion-mnist/1"
     COMPONENT server)
 
 # ---- The service: unit, sysusers, configuration, logrotate (server/dist) ---------------

@@ -20,7 +20,17 @@ Modes (run with Debian's interpreter, ``/usr/bin/python3``, which has torch):
     folder names.
 ``export-untrained``
     A torchvision architecture with seeded random weights, for timing the
-    server only.  Its predictions are meaningless and its manifest says so.
+    server only, or (``--arch fashionnet``) the default model's small network,
+    a second model for tests.  No data is read; its predictions are
+    meaningless and its manifest says so.
+
+Where models go: a model repository (``REPO/<name>/<version>/``, docs/models.md).
+``--out`` names the model's folder in it, ``REPO/<name>``; every mode writes the
+next version, ``REPO/<name>/<highest version + 1>/`` (``--version N``: exactly N),
+never overwrites a version that exists and prints the folder it wrote:
+
+    /usr/bin/python3 models/train.py fgvc7 --data /data/plant-pathology-2020 --out models/apple-leaf
+    /usr/bin/python3 models/train.py export-untrained --out /tmp/repo/second --arch fashionnet --labels a,b
 
 Preprocessing contract (the C++ engine reproduces it exactly, so every image
 this script trains on goes through :func:`preprocess`, which mirrors it):
@@ -34,11 +44,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import gzip
 import json
 import os
 import random
 import re
+import shutil
 import struct
 import sys
 import time
@@ -496,6 +508,142 @@ def input_contract_text(spec: InputSpec) -> str:
 
 
 # --------------------------------------------------------------------------
+# The model repository: where each run writes
+# --------------------------------------------------------------------------
+
+# A version folder's name, as the C++ ModelRepository reads it: digits, no sign, no
+# leading zero, at most 18 of them (it fits a qint64).
+VERSION_NAME = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def version_numbers(model_folder: Path) -> list[int]:
+    """The positive-integer version folders in REPO/<name>, ascending (complete or not)."""
+    if not model_folder.is_dir():
+        return []
+    return sorted(int(p.name) for p in model_folder.iterdir()
+                  if p.is_dir() and VERSION_NAME.fullmatch(p.name))
+
+
+def holds_model_versions(folder: Path) -> Path | None:
+    """A <name>/<version>/model.json under folder, if there is one: folder is a repository."""
+    for child in sorted(p for p in folder.iterdir() if p.is_dir()):
+        for version in version_numbers(child):
+            if (child / str(version) / "model.json").is_file():
+                return child / str(version) / "model.json"
+    return None
+
+
+class RefusedOutput(Exception):
+    """An --out or --version that would lose or misplace a model; the message says why."""
+
+
+def plan_version_folder(model_folder: Path, version: int | None) -> Path:
+    """The version folder this run will write, checked before any training starts.
+
+    ``--out`` is the model's folder in a repository, REPO/<name>; the run writes
+    REPO/<name>/<version>/, the next free version unless ``--version`` says which.
+    Raises RefusedOutput with a sentence for each ``--out`` that would lose or
+    misplace a model: an old-style model folder, a repository root, a version
+    that exists.
+    """
+    if model_folder.exists() and not model_folder.is_dir():
+        raise RefusedOutput(f"--out {model_folder} is a file; pass the model's folder in a "
+                         "repository, REPO/<name> (its versions go in REPO/<name>/1/, 2/, ...)")
+    if (model_folder / "model.json").is_file() and VERSION_NAME.fullmatch(model_folder.name):
+        raise RefusedOutput(
+            f"--out {model_folder} is version {model_folder.name} of {model_folder.parent.name}, "
+            "and train.py never overwrites a version; pass the model's repository folder "
+            f"{model_folder.parent} to write its next version")
+    if (model_folder / "model.json").is_file():
+        raise RefusedOutput(
+            f"--out {model_folder} holds a model.json directly: it is a single model folder, "
+            "not a model's folder in a repository. Pass the model's repository folder "
+            "REPO/<name> instead (train.py writes REPO/<name>/<next version>/); to keep this "
+            f"model as version 1, move its files into {model_folder / '1'}/ first")
+    if model_folder.is_dir():
+        found = holds_model_versions(model_folder)
+        if found is not None:
+            raise RefusedOutput(
+                f"--out {model_folder} is a model repository (it holds {found}); pass one "
+                f"model's folder in it, e.g. {model_folder / '<name>'}")
+    existing = version_numbers(model_folder)
+    if version is None:
+        return model_folder / str(max(existing, default=0) + 1)
+    target = model_folder / str(version)
+    if target.exists():
+        raise RefusedOutput(
+            f"--version {version}: {target} already exists, and train.py never overwrites a "
+            f"version; leave out --version to write version {max(existing) + 1}, or pick a "
+            "number that is not taken")
+    return target
+
+
+class VersionFolder:
+    """Writes one version of a model without ever showing a half-written one.
+
+    Everything goes into a hidden staging folder beside the versions (the C++
+    scanner skips hidden folders, so a server polling the repository never
+    loads a model.json whose model.pt is still being written); finish() renames
+    it into place. A rename onto a folder with files fails instead of replacing
+    it, so an existing version is never overwritten, even by a run that chose
+    the same number at the same time.
+    """
+
+    def __init__(self, target: Path, fixed_version: bool):
+        self.model_folder = target.parent
+        self.version = int(target.name)
+        self.fixed_version = fixed_version
+        self.made_model_folder = not self.model_folder.exists()
+        self.model_folder.mkdir(parents=True, exist_ok=True)
+        attempt = 0
+        while True:
+            staging = self.model_folder / f".{self.version}.partial-{os.getpid()}-{attempt}"
+            try:
+                staging.mkdir()
+                break
+            except FileExistsError:
+                attempt += 1
+        self.staging = staging
+
+    def discard(self) -> None:
+        """After a failed run: no staged files, and no empty model folder this run made."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.made_model_folder:
+            try:
+                self.model_folder.rmdir()
+            except OSError:
+                pass  # something else was put there meanwhile: not ours to remove
+
+    def finish(self) -> Path:
+        """Moves the staged files to REPO/<name>/<version>/ and returns that folder."""
+        while True:
+            target = self.model_folder / str(self.version)
+            if not target.exists():
+                try:
+                    os.rename(self.staging, target)
+                    return target
+                except OSError as error:
+                    if error.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR):
+                        raise
+            if self.fixed_version:
+                raise RefusedOutput(f"--version {self.version}: {target} appeared while this run "
+                                 f"was writing; the new model is left in {self.staging}")
+            self.version += 1
+
+
+def run_writing_version(args: argparse.Namespace, write) -> None:
+    """Runs write(folder) into a staged version folder and publishes it as args.target."""
+    folder = VersionFolder(args.target, args.version is not None)
+    try:
+        write(folder.staging)
+    except BaseException:
+        folder.discard()
+        raise
+    target = folder.finish()
+    log(f"wrote version {folder.version} of {target.parent.name}: {target}")
+
+
+# --------------------------------------------------------------------------
 # Fashion-MNIST (default model)
 # --------------------------------------------------------------------------
 
@@ -510,10 +658,9 @@ def read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def run_fashion_mnist(args: argparse.Namespace) -> None:
-    """Train, evaluate and export the default model plus 20 sample PNGs."""
+def run_fashion_mnist(args: argparse.Namespace, out: Path) -> None:
+    """Train, evaluate and export the default model into out, plus 20 sample PNGs."""
     data = Path(args.data)
-    out = Path(args.out)
     train_x = read_idx(data / "train-images-idx3-ubyte.gz")
     train_y = read_idx(data / "train-labels-idx1-ubyte.gz")
     test_x = read_idx(data / "t10k-images-idx3-ubyte.gz")
@@ -565,7 +712,7 @@ def run_fashion_mnist(args: argparse.Namespace) -> None:
 
     write_fashion_card(out / "README.md", args, model, spec, result, report, model_path,
                        sample_results)
-    log(f"wrote {model_path} ({model_size_text(model_path)}), {out / 'model.json'}, {out / 'README.md'}")
+    log(f"exported model.pt ({model_size_text(model_path)}), model.json, README.md")
 
 
 def write_fashion_samples(folder: Path, test_x: np.ndarray, test_y: np.ndarray) -> list[tuple[Path, int]]:
@@ -615,8 +762,9 @@ demonstrate the whole pipeline — upload, decode, preprocess, TorchScript
 inference, softmax, labels — with a model whose accuracy is real and measured.
 
 A farm deploys its own leaf model in the same folder format (`model.pt` +
-`model.json` + `README.md`), for example from the Plant Pathology 2020 (FGVC7)
-apple-leaf images:
+`model.json` + `README.md`), as a model of its own in the repository
+(`models/<name>/<version>/`), for example from the Plant Pathology 2020 (FGVC7)
+apple-leaf images (the first run writes `models/apple-leaf/1/`, the next `2/`):
 
     /usr/bin/python3 models/train.py fgvc7 --data /path/to/plant-pathology-2020 --out models/apple-leaf
 
@@ -750,9 +898,9 @@ def load_images(items: list[tuple[Path, int]], spec: InputSpec) -> tuple[torch.T
     return images, labels
 
 
-def run_leaf_dataset(args: argparse.Namespace) -> None:
-    """Shared path for ``fgvc7`` and ``folders``: load, split, train, measure, export."""
-    data, out = Path(args.data), Path(args.out)
+def run_leaf_dataset(args: argparse.Namespace, out: Path) -> None:
+    """Shared path for ``fgvc7`` and ``folders``: load, split, train, measure, export into out."""
+    data = Path(args.data)
     if args.mode == "fgvc7":
         labels, items = APPLE_LABELS, read_fgvc7(data)
         descriptions = APPLE_DESCRIPTIONS
@@ -816,7 +964,7 @@ def run_leaf_dataset(args: argparse.Namespace) -> None:
     }
     write_json(out / "model.json", build_manifest(name, labels, descriptions, spec, metrics))
     write_leaf_card(out / "README.md", args, name, labels, model, spec, metrics, report, out / "model.pt")
-    log(f"wrote {out / 'model.pt'} ({model_size_text(out / 'model.pt')}), model.json, README.md")
+    log(f"exported model.pt ({model_size_text(out / 'model.pt')}), model.json, README.md")
 
 
 def write_leaf_card(path: Path, args, name: str, labels: list[str], model, spec: InputSpec,
@@ -873,23 +1021,37 @@ with black.
 # Untrained torchvision architecture (timing only)
 # --------------------------------------------------------------------------
 
-def run_export_untrained(args: argparse.Namespace) -> None:
-    """Export a real-size architecture with seeded random weights for timing the server.
+# The shipped model's input contract (models/fashion-mnist/1/model.json), so an untrained
+# FashionNet takes the same images as the default model.
+FASHION_MEAN = [0.286]
+FASHION_STD = [0.353]
 
-    ``weights=None`` everywhere: nothing is downloaded, and nothing in the
+
+def run_export_untrained(args: argparse.Namespace, out: Path) -> None:
+    """Export an architecture with seeded random weights into out, with no data at all.
+
+    ``mobilenet_v3_small`` and ``resnet18`` (torchvision, 224x224 RGB) are real-size
+    networks for timing the server; ``fashionnet`` is the default model's network
+    and input contract (28x28 gray), a second model made in about a second for
+    tests. ``weights=None`` everywhere: nothing is downloaded, and nothing in the
     output pretends to be a diagnosis.
     """
-    import torchvision
+    labels = args.labels or (FASHION_LABELS if args.arch == "fashionnet" else APPLE_LABELS)
+    if args.arch == "fashionnet":
+        model = FashionNet(len(labels))
+        spec = InputSpec(1, 28, 28, "gray", FASHION_MEAN, FASHION_STD, SCALE_8BIT, args.resize)
+    else:
+        import torchvision
 
-    out = Path(args.out)
-    constructors = {
-        "mobilenet_v3_small": torchvision.models.mobilenet_v3_small,
-        "resnet18": torchvision.models.resnet18,
-    }
-    model = constructors[args.arch](weights=None, num_classes=len(APPLE_LABELS))
+        constructors = {
+            "mobilenet_v3_small": torchvision.models.mobilenet_v3_small,
+            "resnet18": torchvision.models.resnet18,
+        }
+        model = constructors[args.arch](weights=None, num_classes=len(labels))
+        spec = InputSpec(3, 224, 224, "rgb", IMAGENET_MEAN, IMAGENET_STD, SCALE_8BIT, args.resize)
     model.eval()
-    spec = InputSpec(3, 224, 224, "rgb", IMAGENET_MEAN, IMAGENET_STD, SCALE_8BIT, args.resize)
-    example = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(args.seed))
+    example = torch.randn(1, spec.channels, spec.height, spec.width,
+                          generator=torch.Generator().manual_seed(args.seed))
     export_torchscript(model, example, out / "model.pt")
 
     metrics = {
@@ -900,19 +1062,27 @@ def run_export_untrained(args: argparse.Namespace) -> None:
         "trained_epochs": 0,
         "train_seconds": 0.0,
     }
-    descriptions = {label: UNTRAINED_WARNING for label in APPLE_LABELS}
-    manifest = build_manifest(args.name or "apple-leaf-untrained", APPLE_LABELS, descriptions, spec,
+    descriptions = {label: UNTRAINED_WARNING for label in labels}
+    # A repository serves a model under its folder's name; the manifest says the same.
+    name = args.name or args.target.parent.name
+    manifest = build_manifest(name, labels, descriptions, spec,
                               metrics, version="0.0.0",
                               extra={"warning": UNTRAINED_WARNING, "architecture": args.arch})
     write_json(out / "model.json", manifest)
+    if args.arch == "fashionnet":
+        network = "`FashionNet` (the default model's network, see `models/train.py`)"
+        purpose = ("to be a second model with the default model's input contract,\n"
+                   "made in a second for tests")
+    else:
+        network = f"torchvision `{args.arch}` with `weights=None`"
+        purpose = "to time the server with a realistically sized network"
     (out / "README.md").write_text(f"""# {manifest['name']} ({args.arch})
 
 **{UNTRAINED_WARNING}.**
 
-torchvision `{args.arch}` with `weights=None` (random initialisation, seed
-{args.seed}) and a 4-class head ({", ".join(APPLE_LABELS)}), exported to
-TorchScript. It exists only to time the server with a realistically sized
-network; it has never seen a leaf, and its outputs carry no information.
+{network}, random initialisation (seed {args.seed}), a {len(labels)}-class head
+({", ".join(labels)}), exported to TorchScript. It exists only {purpose};
+it has never seen a leaf, and its outputs carry no information.
 
 - {count_parameters(model):,} parameters; `model.pt` is {model_size_text(out / 'model.pt')}
 
@@ -922,10 +1092,10 @@ network; it has never seen a leaf, and its outputs carry no information.
 
 ## Made with
 
-    /usr/bin/python3 models/train.py export-untrained --out {args.out} --arch {args.arch}
+    /usr/bin/python3 {" ".join(["models/train.py", *sys.argv[1:]])}
 """, encoding="utf-8")
-    log(f"wrote untrained {args.arch} ({count_parameters(model)} parameters) to {out} "
-        f"({model_size_text(out / 'model.pt')})")
+    log(f"exported untrained {args.arch} ({count_parameters(model)} parameters, "
+        f"{model_size_text(out / 'model.pt')})")
 
 
 # --------------------------------------------------------------------------
@@ -941,9 +1111,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="torch CPU threads (default: all cores)")
     sub = parser.add_subparsers(dest="mode", required=True)
 
+    def add_output(p: argparse.ArgumentParser, default: str | None, example: str) -> None:
+        out_help = (f"the model's folder in a repository, REPO/<name> (e.g. {example}); the run "
+                    "writes REPO/<name>/<highest version + 1>/")
+        if default is None:
+            p.add_argument("--out", required=True, help=out_help)
+        else:
+            p.add_argument("--out", default=default, help=out_help + " (default %(default)s)")
+        p.add_argument("--version", type=positive_version, default=None,
+                       help="write exactly this version (a whole number from 1); refused if it exists")
+
     fm = sub.add_parser("fashion-mnist", parents=[common], help="train the default demo model")
     fm.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    fm.add_argument("--out", default="models/fashion-mnist")
+    add_output(fm, "models/fashion-mnist", "models/fashion-mnist")
     fm.add_argument("--samples", default="resources/samples")
     fm.add_argument("--epochs", type=int, default=8)
     fm.add_argument("--batch-size", type=int, default=128)
@@ -953,7 +1133,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                        ("folders", "folder-per-class images")):
         p = sub.add_parser(mode, parents=[common], help=f"train a leaf model on {text}")
         p.add_argument("--data", required=True)
-        p.add_argument("--out", required=True)
+        add_output(p, None, "models/apple-leaf")
         p.add_argument("--epochs", type=int, default=10)
         p.add_argument("--image-size", type=int, default=224)
         p.add_argument("--batch-size", type=int, default=32)
@@ -966,18 +1146,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             p.add_argument("--channels", type=int, choices=[1, 3], default=3)
 
     ex = sub.add_parser("export-untrained", parents=[common],
-                        help="export an untrained torchvision network (timing only)")
-    ex.add_argument("--out", required=True)
-    ex.add_argument("--arch", choices=["mobilenet_v3_small", "resnet18"], default="mobilenet_v3_small")
+                        help="export an untrained network (timing, or a second model for tests)")
+    add_output(ex, None, "models/apple-leaf-untrained")
+    ex.add_argument("--arch", choices=["mobilenet_v3_small", "resnet18", "fashionnet"],
+                    default="mobilenet_v3_small",
+                    help="torchvision networks take 224x224 RGB; fashionnet takes the default "
+                         "model's 28x28 gray (default %(default)s)")
+    ex.add_argument("--labels", type=label_list, default=None,
+                    help="comma-separated labels, e.g. a,b,c (default: the four apple-leaf "
+                         "classes, or fashionnet's ten Fashion-MNIST classes)")
     ex.add_argument("--resize", choices=["area", "linear", "letterbox"], default="area")
-    ex.add_argument("--name", default=None, help="manifest name (default apple-leaf-untrained)")
+    ex.add_argument("--name", default=None, help="manifest name (default: the --out folder's name)")
 
     args = parser.parse_args(argv)
     if getattr(args, "epochs", 1) < 1:
         parser.error("--epochs must be at least 1")
     if getattr(args, "image_size", 8) < 8:
         parser.error("--image-size must be at least 8")
+    try:
+        args.target = plan_version_folder(Path(args.out), args.version)
+    except RefusedOutput as refused:
+        parser.error(str(refused))
     return args
+
+
+def positive_version(text: str) -> int:
+    """--version's value: a version folder's name (1, 2, ...), as the repository reads it."""
+    if not VERSION_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a version: versions are whole numbers from 1, without leading zeros")
+    return int(text)
+
+
+def label_list(text: str) -> list[str]:
+    """--labels' value: comma-separated, none empty, none twice."""
+    labels = [label.strip() for label in text.split(",")]
+    if any(not label for label in labels):
+        raise argparse.ArgumentTypeError(f"{text!r} has an empty label (write them as a,b,c)")
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"{text!r} repeats {', '.join(repeated)}")
+    return labels
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -986,11 +1195,16 @@ def main(argv: list[str] | None = None) -> int:
     seed_everything(args.seed)
     started = time.perf_counter()
     if args.mode == "fashion-mnist":
-        run_fashion_mnist(args)
+        write = run_fashion_mnist
     elif args.mode in ("fgvc7", "folders"):
-        run_leaf_dataset(args)
+        write = run_leaf_dataset
     else:
-        run_export_untrained(args)
+        write = run_export_untrained
+    try:
+        run_writing_version(args, lambda out: write(args, out))
+    except RefusedOutput as refused:
+        print(f"train.py: {refused}", file=sys.stderr)
+        return 1
     log(f"done in {time.perf_counter() - started:.1f}s")
     return 0
 

@@ -34,7 +34,7 @@ an accident, and each departure favours the seed, never Orchard:
 
 For timing only; not part of Orchard. Run with Debian's python3 (it has torch and cv2):
 
-    /usr/bin/python3 bench/reference/seed_server.py --port 0 --workers 2 --model models/fashion-mnist
+    /usr/bin/python3 bench/reference/seed_server.py --port 0 --workers 2 --model models/fashion-mnist/1
 """
 import argparse
 import base64

@@ -30,6 +30,7 @@
 
 #include "common/imaging/imagedecoder.h"
 #include "common/imaging/imagepreprocessor.h"
+#include "common/inference/modelrepository.h"
 
 namespace orchard {
 
@@ -146,6 +147,39 @@ struct OutputProblem
 {
     QString text;
 };
+
+/**
+ * <exe dir>/../share/orchard/models, where cmake --install puts the shipped repository;
+ * empty when the executable's folder cannot be found.
+ */
+QString installedModelRepository()
+{
+    // applicationDirPath() needs the application object; without one, ask the kernel.
+    const QString executableDir = QCoreApplication::instance()
+        ? QCoreApplication::applicationDirPath()
+        : QFileInfo(QFileInfo(QStringLiteral("/proc/self/exe")).symLinkTarget()).absolutePath();
+    if (executableDir.isEmpty())
+        return {};
+    return QDir::cleanPath(QDir(executableDir).filePath(QStringLiteral("../share/orchard/models")));
+}
+
+/**
+ * Whether root has a <name>/<version>/model.json. Only the layout is looked at, not
+ * whether a scan would accept it: an installed repository with a broken config.json must
+ * be reported as broken by whoever serves it, not silently replaced by the source tree's.
+ */
+bool holdsModelVersion(const QString &root)
+{
+    const QDir repository(root);
+    for (const QString &name : repository.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QDir model(repository.filePath(name));
+        for (const QString &version : model.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            if (ModelRepository::isModelFolder(model.filePath(version)))
+                return true;
+        }
+    }
+    return false;
+}
 
 } // namespace
 
@@ -354,21 +388,25 @@ int InferenceEngine::intraOpThreads() { return at::get_num_threads(); }
 
 QString InferenceEngine::defaultModelDirectory()
 {
-    const QString model = QStringLiteral("fashion-mnist");
+    const QString model = QStringLiteral("fashion-mnist/1");
     QStringList candidates;
-    // applicationDirPath() needs the application object; without one, ask the kernel.
-    const QString executableDir = QCoreApplication::instance()
-        ? QCoreApplication::applicationDirPath()
-        : QFileInfo(QFileInfo(QStringLiteral("/proc/self/exe")).symLinkTarget()).absolutePath();
-    if (!executableDir.isEmpty())
-        candidates.append(
-            QDir(executableDir).filePath(QStringLiteral("../share/orchard/models/") + model));
+    const QString installed = installedModelRepository();
+    if (!installed.isEmpty())
+        candidates.append(QDir(installed).filePath(model));
     candidates.append(QDir(QStringLiteral(ORCHARD_SOURCE_MODELS_DIR)).filePath(model));
     for (const QString &candidate : std::as_const(candidates)) {
         if (QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("model.json"))))
             return QDir::cleanPath(candidate);
     }
     return QDir::cleanPath(candidates.last());
+}
+
+QString InferenceEngine::defaultModelRepository()
+{
+    const QString installed = installedModelRepository();
+    if (!installed.isEmpty() && holdsModelVersion(installed))
+        return installed;
+    return QDir::cleanPath(QStringLiteral(ORCHARD_SOURCE_MODELS_DIR));
 }
 
 const ModelManifest &InferenceEngine::manifest() const { return m_d->manifest; }

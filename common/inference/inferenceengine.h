@@ -65,11 +65,19 @@ public:
     static int intraOpThreads();
 
     /**
-     * Where the default model (fashion-mnist) is: installed beside the executable
-     * (<exe dir>/../share/orchard/models/fashion-mnist) when it exists there, else the
-     * source tree's models/fashion-mnist.
+     * Where the default model's folder (fashion-mnist, version 1) is: installed beside the
+     * executable (<exe dir>/../share/orchard/models/fashion-mnist/1) when it exists there,
+     * else the source tree's models/fashion-mnist/1.
      */
     static QString defaultModelDirectory();
+
+    /**
+     * The model repository shipped with Orchard (REPO/<name>/<version>/, see
+     * ModelRepository): <exe dir>/../share/orchard/models when it holds at least one model
+     * version, so an installed program serves what was installed with it, else the source
+     * tree's models/, so programs run from a build tree need no install step.
+     */
+    static QString defaultModelRepository();
 
     const ModelManifest &manifest() const;
     const Options &options() const;

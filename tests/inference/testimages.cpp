@@ -18,7 +18,7 @@ QString sourcePath(const QString &relative)
     return QDir(QStringLiteral(ORCHARD_SOURCE_DIR)).filePath(relative);
 }
 
-QString defaultModelDirectory() { return sourcePath(QStringLiteral("models/fashion-mnist")); }
+QString defaultModelDirectory() { return sourcePath(QStringLiteral("models/fashion-mnist/1")); }
 
 QStringList samplePaths()
 {

@@ -16,7 +16,7 @@ namespace testimages {
 /** <source>/<relative>. */
 QString sourcePath(const QString &relative);
 
-/** The committed default model, models/fashion-mnist. */
+/** The committed default model, version 1 of the shipped repository: models/fashion-mnist/1. */
 QString defaultModelDirectory();
 
 /** The files in resources/samples (PNG), sorted by name. */

@@ -96,9 +96,15 @@ step "dpkg-deb -x orchard-server orchard-cli"
 root="$work/root"
 dpkg-deb -x "$(deb orchard-server)" "$root"
 dpkg-deb -x "$(deb orchard-cli)" "$root"
-model="$root/usr/share/orchard/models/fashion-mnist"
+# The shipped model repository (docs/models.md): version 1 of fashion-mnist, and of it only
+# what a model folder is.
+repository="$root/usr/share/orchard/models"
+model="$repository/fashion-mnist/1"
+packaged=$(cd "$repository" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' ')
+expected="./fashion-mnist ./fashion-mnist/1 ./fashion-mnist/1/README.md ./fashion-mnist/1/model.json ./fashion-mnist/1/model.pt "
+[ "$packaged" = "$expected" ] || fail "usr/share/orchard/models holds '$packaged', expected '$expected'"
 for file in model.pt model.json README.md; do
-    cmp -s "$model/$file" "$source_dir/models/fashion-mnist/$file" || fail "packaged $file differs from models/fashion-mnist"
+    cmp -s "$model/$file" "$source_dir/models/fashion-mnist/1/$file" || fail "packaged $file differs from models/fashion-mnist/1"
 done
 for program in orchard-server orchard-cli; do
     [ -x "$root/usr/bin/$program" ] || fail "usr/bin/$program is missing from its package"
@@ -157,7 +163,7 @@ assert len(lines) == len(samples), f"{len(lines)} answers for {len(samples)} sam
 errors = [line for line in lines if "error" in line]
 assert not errors, f"errors: {errors}"
 # Each sample is named after its class (sneaker_0.png: Sneaker); the model gets 18 of 20
-# right (models/fashion-mnist/README.md), a broken pipeline about 2.
+# right (models/fashion-mnist/1/README.md), a broken pipeline about 2.
 right = sum(key(os.path.basename(line["file"]).rsplit("_", 1)[0]) == key(line["label"]) for line in lines)
 print(f"{right} of {len(lines)} samples diagnosed as the class they are named after")
 assert right >= 16, "fewer than 16 of 20 right"

@@ -13,7 +13,7 @@ engine sees it), loads ``model.pt`` in a fresh process, and checks that
 
 Usage (Debian's interpreter, which has torch):
 
-    /usr/bin/python3 tests/training/verify_model.py models/fashion-mnist \
+    /usr/bin/python3 tests/training/verify_model.py models/fashion-mnist/1 \
         --test-set /usr/share/datasets/fashion-mnist --samples resources/samples
 
 Exit status 0 when every check passes.
