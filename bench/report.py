@@ -206,6 +206,7 @@ class Report:
                          f"{fmt(lhigh, 3)}×, later in {later} of {rounds})",
                          mid is not None and not slower, None))
         rows += self.client_path_targets()
+        rows += self.reload_targets()
         for mode in ("window", "headless"):
             waiting = load_json(self.results / f"waiting-{mode}.json")
             if not waiting:
@@ -274,6 +275,47 @@ class Report:
                          f"`scripts/bench.sh --agreement`, {agreement.get('date', '?')})",
                          rate is not None and rate >= 0.995, None))
         return rows
+
+    def reload_targets(self):
+        """Issue 15: new versions taken live while clients predict (bench/reload.py)."""
+        reload = load_json(self.results / "reload.json")
+        if not reload:
+            return []
+        quiet, during = reload["quiet"], reload["reloading"]
+        failed = quiet["failed"] + during["failed"]
+        return [
+            (f"Failed requests while {reload['reloads']} new versions are taken live ({reload['clients']} clients, "
+             f"{reload['seconds']:.0f} s)", "0",
+             f"{failed} of {quiet['requests'] + during['requests']:,} (versions answering: "
+             f"{', '.join(map(str, reload['versions_answered']))})", failed == 0, None),
+            ("p99 latency during reloads against a quiet minute", "reported",
+             f"{fmt(during['p99_ms'], 1)} against {fmt(quiet['p99_ms'], 1)} ms (p50 {fmt(during['p50_ms'], 1)} against "
+             f"{fmt(quiet['p50_ms'], 1)} ms; within 2 s of a swap: p99 {fmt(reload['near_swaps']['p99_ms'], 1)} ms)",
+             None, None),
+        ]
+
+    def reload_section(self):
+        reload = load_json(self.results / "reload.json")
+        if not reload:
+            return []
+        out = ["### New versions taken live", "",
+               f"`bench/reload.py`: {reload['clients']} seed-style clients (base64 text, default model, one request "
+               f"at a time) on {reload['workers']} workers, {reload['photos']} photos of "
+               f"{reload['photo_bytes'] / 1024:.0f} KiB, the field model; a quiet phase of {reload['seconds']:.0f} s, "
+               f"then {reload['seconds']:.0f} s during which {reload['reloads']} new versions were dropped into the "
+               f"repository (`--model-control poll`, scanned every second).", "",
+               "| phase | requests | failed | p50 ms | p99 ms | mean ms |", "|---|--:|--:|--:|--:|--:|"]
+        for key, name in (("quiet", "quiet"), ("reloading", "with reloads"), ("near_swaps", "within 2 s of a swap")):
+            phase = reload[key]
+            out.append(f"| {name} | {phase['requests']:,} | {phase['failed']} | {fmt(phase['p50_ms'], 2)} | "
+                       f"{fmt(phase['p99_ms'], 2)} | {fmt(phase['mean_ms'], 2)} |")
+        taken = reload.get("seconds_until_answering") or []
+        out += ["", f"From dropping a version to its first answer: {', '.join(f'{t:.1f}' for t in taken)} s "
+                f"(the poll interval, then loading and warming it up beside the workers). Server memory: "
+                f"{reload['rss_before_mb']:.0f} MB before the reloads, {reload['rss_peak_mb']:.0f} MB at the peak, "
+                f"{reload['rss_after_mb']:.0f} MB after the last; {reload['loads_logged']} loads and "
+                f"{reload['load_failures_logged']} failures in the server's log.", ""]
+        return out
 
     def client_paths_section(self):
         paths = self.client_paths()
@@ -505,6 +547,7 @@ class Report:
         out.append(self.latency_table())
         out.append("")
         out.extend(self.client_paths_section())
+        out.extend(self.reload_section())
         out.append(f"### {m.get('waiting_clients', 500)} clients waiting for {self.workers} workers")
         out.append("")
         out.append(self.waiting_table())

@@ -16,7 +16,8 @@
 #
 # scripts/bench.sh --soak runs only the 10-minute soak instead (bench/soak.py, into
 # docs/security.md); --waiting-line only the 10,000-client line; --agreement only the
-# downscaling agreement on 10,000 photos (bench/agreement.py).
+# downscaling agreement on 10,000 photos (bench/agreement.py). The main run includes
+# bench/reload.py: new model versions taken live while clients predict.
 #
 # Environment: BENCH_BUILD_DIR (default build/), BENCH_NICE (default -19 when root, else 0;
 # see below), BENCH_QUICK=1 (fewer requests: checks the script, not the machine).
@@ -71,7 +72,7 @@ if [ "${1:-}" = --waiting-line ]; then
     out="$build/bench/waiting-line"
     mkdir -p "$out"
     "$build/bin/orchard-server" --headless --host 127.0.0.1 --port 0 --threads "$(nproc)" --intra-op-threads 1 \
-        --max-queued 10000 --model "$root/models/fashion-mnist" > "$out/orchard-server.log" 2>&1 &
+        --max-queued 10000 --model "$root/models/fashion-mnist/1" > "$out/orchard-server.log" 2>&1 &
     line_pid=$!
     trap 'kill -TERM "$line_pid" 2>/dev/null || true; wait "$line_pid" 2>/dev/null || true' EXIT
     line_port=""
@@ -140,7 +141,7 @@ if [ "${1:-}" = --agreement ]; then
     mkdir -p "$build/bench"
     cmake --build "$build" --parallel "$(nproc)" --target orchard-cli
     "$PY" bench/agreement.py --cli "$build/bin/orchard-cli" --server "$build/bin/orchard-server" \
-        --model "$root/models/fashion-mnist" --out "$build/bench/agreement" > "$build/bench/agreement.json.new"
+        --model "$root/models/fashion-mnist/1" --out "$build/bench/agreement" > "$build/bench/agreement.json.new"
     mv "$build/bench/agreement.json.new" "$build/bench/agreement.json"
     cat "$build/bench/agreement.json"
     if [ -f "$build/bench/results/meta.json" ]; then
@@ -175,16 +176,17 @@ printf '{"rounds": %s, "small": [%s], "field": [%s]}\n' "$rounds" "$(IFS=,; echo
     "$(IFS=,; echo "${field[*]}")" > "$results/requests.json"
 
 # --- inputs ------------------------------------------------------------------------------
-field_model="$work/models/apple-leaf-untrained"
+# A repository of its own (models/train.py writes REPO/<name>/<version>/), version 1.
+field_model="$work/repository/apple-leaf-untrained/1"
 if [ ! -f "$field_model/model.pt" ]; then
     echo "bench: exporting the timing-only field model (MobileNetV3-small, untrained) to ${field_model#$root/}"
-    "$PY" models/train.py export-untrained --out "$field_model" --arch mobilenet_v3_small
+    "$PY" models/train.py export-untrained --out "${field_model%/1}" --version 1 --arch mobilenet_v3_small
 fi
 field_images="$work/field"
 if [ ! -f "$field_images/field_07.jpg" ]; then
     "$PY" bench/make_field_images.py --out "$field_images" --count 8
 fi
-small_model="$root/models/fashion-mnist"
+small_model="$root/models/fashion-mnist/1"
 small_images="$root/resources/samples"
 small_one="$small_images/ankle_boot_0.png"
 field_one="$field_images/field_00.jpg"
@@ -356,6 +358,16 @@ if [ "${BENCH_QUICK:-0}" != 1 ]; then
         --out "$work/agreement" > "$work/agreement.json.new" && mv "$work/agreement.json.new" "$work/agreement.json" \
         || echo "bench: agreement.py failed (status $?); its row is left out" >&2
 fi
+
+# --- new versions taken live (issue 15) ---------------------------------------------------
+# 4 seed-style clients for a quiet minute, then a minute with 10 new versions of the field
+# model dropped into a poll-mode repository: failed requests, latency, memory.
+if [ "${BENCH_QUICK:-0}" = 1 ]; then reload_counts=(--seconds 6 --reloads 3); else reload_counts=(--seconds 60 --reloads 10); fi
+echo "bench: new model versions taken live while 4 clients predict"
+commands+=("reload.py --clients 4 ${reload_counts[*]} (field model, poll every 1 s)")
+"$PY" bench/reload.py --server "$bin/orchard-server" --model "$field_model" --images "$photos" --clients 4 \
+    "${reload_counts[@]}" --log "$results/reload-server.log" --output "$results/reload.json" > /dev/null \
+    || echo "bench: reload.py failed (status $?); its rows are left out" >&2
 
 # --- 500 clients waiting -----------------------------------------------------------------
 waiting=500

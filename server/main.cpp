@@ -2,6 +2,7 @@
 // the monitor window or logs headless. Everything else lives in orchard_server_core.
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -12,6 +13,7 @@
 #include "common/inference/inferenceengine.h"
 #include "server/core/accesstokens.h"
 #include "server/core/eventlogmodel.h"
+#include "server/core/modelstore.h"
 #include "server/core/orchardserver.h"
 #include "server/core/servercommandline.h"
 #include "server/core/serverlog.h"
@@ -67,9 +69,22 @@ std::unique_ptr<QCoreApplication> createApplication(int &argc, char *argv[], boo
 }
 
 /** The command line's config with its token file and TLS identity loaded; nullopt (said on err) if one fails. */
+/** Why --model and --model-repository cannot be used as given; empty when they can. */
+QString modelOptionsConflict(const ServerConfig &config)
+{
+    if (!config.modelDirectory.isEmpty() && !config.modelRepository.isEmpty())
+        return QStringLiteral("--model serves one model folder and --model-repository a repository: give one of "
+                              "them, not both.");
+    return {};
+}
+
 std::optional<ServerConfig> loadConfig(const ServerCommandLine &commandLine, QTextStream &err)
 {
     ServerConfig config = commandLine.config;
+    if (const QString conflict = modelOptionsConflict(config); !conflict.isEmpty()) {
+        err << "orchard-server: " << conflict << Qt::endl;
+        return std::nullopt;
+    }
     if (!commandLine.tokenFile.isEmpty()) {
         auto tokens = AccessTokens::load(commandLine.tokenFile);
         if (!tokens) {
@@ -89,20 +104,37 @@ std::optional<ServerConfig> loadConfig(const ServerCommandLine &commandLine, QTe
     return config;
 }
 
-/** Sets LibTorch's threads and loads the model; null (said on err) if it cannot be loaded. */
-std::shared_ptr<const InferenceEngine> loadEngine(const ServerConfig &config, QTextStream &err)
+/** Where the models come from: --model's folder, --model-repository, or the bundled repository. */
+QString modelSource(const ServerConfig &config)
+{
+    if (!config.modelDirectory.isEmpty())
+        return config.modelDirectory;
+    return config.modelRepository.isEmpty() ? InferenceEngine::defaultModelRepository() : config.modelRepository;
+}
+
+/** Sets LibTorch's threads; the store of the models, not loaded yet (ModelStore::loadNow()). */
+std::shared_ptr<ModelStore> makeModelStore(const ServerConfig &config)
 {
     InferenceEngine::configureThreads(config.intraOpThreads);
-    const QString modelDirectory =
-            config.modelDirectory.isEmpty() ? InferenceEngine::defaultModelDirectory() : config.modelDirectory;
-    InferenceEngine::Options engineOptions;
-    engineOptions.maxPixels = config.maxPixels;
-    auto engine = InferenceEngine::load(modelDirectory, engineOptions);
-    if (!engine) {
-        err << "orchard-server: cannot load the model: " << engine.error().message << Qt::endl;
-        return nullptr;
+    ModelStore::Options options;
+    options.source = modelSource(config);
+    options.engine.maxPixels = config.maxPixels;
+    options.control = config.modelControl;
+    options.pollInterval = config.repositoryPollInterval;
+    return std::make_shared<ModelStore>(options);
+}
+
+/** "fashion-mnist 1, leaf-disease 2 3 (default fashion-mnist)": what is served, for the banner. */
+QString servedModels(const ModelCatalog &catalog)
+{
+    QStringList models;
+    for (auto model = catalog.models().cbegin(); model != catalog.models().cend(); ++model) {
+        QStringList versions;
+        for (const qint64 version : model->keys())
+            versions.append(QString::number(version));
+        models.append(QStringLiteral("%1 %2").arg(model.key(), versions.join(u' ')));
     }
-    return engine.value();
+    return QStringLiteral("%1 (default %2)").arg(models.join(QStringLiteral(", ")), catalog.defaultName());
 }
 
 QString tokenCount(int tokens)
@@ -143,13 +175,27 @@ int checkConfiguration(const ServerCommandLine &commandLine, QTextStream &out, Q
         good = false;
     }
     const ServerConfig &config = commandLine.config;
-    if (const std::shared_ptr<const InferenceEngine> engine = loadEngine(config, err)) {
-        const ModelManifest &manifest = engine->manifest();
-        out << "orchard-server: model "
-            << (config.modelDirectory.isEmpty() ? InferenceEngine::defaultModelDirectory() : config.modelDirectory)
-            << ": " << manifest.name << " " << manifest.version << ", " << manifest.labels.size() << " labels, loads"
-            << Qt::endl;
+    if (const QString conflict = modelOptionsConflict(config); !conflict.isEmpty()) {
+        err << "orchard-server: " << conflict << Qt::endl;
+        return kExitCheckFailed;
+    }
+    const std::shared_ptr<ModelStore> models = makeModelStore(config);
+    QStringList problems;
+    QObject::connect(models.get(), &ModelStore::modelEvent, models.get(),
+                     [&problems](const QString &model, qint64 version, const QString &text, bool problem) {
+                         if (problem)
+                             problems.append(version > 0 ? QStringLiteral("%1 version %2 %3").arg(model).arg(version).arg(text)
+                                                         : text);
+                     });
+    QString modelError;
+    if (models->loadNow(&modelError)) {
+        out << "orchard-server: models from " << modelSource(config) << ": " << servedModels(*models->catalog())
+            << ", load" << Qt::endl;
+        for (const QString &problem : std::as_const(problems))
+            err << "orchard-server: " << problem << Qt::endl;
+        good = good && problems.isEmpty();
     } else {
+        err << "orchard-server: cannot load the models: " << modelError << Qt::endl;
         good = false;
     }
     if (!commandLine.logFile.isEmpty()) {
@@ -175,10 +221,16 @@ int checkConfiguration(const ServerCommandLine &commandLine, QTextStream &out, Q
 void printBanner(const OrchardServer &server, const OpenFileLimit &openFiles, QTextStream &out, QTextStream &err)
 {
     const ServerConfig &config = server.config();
-    const ModelManifest &manifest = server.engine().manifest();
+    const std::shared_ptr<const ModelCatalog> catalog = server.models().catalog();
+    const ModelManifest &manifest = catalog->defaultModel()->engine().manifest();
     out << "Orchard server " << ORCHARD_VERSION << " listening on " << server.serverAddress().toString()
-        << " port " << server.serverPort() << " (model " << manifest.name << ", " << manifest.labels.size()
+        << " port " << server.serverPort() << " (model " << catalog->defaultName() << ", " << manifest.labels.size()
         << " labels, " << config.workers << " workers)" << Qt::endl;
+    out << "orchard-server: models " << servedModels(*catalog) << " from " << server.models().options().source
+        << "; --model-control " << modelControlName(config.modelControl) << Qt::endl;
+    if (server.httpPort() != 0)
+        out << "orchard-server: health and metrics on http://" << config.httpHost.toString() << ':' << server.httpPort()
+            << "/metrics" << Qt::endl;
     out << "orchard-server: " << openFiles.description() << Qt::endl;
     // Every waiting client and every session is a descriptor; a few dozen more are the
     // process's own (model, event loops, log).
@@ -217,12 +269,11 @@ void announce(ServerLog &log, const OrchardServer &server, const OpenFileLimit &
 /** What `systemctl status` shows while the server serves. */
 QString servingStatus(const OrchardServer &server)
 {
-    const ModelManifest &manifest = server.engine().manifest();
-    return QStringLiteral("Serving on %1 port %2: %3 workers, model %4 %5")
+    return QStringLiteral("Serving on %1 port %2: %3 workers, models %4")
             .arg(server.serverAddress().toString())
             .arg(server.serverPort())
             .arg(server.workerCount())
-            .arg(manifest.name, manifest.version);
+            .arg(servedModels(*server.models().catalog()));
 }
 
 /**
@@ -230,7 +281,8 @@ QString servingStatus(const OrchardServer &server)
  * again, each said in the event log. A token file that cannot be used leaves the tokens
  * in use as they were. Nothing else is read again: other settings need a restart.
  */
-void reload(OrchardServer &server, const ServerCommandLine &commandLine, ServerLog &log, EventLogModel &eventLog)
+void reload(OrchardServer &server, const ServerCommandLine &commandLine, ServerLog &log, EventLogModel &eventLog,
+            const std::function<void()> &done)
 {
     using Level = EventLogModel::Level;
     const QString event = QStringLiteral("reload");
@@ -264,8 +316,14 @@ void reload(OrchardServer &server, const ServerCommandLine &commandLine, ServerL
             server.setAccessTokens(std::make_shared<const AccessTokens>(std::move(tokens).value()));
         }
     }
-    if (!log.hasFile() && commandLine.tokenFile.isEmpty())
-        eventLog.add(0, event, QStringLiteral("nothing to reload: no --token-file and no --log-file"));
+    if (server.config().modelControl == ModelControl::None) {
+        eventLog.add(0, event, QStringLiteral("models not reloaded: --model-control none"));
+        done();
+    } else {
+        // Its outcome reaches the log as model events when the versions are loaded.
+        eventLog.add(0, event, QStringLiteral("scanning %1 for new and changed models").arg(server.models().options().source));
+        server.models().reload([done](bool, const QString &) { done(); });
+    }
 }
 
 /** Graceful stop, then the event loop ends once the sessions' last events reached the log. */
@@ -283,10 +341,10 @@ void shutDownAndQuit(OrchardServer &server, SystemdNotifier &notifier)
  * systemd when it serves, reloads and stops. Returns the exit code.
  */
 int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const ServerConfig &config,
-              std::shared_ptr<const InferenceEngine> engine, const OpenFileLimit &openFiles, bool headless,
-              SystemdNotifier &notifier, QTextStream &out, QTextStream &err)
+              const OpenFileLimit &openFiles, bool headless, SystemdNotifier &notifier, QTextStream &out,
+              QTextStream &err)
 {
-    OrchardServer server(config, std::move(engine), QStringLiteral(ORCHARD_VERSION));
+    OrchardServer server(config, makeModelStore(config), QStringLiteral(ORCHARD_VERSION));
     EventLogModel eventLog(server.events());
     // The sessions table is the monitor window's own: headless nothing shows it, and with
     // 10,000 waiting it was most of the server thread's work (per event a search of its
@@ -299,13 +357,21 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
 
     ServerLog log(commandLine.logFormat, &out, &err);
     log.setEventsToConsole(headless);
-    log.setModelName(server.engine().manifest().name);
     QString logError;
     if (!commandLine.logFile.isEmpty() && !log.openFile(commandLine.logFile, &logError)) {
         err << "orchard-server: " << logError << Qt::endl;
         return kExitSetupFailed;
     }
     log.follow(eventLog);
+    // With the log following: every version loaded or failed at start-up is in it.
+    notifier.status(QStringLiteral("Loading the models"));
+    QString modelError;
+    if (!server.models().loadNow(&modelError)) {
+        QCoreApplication::processEvents(); // the model events into the log first
+        err << "orchard-server: cannot load the models: " << modelError << Qt::endl;
+        return kExitSetupFailed;
+    }
+    log.setModelName(server.models().catalog()->defaultName());
     // Before start(): a signal that comes while the workers warm up, or the moment READY=1
     // went out, waits in the watcher for the event loop instead of being lost (SIGHUP) or
     // ending the process without a graceful shutdown (SIGTERM).
@@ -319,9 +385,9 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
         shutDownAndQuit(server, notifier);
     });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &server, [&] {
-        notifier.reloading(QStringLiteral("Reloading the token file and reopening the log file"));
-        reload(server, commandLine, log, eventLog);
-        notifier.ready(servingStatus(server));
+        notifier.reloading(QStringLiteral("Reloading the token file and the models, reopening the log file"));
+        // READY=1 again once the models are loaded (systemd: the reload is over then).
+        reload(server, commandLine, log, eventLog, [&server, &notifier] { notifier.ready(servingStatus(server)); });
     });
 
     notifier.status(QStringLiteral("Warming up %1 workers, then listening").arg(config.workers));
@@ -330,6 +396,7 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
         return kExitListenFailed;
     }
     announce(log, server, openFiles);
+    server.models().startPolling();
     // Only now: the model is loaded, every worker warm (start()) and the port listening.
     notifier.ready(servingStatus(server));
 
@@ -391,9 +458,5 @@ int main(int argc, char *argv[])
     if (!config)
         return kExitSetupFailed;
     SystemdNotifier notifier;
-    notifier.status(QStringLiteral("Loading the model"));
-    std::shared_ptr<const InferenceEngine> engine = loadEngine(*config, err);
-    if (!engine)
-        return kExitSetupFailed;
-    return runServer(*app, commandLine, *config, std::move(engine), openFiles, headless, notifier, out, err);
+    return runServer(*app, commandLine, *config, openFiles, headless, notifier, out, err);
 }

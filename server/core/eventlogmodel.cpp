@@ -44,8 +44,11 @@ QByteArray EventLogModel::Entry::toJson(const QString &model) const
         json += ",\"peer\":" + jsonText(peer);
         written << QStringLiteral("session") << QStringLiteral("peer");
     }
-    if (!model.isEmpty())
-        json += ",\"model\":" + jsonText(model);
+    // A model event names its own model; every other event, the default one.
+    const QString entryModel = fields.contains(QStringLiteral("model")) ? fields.value(QStringLiteral("model")).toString()
+                                                                        : model;
+    if (!entryModel.isEmpty())
+        json += ",\"model\":" + jsonText(entryModel);
     json += ",\"message\":" + jsonText(details);
     for (auto field = fields.begin(); field != fields.end(); ++field) {
         if (!written.contains(field.key()))
@@ -136,6 +139,21 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
                                                .arg(slowestMs, 0, 'f', 1);
                 add(0, QStringLiteral("warm-up"),
                     error.isEmpty() ? timing : tr("%1; a warm-up prediction failed: %2").arg(timing, error));
+            });
+    connect(events, &ServerEvents::modelEvent, this,
+            [this](const QString &model, qint64 version, const QString &text, bool problem) {
+                QJsonObject fields;
+                QString subject = tr("repository");
+                if (!model.isEmpty()) {
+                    fields.insert(QStringLiteral("model"), model);
+                    subject = model;
+                }
+                if (version > 0) {
+                    fields.insert(QStringLiteral("model_version"), version);
+                    subject = tr("%1 version %2").arg(model).arg(version);
+                }
+                add(0, QStringLiteral("model"), QStringLiteral("%1 %2").arg(subject, text), fields,
+                    problem ? Level::Warning : Level::Info);
             });
 }
 

@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <QHash>
 #include <QHttpServerRequest>
+#include <QPointer>
 #include <QHttpServerResponder>
 #include <QSocketNotifier>
 #include <QTcpServer>
@@ -122,6 +124,41 @@ namespace {
 
 constexpr char kPlainText[] = "text/plain; charset=utf-8";
 
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    default:
+        break;
+    }
+    return "OTHER";
+}
+
+/** An HTTP/1.1 response with a JSON body, written straight to the client's socket. */
+void writeJsonReply(QTcpSocket *socket, int status, const QByteArray &body)
+{
+    static const QHash<int, QByteArray> reasons { { 200, "OK" },           { 400, "Bad Request" },
+                                                  { 401, "Unauthorized" }, { 403, "Forbidden" },
+                                                  { 404, "Not Found" },    { 405, "Method Not Allowed" },
+                                                  { 409, "Conflict" } };
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status, "Error") + "\r\n";
+    head += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+    if (status == 401)
+        head += "WWW-Authenticate: Bearer\r\n";
+    if (status == 405)
+        head += "Allow: POST\r\n";
+    socket->write(head + "\r\n" + body);
+}
+
 void answer(QHttpServerResponder &responder, QHttpServerResponder::StatusCode status, const QByteArray &text)
 {
     responder.write(text + '\n', kPlainText, status);
@@ -132,6 +169,7 @@ void answer(QHttpServerResponder &responder, QHttpServerResponder::StatusCode st
 HttpEndpoint::HttpEndpoint(const OrchardServer *server, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_server(server)
+    , m_repository(&server->models(), &server->config())
 {
 }
 
@@ -156,14 +194,25 @@ quint16 HttpEndpoint::port() const
 bool HttpEndpoint::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     using Status = QHttpServerResponder::StatusCode;
-    QHttpServerResponder responder = makeResponder(request, socket);
     const QString path = request.url().path();
+    if (RepositoryApi::handles(path)) {
+        // Answered without a QHttpServerResponder: a load answers after this returns, and
+        // Qt 6.4's responder keeps a reference to the request, which is gone by then.
+        const QPointer<QTcpSocket> client(socket);
+        m_repository.handle(methodName(request.method()), path, request.value("Authorization"),
+                            [client](int status, const QByteArray &body) {
+                                if (client)
+                                    writeJsonReply(client, status, body);
+                            });
+        return true;
+    }
+    QHttpServerResponder responder = makeResponder(request, socket);
     const bool live = path == QLatin1String("/health/live");
     const bool ready = path == QLatin1String("/health/ready");
     const bool metrics = path == QLatin1String("/metrics");
     if (!live && !ready && !metrics) {
         answer(responder, Status::NotFound,
-               "Nothing here: this port serves /health/live, /health/ready and /metrics.");
+               "Nothing here: this port serves /health/live, /health/ready, /metrics and /v2/repository/…");
         return true;
     }
     if (request.method() != QHttpServerRequest::Method::Get) {
@@ -191,7 +240,7 @@ void HttpEndpoint::missingHandler(const QHttpServerRequest &request, QTcpSocket 
     // Not reached: handleRequest() answers every request. Should Qt call it anyway, say so.
     QHttpServerResponder responder = makeResponder(request, socket);
     answer(responder, QHttpServerResponder::StatusCode::NotFound,
-           "Nothing here: this port serves /health/live, /health/ready and /metrics.");
+           "Nothing here: this port serves /health/live, /health/ready, /metrics and /v2/repository/…");
 }
 
 } // namespace orchard

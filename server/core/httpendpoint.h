@@ -6,6 +6,8 @@
 #include <QHostAddress>
 #include <QString>
 
+#include "server/core/repositoryapi.h"
+
 namespace orchard {
 
 class HttpListener;
@@ -54,6 +56,7 @@ protected:
 
 private:
     const OrchardServer *m_server;
+    RepositoryApi m_repository;
     HttpListener *m_listener = nullptr;
     QString m_error;
 };

@@ -1,7 +1,10 @@
 #include "server/core/metricspage.h"
 
+#include <algorithm>
+
 #include "common/imaging/modelmanifest.h"
 #include "common/inference/inferenceengine.h"
+#include "server/core/modelstore.h"
 #include "server/core/orchardserver.h"
 #include "server/core/processmetrics.h"
 #include "server/core/prometheustext.h"
@@ -25,14 +28,14 @@ void writeServerGauges(PrometheusText &page, const OrchardServer &server)
     page.sample("orchard_max_queued", server.config().maxQueued);
 }
 
-void writeCounters(PrometheusText &page, const OrchardServer &server, const QString &model)
+void writeCounters(PrometheusText &page, const OrchardServer &server)
 {
     const ServerMetrics &metrics = server.metrics();
     page.family("orchard_requests_total", "counter",
                 QStringLiteral("Requests a session answered: code OK for a prediction, else the code of the "
-                               "SERVER_ERROR sent."));
+                               "SERVER_ERROR sent (orchard_model_requests_total: by model)."));
     page.sample("orchard_requests_total", static_cast<double>(metrics.predictions()),
-                { { "model", model }, { "code", QStringLiteral("OK") } });
+                { { "code", QStringLiteral("OK") } });
     for (int index = 0; index < ServerMetrics::kErrorCodeCount; ++index) {
         const auto code = static_cast<ErrorCode>(index);
         // BUSY is the server's answer to a connection, never a session's to a request:
@@ -40,7 +43,7 @@ void writeCounters(PrometheusText &page, const OrchardServer &server, const QStr
         if (code == ErrorCode::Busy)
             continue;
         page.sample("orchard_requests_total", static_cast<double>(metrics.errors(code)),
-                    { { "model", model }, { "code", errorCodeName(code) } });
+                    { { "code", errorCodeName(code) } });
     }
     page.family("orchard_connections_total", "counter", QStringLiteral("Connections that ended, by how they ended."));
     for (int index = 0; index < ServerMetrics::kOutcomeCount; ++index) {
@@ -64,15 +67,40 @@ void writeHistograms(PrometheusText &page, const ServerMetrics &metrics)
                    metrics.queueWait().snapshot());
 }
 
-void writeInfo(PrometheusText &page, const OrchardServer &server, const QString &model)
+void writeInfo(PrometheusText &page, const OrchardServer &server)
 {
     page.family("orchard_build_info", "gauge", QStringLiteral("Always 1: the orchard-server version."));
     page.sample("orchard_build_info", 1, { { "version", server.version() } });
-    // A manifest without a version is the first of its name.
-    const QString modelVersion = server.engine().manifest().version;
-    page.family("orchard_model_info", "gauge", QStringLiteral("Always 1: the model served, from its model.json."));
-    page.sample("orchard_model_info", 1,
-                { { "name", model }, { "version", modelVersion.isEmpty() ? QStringLiteral("1") : modelVersion } });
+}
+
+void writeModels(PrometheusText &page, const ModelStore &store)
+{
+    const std::shared_ptr<const ModelCatalog> catalog = store.catalog();
+    const QList<std::shared_ptr<const ServedModel>> served = catalog->all();
+    page.family("orchard_model_info", "gauge",
+                QStringLiteral("Always 1: a model version served now; manifest_version is its model.json's."));
+    for (const auto &model : served) {
+        page.sample("orchard_model_info", 1,
+                    { { "name", model->name() },
+                      { "version", QString::number(model->version()) },
+                      { "manifest_version", model->engine().manifest().version },
+                      { "default", model->name() == catalog->defaultName() ? QStringLiteral("true")
+                                                                           : QStringLiteral("false") } });
+    }
+    page.family("orchard_model_requests_total", "counter",
+                QStringLiteral("Predictions a model version answered since it was loaded."));
+    for (const auto &model : served) {
+        page.sample("orchard_model_requests_total", static_cast<double>(model->requests()),
+                    { { "model", model->name() }, { "version", QString::number(model->version()) } });
+    }
+    page.family("orchard_model_loads_total", "counter",
+                QStringLiteral("Model version loads (start-up and reloads), by result: success or failure."));
+    const auto loads = store.loadCounts();
+    QList<QPair<QString, QString>> keys = loads.keys();
+    std::sort(keys.begin(), keys.end());
+    for (const auto &key : std::as_const(keys))
+        page.sample("orchard_model_loads_total", static_cast<double>(loads.value(key)),
+                    { { "model", key.first }, { "result", key.second } });
 }
 
 void writeProcess(PrometheusText &page)
@@ -102,10 +130,10 @@ void writeProcess(PrometheusText &page)
 QByteArray metricsPage(const OrchardServer &server)
 {
     PrometheusText page;
-    const QString model = server.engine().manifest().name;
-    writeInfo(page, server, model);
+    writeInfo(page, server);
+    writeModels(page, server.models());
     writeServerGauges(page, server);
-    writeCounters(page, server, model);
+    writeCounters(page, server);
     writeHistograms(page, server.metrics());
     writeProcess(page);
     return page.text();

@@ -25,6 +25,7 @@
 #include "common/protocol/servererror.h"
 #include "common/protocol/servermessage.h"
 #include "server/core/httpendpoint.h"
+#include "server/core/modelstore.h"
 #include "server/core/session.h"
 #include "server/core/tlsidentity.h"
 
@@ -88,9 +89,9 @@ struct ThreadBarrier
 class ThreadStarter : public QRunnable
 {
 public:
-    ThreadStarter(std::shared_ptr<ThreadBarrier> barrier, std::shared_ptr<const InferenceEngine> engine)
+    ThreadStarter(std::shared_ptr<ThreadBarrier> barrier, std::shared_ptr<const ModelCatalog> models)
         : m_barrier(std::move(barrier))
-        , m_engine(std::move(engine))
+        , m_models(std::move(models))
     {
         handOffBegins(this);
     }
@@ -98,13 +99,21 @@ public:
     void run() override
     {
         handOffEnds(this);
-        const InferenceResult<double> warmUp = m_engine->warmUp();
+        // Every version served: a farmer may ask for any of them on this thread.
+        double warmUpMs = 0;
+        QString error;
+        for (const auto &model : m_models->all()) {
+            const InferenceResult<double> warmUp = model->engine().warmUp();
+            if (warmUp)
+                warmUpMs += *warmUp;
+            else if (error.isEmpty())
+                error = QStringLiteral("%1 version %2: %3").arg(model->name()).arg(model->version()).arg(warmUp.error().message);
+        }
         {
             const std::lock_guard<std::mutex> lock(m_barrier->mutex);
-            if (warmUp)
-                m_barrier->slowestWarmUpMs = std::max(m_barrier->slowestWarmUpMs, *warmUp);
-            else if (m_barrier->warmUpError.isEmpty())
-                m_barrier->warmUpError = warmUp.error().message;
+            m_barrier->slowestWarmUpMs = std::max(m_barrier->slowestWarmUpMs, warmUpMs);
+            if (m_barrier->warmUpError.isEmpty())
+                m_barrier->warmUpError = error;
         }
         m_barrier->running.release();
         m_barrier->release.acquire();
@@ -112,7 +121,7 @@ public:
 
 private:
     std::shared_ptr<ThreadBarrier> m_barrier;
-    std::shared_ptr<const InferenceEngine> m_engine;
+    std::shared_ptr<const ModelCatalog> m_models;
 };
 
 /** How long startWorkerThreads() waits for the threads to start and warm up. */
@@ -164,11 +173,18 @@ OpenFileLimit raiseOpenFileLimit()
 
 OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<const InferenceEngine> engine,
                              QString version, QObject *parent)
+    : OrchardServer(std::move(config), ModelStore::serving(std::move(engine)), std::move(version), parent)
+{
+}
+
+OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<ModelStore> models, QString version,
+                             QObject *parent)
     : QTcpServer(parent)
     , m_config(std::move(config))
-    , m_engine(std::move(engine))
+    , m_models(std::move(models))
     , m_version(std::move(version))
 {
+    connect(m_models.get(), &ModelStore::modelEvent, &m_events, &ServerEvents::reportModelEvent);
     m_pool.setMaxThreadCount(m_config.workers);
     // The pool's threads are the workers users see; never let idle ones expire mid-demo.
     m_pool.setExpiryTimeout(-1);
@@ -411,7 +427,7 @@ void OrchardServer::startSession(const WaitingRoom::Entry &entry)
 
     Session::Context context;
     context.config = m_config;
-    context.engine = m_engine;
+    context.models = m_models;
     context.events = &m_events;
     context.metrics = &m_metrics;
     context.stopRequested = &m_stopRequested;
@@ -491,7 +507,7 @@ void OrchardServer::startWorkerThreads()
     warming.start();
     const auto barrier = std::make_shared<ThreadBarrier>();
     for (int i = 0; i < missing; ++i)
-        m_pool.start(new ThreadStarter(barrier, m_engine));
+        m_pool.start(new ThreadStarter(barrier, m_models->catalog()));
     barrier->running.tryAcquire(missing, kWorkerStartMs);
     barrier->release.release(missing);
     const std::lock_guard<std::mutex> lock(barrier->mutex);
@@ -601,7 +617,7 @@ QString OrchardServer::notReadyReason() const
 {
     if (m_stopRequested)
         return QStringLiteral("shutting down: new connections are closed at once.");
-    if (!m_engine)
+    if (m_models->catalog()->isEmpty())
         return QStringLiteral("starting: no model loaded yet.");
     if (!isListening())
         return QStringLiteral("starting: not listening on the protocol port yet.");

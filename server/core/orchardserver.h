@@ -22,6 +22,7 @@ namespace orchard {
 
 class HttpEndpoint;
 class InferenceEngine;
+class ModelStore;
 
 /** What raiseOpenFileLimit() found and did: the soft limit before and after, the hard limit. */
 struct OpenFileLimit
@@ -77,6 +78,9 @@ public:
     static constexpr int kLineReportedAtOnce = 256;
     static constexpr std::chrono::milliseconds kLineReportInterval { 100 };
 
+    /** Serves the models of a store (loaded: ModelStore::loadNow()); it reloads as it is told. */
+    OrchardServer(ServerConfig config, std::shared_ptr<ModelStore> models, QString version, QObject *parent = nullptr);
+    /** Serves one engine as version 1 of its model and never reloads (tests, tools). */
     OrchardServer(ServerConfig config, std::shared_ptr<const InferenceEngine> engine,
                   QString version, QObject *parent = nullptr);
     ~OrchardServer() override;
@@ -102,7 +106,8 @@ public:
      * the tokens they started with until they end (docs/operations.md).
      */
     void setAccessTokens(std::shared_ptr<const AccessTokens> tokens);
-    const InferenceEngine &engine() const { return *m_engine; }
+    /** The models served: what requests get, and the reloads (the monitor's Models panel). */
+    ModelStore &models() const { return *m_models; }
     ServerEvents *events() { return &m_events; }
     /** The counters and histograms of /metrics (HttpEndpoint); sessions add to them. */
     const ServerMetrics &metrics() const { return m_metrics; }
@@ -157,7 +162,7 @@ private:
     bool startHttpEndpoint();
 
     ServerConfig m_config;
-    std::shared_ptr<const InferenceEngine> m_engine;
+    std::shared_ptr<ModelStore> m_models;
     QString m_version;
     ServerEvents m_events;
     QThreadPool m_pool;

@@ -55,8 +55,25 @@ QList<QCommandLineOption> serverOptions(bool describeThisMachine)
               QStringLiteral("addr") },
             { QStringLiteral("threads"), QStringLiteral("Workers: sessions served at once (default 5)."),
               QStringLiteral("n") },
-            { QStringLiteral("model"), QStringLiteral("Model folder (default: the bundled fashion-mnist)."),
+            { QStringLiteral("model-repository"),
+              QStringLiteral("Model repository: REPO/<name>/<version>/ folders, each model's versions chosen by "
+                             "REPO/<name>/config.json (default: the installed or bundled models folder)."),
               QStringLiteral("dir") },
+            { QStringLiteral("model"),
+              QStringLiteral("Serve this one model folder (model.pt, model.json) instead of a repository."),
+              QStringLiteral("dir") },
+            { QStringLiteral("model-control"),
+              QStringLiteral("When models change while serving: none (never), poll (the repository is scanned "
+                             "every --repository-poll-secs) or explicit (on SIGHUP, the monitor's Reload and the "
+                             "HTTP port's load and unload; the default)."),
+              QStringLiteral("mode") },
+            { QStringLiteral("repository-poll-secs"),
+              QStringLiteral("Seconds between scans of the repository with --model-control poll (default 15)."),
+              QStringLiteral("s") },
+            { QStringLiteral("admin-labels"),
+              QStringLiteral("Token labels (comma-separated) allowed to load and unload models over the HTTP "
+                             "port when --token-file is set (default: none, so nobody may)."),
+              QStringLiteral("list") },
             { QStringLiteral("max-queued"),
               QStringLiteral("Connections that may wait for a worker; the next gets BUSY (default 64)."),
               QStringLiteral("n") },
@@ -193,6 +210,32 @@ bool readDecoding(const QCommandLineParser &parser, ServerConfig *config, QStrin
     return true;
 }
 
+/** The model options into config; false with error (naming the option) if bad. */
+bool readModels(const QCommandLineParser &parser, ServerConfig *config, QString *error)
+{
+    config->modelDirectory = parser.value(QStringLiteral("model"));
+    config->modelRepository = parser.value(QStringLiteral("model-repository"));
+    if (parser.isSet(QStringLiteral("model-control"))) {
+        const QString mode = parser.value(QStringLiteral("model-control"));
+        const std::optional<ModelControl> control = modelControlFromName(mode);
+        if (!control) {
+            *error = QStringLiteral("--model-control must be none, poll or explicit, not \"%1\".").arg(mode);
+            return false;
+        }
+        config->modelControl = *control;
+    }
+    qint64 pollSeconds = config->repositoryPollInterval.count();
+    if (!readNumber(parser, QStringLiteral("repository-poll-secs"), 1, 86400, &pollSeconds, error))
+        return false;
+    config->repositoryPollInterval = std::chrono::seconds(pollSeconds);
+    if (parser.isSet(QStringLiteral("admin-labels"))) {
+        config->adminLabels.clear();
+        for (const QString &label : parser.value(QStringLiteral("admin-labels")).split(u',', Qt::SkipEmptyParts))
+            config->adminLabels.append(label.trimmed());
+    }
+    return true;
+}
+
 /** --http-port and --http-host into config; false with error (naming the option) if bad. */
 bool readHttp(const QCommandLineParser &parser, ServerConfig *config, QString *error)
 {
@@ -264,7 +307,6 @@ ServerCommandLine parseArguments(const QStringList &arguments, const QString &ve
     result.configFile = parser.value(kConfigOption);
     result.checkConfig = parser.isSet(kCheckConfigOption);
     ServerConfig &config = result.config;
-    config.modelDirectory = parser.value(QStringLiteral("model"));
     if (parser.isSet(QStringLiteral("host")) && !config.host.setAddress(parser.value(QStringLiteral("host")))) {
         return exitWith(Outcome::ExitError,
                         QStringLiteral("--host must be an IP address such as 0.0.0.0 or 127.0.0.1, not \"%1\".")
@@ -272,7 +314,7 @@ ServerCommandLine parseArguments(const QStringList &arguments, const QString &ve
     }
     QString error;
     if (!readNumbers(parser, &config, &error) || !readDecoding(parser, &config, &error)
-        || !readHttp(parser, &config, &error))
+        || !readHttp(parser, &config, &error) || !readModels(parser, &config, &error))
         return exitWith(Outcome::ExitError, error);
     return result;
 }

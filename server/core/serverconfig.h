@@ -6,10 +6,12 @@
 
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
 
 #include "common/imaging/decodebudget.h"
 #include "common/imaging/imageformatset.h"
 #include "common/protocol/framereader.h"
+#include "server/core/modelcontrol.h"
 
 namespace orchard {
 
@@ -46,7 +48,15 @@ struct ServerConfig
     std::shared_ptr<DecodeBudget> decodeBudget = std::make_shared<DecodeBudget>(DecodeBudget::defaultCapacity());
     int intraOpThreads = 1;
     int defaultTopK = 3;
-    QString modelDirectory; ///< empty: the default model
+    QString modelDirectory; ///< --model: one model folder, served alone (empty: the repository)
+    QString modelRepository; ///< --model-repository; empty: the bundled or installed models/
+    ModelControl modelControl = ModelControl::Explicit;
+    std::chrono::seconds repositoryPollInterval { 15 };
+    /**
+     * Token labels whose holders may load and unload models over the HTTP port
+     * (--admin-labels). Only asked for when there are access tokens.
+     */
+    QStringList adminLabels;
     /** When set, a client must send a valid token before anything else. */
     std::shared_ptr<const AccessTokens> accessTokens;
     /** When set, every connection is TLS (1.2 or later) with this certificate. */

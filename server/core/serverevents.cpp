@@ -79,6 +79,11 @@ void ServerEvents::reportWorkersWarmed(int threads, double wallMs, double slowes
     enqueue([=] { emit workersWarmed(threads, wallMs, slowestMs, error); }, true);
 }
 
+void ServerEvents::reportModelEvent(const QString &model, qint64 version, const QString &text, bool problem)
+{
+    enqueue([=] { emit modelEvent(model, version, text, problem); }, true);
+}
+
 void ServerEvents::enqueue(Emission emission, bool now)
 {
     if (QThread::currentThread() == thread()) {

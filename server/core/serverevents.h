@@ -60,6 +60,8 @@ public:
     void reportWorkerCountChanged(int workers);
     /** threads pool threads ran InferenceEngine::warmUp(); error is empty when all did. */
     void reportWorkersWarmed(int threads, double wallMs, double slowestMs, const QString &error);
+    /** ModelStore's news: a version loaded, failed or unloaded (version 0: the model, or all). */
+    void reportModelEvent(const QString &model, qint64 version, const QString &text, bool problem);
 
 signals:
     void listening(const QString &address, quint16 port);
@@ -84,6 +86,7 @@ signals:
     void sessionEnded(quint64 sessionId, const QString &reason);
     void workerCountChanged(int workers);
     void workersWarmed(int threads, double wallMs, double slowestMs, const QString &error);
+    void modelEvent(const QString &model, qint64 version, const QString &text, bool problem);
 
 private:
     using Emission = std::function<void()>;

@@ -41,8 +41,8 @@ class ServerMetrics
 {
 public:
     static constexpr int kOutcomeCount = static_cast<int>(ConnectionOutcome::Error) + 1;
-    /** ErrorCode::Unauthorized is the last code. */
-    static constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::Unauthorized) + 1;
+    /** ErrorCode::UnknownModel is the last code. */
+    static constexpr int kErrorCodeCount = static_cast<int>(ErrorCode::UnknownModel) + 1;
 
     ServerMetrics();
 

@@ -14,6 +14,7 @@
 #include <QThread>
 
 #include "common/inference/inferenceengine.h"
+#include "server/core/modelstore.h"
 #include "common/inference/protocolmapping.h"
 #include "common/protocol/blockingframestream.h"
 #include "common/protocol/clientmessage.h"
@@ -154,17 +155,22 @@ std::unique_ptr<QTcpSocket> Session::takeSocket()
 
 WelcomeInfo Session::describeServer() const
 {
-    const auto &manifest = m_context.engine->manifest();
+    const std::shared_ptr<const ModelCatalog> catalog = m_context.models->catalog();
     WelcomeInfo info;
     info.version = m_context.serverVersion;
-    info.model = manifest.name;
-    info.labels = manifest.labels;
     info.maxMessageLength = m_context.config.maxMessageLength;
     info.workers = m_context.config.workers;
     info.authRequired = m_context.config.accessTokens != nullptr;
-    const ModelManifest::Input &input = manifest.input;
-    info.input = ModelInputInfo { input.width, input.height, input.channels, ModelManifest::colorName(input.color),
-                                  ModelManifest::resizeName(input.resize) };
+    // The original's keys describe the default model: an original client knows no other.
+    if (const std::shared_ptr<const ServedModel> model = catalog->defaultModel()) {
+        const ModelManifest &manifest = model->engine().manifest();
+        info.model = model->name();
+        info.labels = manifest.labels;
+        const ModelManifest::Input &input = manifest.input;
+        info.input = ModelInputInfo { input.width, input.height, input.channels, ModelManifest::colorName(input.color),
+                                      ModelManifest::resizeName(input.resize) };
+    }
+    info.models = catalog->describe();
     return info;
 }
 
@@ -290,12 +296,19 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
         m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
         return sendError(stream, request.error());
     }
+    // Taken for this one request: a reload meanwhile swaps the catalog, not this version.
+    const ModelCatalog::Resolution chosen = m_context.models->catalog()->resolve(request->model, request->modelVersion);
+    if (!chosen.model) {
+        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
+        return sendError(stream, { ErrorCode::UnknownModel, chosen.error, request->messageId });
+    }
+    const ServedModel &model = *chosen.model;
     const double waitMs = millisecondsSince(sinceReceived);
     DecodePolicy policy;
     policy.formats = m_context.config.imageFormats;
     policy.budget = m_context.config.decodeBudget.get();
     policy.stopRequested = m_context.stopRequested; // a wait for decode memory ends at shutdown
-    const auto prediction = m_context.engine->predict(
+    const auto prediction = model.engine().predict(
             request->imageData, request->topK.value_or(m_context.config.defaultTopK), policy);
     if (!prediction) {
         m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
@@ -303,12 +316,15 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
                                    request->messageId });
     }
 
-    PredictionReply reply = toPredictionReply(*prediction, m_context.engine->manifest());
+    PredictionReply reply = toPredictionReply(*prediction, model.engine().manifest());
+    reply.model = model.name(); // a repository's folder name, which requests use
+    reply.modelVersion = model.version();
     reply.messageId = request->messageId;
     reply.name = request->name;
     reply.timing.wait = waitMs;
     reply.timing.total = millisecondsSince(sinceReceived);
     m_context.metrics->countPrediction(reply.timing.total / 1000, reply.timing.infer / 1000);
+    model.countRequest(reply.timing.total);
     const bool sent = send(stream, MessageType::ServerPrediction, reply.toBody(), reply.messageId);
     m_context.events->reportPrediction(m_id, reply.label, reply.confidence, reply.timing.total);
     if (!sent) {
@@ -335,6 +351,9 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
         return reply(stream, ServerMessage::pong(), frame.messageId());
     case ClientMessage::Action::Info: {
         const WelcomeInfo about = describeServer();
+        QJsonArray models;
+        for (const ServedModelInfo &model : about.models)
+            models.append(model.toJson());
         const QJsonObject details {
             { QStringLiteral("server"), about.server },
             { QStringLiteral("version"), about.version },
@@ -342,7 +361,8 @@ Session::Next Session::handleClientMessage(BlockingFrameStream &stream, const Fr
             { QStringLiteral("labels"), QJsonArray::fromStringList(about.labels) },
             { QStringLiteral("workers"), about.workers },
             { QStringLiteral("max_msg_len"), about.maxMessageLength },
-            { QStringLiteral("input"), about.input->toJson() },
+            { QStringLiteral("input"), about.input ? about.input->toJson() : QJsonObject() },
+            { QStringLiteral("models"), models },
             { QStringLiteral("session"), static_cast<qint64>(m_id) },
             { QStringLiteral("max_open_files"), openFileLimit() },
         };

@@ -22,7 +22,7 @@ namespace orchard {
 
 class BlockingFrameStream;
 struct ClientMessage;
-class InferenceEngine;
+class ModelStore;
 class ServerEvents;
 
 /**
@@ -41,7 +41,8 @@ public:
     struct Context
     {
         ServerConfig config;
-        std::shared_ptr<const InferenceEngine> engine;
+        /** The models; each request takes the catalog in force when it arrives. */
+        std::shared_ptr<const ModelStore> models;
         ServerEvents *events = nullptr;
         /** Counted on this worker, before each reply leaves (a scrape after it sees it). */
         ServerMetrics *metrics = nullptr;

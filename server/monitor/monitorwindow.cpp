@@ -20,6 +20,7 @@
 
 #include "common/inference/inferenceengine.h"
 #include "server/core/eventlogmodel.h"
+#include "server/core/modelstore.h"
 #include "server/core/orchardserver.h"
 #include "server/core/serverstats.h"
 #include "server/core/sessiontablemodel.h"
@@ -100,6 +101,20 @@ MonitorWindow::MonitorWindow(OrchardServer *server, SessionTableModel *sessions,
     resize(1000, 760);
 }
 
+void MonitorWindow::showDefaultModel()
+{
+    const std::shared_ptr<const ModelCatalog> catalog = m_server->models().catalog();
+    const std::shared_ptr<const ServedModel> model = catalog->defaultModel();
+    if (!model)
+        return;
+    const ModelManifest &manifest = model->engine().manifest();
+    m_modelLabel->setText(tr("Model: <b>%1</b> version %2, %3 labels")
+                                  .arg(model->name().toHtmlEscaped())
+                                  .arg(model->version())
+                                  .arg(manifest.labels.size()));
+    m_modelLabel->setToolTip(model->directory());
+}
+
 QWidget *MonitorWindow::createHeader()
 {
     auto *strip = new QWidget(this);
@@ -108,12 +123,9 @@ QWidget *MonitorWindow::createHeader()
     m_addressLabel = new QLabel(strip);
     m_addressLabel->setObjectName(QStringLiteral("addressLabel"));
     m_addressLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    const ModelManifest &manifest = m_server->engine().manifest();
-    m_modelLabel = new QLabel(tr("Model: <b>%1</b> %2, %3 labels")
-                                      .arg(manifest.name.toHtmlEscaped(), manifest.version.toHtmlEscaped())
-                                      .arg(manifest.labels.size()),
-                              strip);
-    m_modelLabel->setToolTip(manifest.directory);
+    m_modelLabel = new QLabel(strip);
+    showDefaultModel();
+    connect(&m_server->models(), &ModelStore::catalogChanged, this, &MonitorWindow::showDefaultModel);
     m_uptimeLabel = new QLabel(strip);
     m_startStopButton = new QPushButton(strip);
     m_startStopButton->setObjectName(QStringLiteral("startStopButton"));

@@ -44,6 +44,8 @@ protected:
 
 private:
     QWidget *createHeader();
+    /** The header's model label: the default model now (a reload may change it). */
+    void showDefaultModel();
     QWidget *createPoolPanel();
     QWidget *createEventLog(EventLogModel *eventLog);
     void refresh();

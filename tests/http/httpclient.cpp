@@ -38,7 +38,8 @@ bool parseReply(const QByteArray &received, HttpReply &reply)
 
 } // namespace
 
-HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path, int timeoutMs)
+HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path, int timeoutMs,
+                      const QByteArray &extraHeaders)
 {
     HttpReply reply;
     QTcpSocket socket;
@@ -67,7 +68,9 @@ HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &
     QElapsedTimer timer;
     timer.start();
     socket.connectToHost(QHostAddress::LocalHost, port);
-    socket.write(method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: orchard-tests\r\n\r\n");
+    const QByteArray length = method == "POST" ? QByteArray("Content-Length: 0\r\n") : QByteArray();
+    socket.write(method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: orchard-tests\r\n" + length
+                 + extraHeaders + "\r\n");
     deadline.start(timeoutMs);
     loop.exec();
     reply.elapsedMs = timer.nsecsElapsed() / 1e6;

@@ -23,7 +23,9 @@ struct HttpReply
  * answer (by Content-Length) in the event loop, so a server in this thread keeps serving
  * meanwhile. The wait is event-driven, so elapsedMs is the answer's time, not a poll's.
  */
-HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path, int timeoutMs = 10000);
+/** extraHeaders: whole header lines, each ending in \r\n ("Authorization: Bearer …\r\n"). */
+HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path, int timeoutMs = 10000,
+                      const QByteArray &extraHeaders = {});
 inline HttpReply httpGet(quint16 port, const QByteArray &path) { return httpRequest(port, "GET", path); }
 
 /** The value of the sample `series` (name with its labels, as written) in a /metrics page. */

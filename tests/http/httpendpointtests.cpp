@@ -75,7 +75,7 @@ double valueOf(const QByteArray &page, const QByteArray &series)
 
 QByteArray requests(const char *code)
 {
-    return QByteArray("orchard_requests_total{model=\"fashion-mnist\",code=\"") + code + "\"}";
+    return QByteArray("orchard_requests_total{code=\"") + code + "\"}";
 }
 
 QByteArray connections(const char *outcome)
@@ -121,8 +121,8 @@ TEST_CASE("Live, ready and metrics answer on the HTTP port with their content ty
     CHECK(metrics.status == 200);
     CHECK(metrics.headers.value("content-type") == "text/plain; version=0.0.4; charset=utf-8");
     CHECK(valueOf(metrics.body, "orchard_build_info{version=\"test\"}") == 1);
-    const QString modelVersion = fixture.server->engine().manifest().version; // "1.0.0" in model.json
-    CHECK(valueOf(metrics.body, "orchard_model_info{name=\"fashion-mnist\",version=\"" + modelVersion.toUtf8() + "\"}")
+    CHECK(valueOf(metrics.body, "orchard_model_info{name=\"fashion-mnist\",version=\"1\",manifest_version=\"1.0.0\","
+                                "default=\"true\"}")
           == 1);
     CHECK(valueOf(metrics.body, "orchard_workers") == fixture.server->workerCount());
     CHECK(valueOf(metrics.body, "orchard_sessions_active") == 0);
@@ -149,7 +149,7 @@ TEST_CASE("Unknown paths get 404 and other methods than GET 405, each saying wha
     REQUIRE(missing.complete);
     CHECK(missing.status == 404);
     CHECK(missing.reason == "Not Found");
-    CHECK(missing.body.contains("/health/live, /health/ready and /metrics"));
+    CHECK(missing.body.contains("/health/live, /health/ready, /metrics and /v2/repository/"));
 
     const HttpReply post = httpRequest(http, "POST", "/metrics");
     REQUIRE(post.complete);

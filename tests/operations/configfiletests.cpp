@@ -41,6 +41,10 @@ std::string summary(const ServerCommandLine &line)
         QStringLiteral("http-host=%1").arg(c.httpHost.toString()),
         QStringLiteral("threads=%1").arg(c.workers),
         QStringLiteral("model=%1").arg(c.modelDirectory),
+        QStringLiteral("model-repository=%1").arg(c.modelRepository),
+        QStringLiteral("model-control=%1").arg(modelControlName(c.modelControl)),
+        QStringLiteral("repository-poll-secs=%1").arg(c.repositoryPollInterval.count()),
+        QStringLiteral("admin-labels=%1").arg(c.adminLabels.join(u',')),
         QStringLiteral("max-queued=%1").arg(c.maxQueued),
         QStringLiteral("read-timeout=%1").arg(c.readTimeout.count()),
         QStringLiteral("idle-timeout=%1").arg(c.idleTimeout.count()),
@@ -71,6 +75,10 @@ const QMap<QString, QString> &valueForEverySetting()
         { "http-host", "127.0.0.3" },
         { "threads", "3" },
         { "model", "/srv/orchard/models/leaf" },
+        { "model-repository", "/srv/orchard/models" },
+        { "model-control", "poll" },
+        { "repository-poll-secs", "42" },
+        { "admin-labels", "lab,ops" },
         { "max-queued", "7" },
         { "read-timeout", "11" },
         { "idle-timeout", "13" },
@@ -438,7 +446,7 @@ TEST_CASE("A config check (--check-config) of good settings, tokens, TLS files a
     CHECK(out.contains("token file " + check.path("tokens") + ": 2 tokens"));
     CHECK(out.contains("TLS certificate " + check.path("server.crt")));
     CHECK(out.contains("SHA-256 fingerprint"));
-    CHECK(out.contains(QRegularExpression("model \\S+: fashion-mnist \\S+, 10 labels, loads")));
+    CHECK(out.contains(QRegularExpression("models from \\S+: fashion-mnist 1 \\(default fashion-mnist\\), load")));
     CHECK(out.contains("configuration good: would listen on 127.0.0.1 port " + port + " with 2 workers"));
     CHECK(check.err().isEmpty());
 }

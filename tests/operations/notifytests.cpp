@@ -204,8 +204,8 @@ TEST_CASE("READY=1 comes only once the port accepts connections, STOPPING=1 once
     CHECK(ready->contains("STATUS=Serving on 127.0.0.1 port " + QByteArray::number(port) + ": 2 workers"));
     // What came before: the model, then the warm-up (STATUS= lines for systemctl status).
     const QList<QByteArray> &before = notify.received();
-    CHECK(before.indexOf("STATUS=Loading the model") >= 0);
-    CHECK(before.indexOf("STATUS=Warming up 2 workers, then listening") > before.indexOf("STATUS=Loading the model"));
+    CHECK(before.indexOf("STATUS=Loading the models") >= 0);
+    CHECK(before.indexOf("STATUS=Warming up 2 workers, then listening") > before.indexOf("STATUS=Loading the models"));
 
     server.signal(SIGTERM);
     const std::optional<QByteArray> stopping = notify.waitFor("STOPPING=1", 15000, server);

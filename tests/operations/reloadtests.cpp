@@ -1,18 +1,22 @@
 // SIGHUP on a real orchard-server process: the token file read again (a revoked token
 // refused to new connections, an added one let in, open sessions left alone, a bad file
 // leaving the tokens as they were) and the log file reopened after logrotate renamed it.
-// And --log-format json: every line a JSON object with the event's facts.
+// A new model version loaded on SIGHUP. And --log-format json: every line a JSON object with the event's facts.
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <cstdio>
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include "common/inference/inferenceengine.h"
 #include "common/protocol/clientmessage.h"
 #include "common/protocol/errorcode.h"
+#include "common/protocol/predictionreply.h"
 #include "common/protocol/servererror.h"
 #include "common/protocol/servermessage.h"
 #include "server/core/eventlogmodel.h"
@@ -218,4 +222,42 @@ TEST_CASE("An event log entry as JSON: when, how bad and what first, its fields 
     CHECK_FALSE(object.contains("session")); // the server's own events have no session
     CHECK_FALSE(object.contains("model"));
     CHECK(object.value("level").toString() == "info");
+}
+
+TEST_CASE("SIGHUP with --model-control explicit loads a new version, and requests then name it")
+{
+    ServerProcess server;
+    // A repository of one model, version 1: a copy of the shipped model.
+    const QDir shipped(InferenceEngine::defaultModelDirectory());
+    const auto addVersion = [&](int version) {
+        const QString folder = server.path(QStringLiteral("repo/fashion-mnist/%1").arg(version));
+        REQUIRE(QDir().mkpath(folder));
+        for (const QString &file : { QStringLiteral("model.pt"), QStringLiteral("model.json"), QStringLiteral("README.md") })
+            REQUIRE(QFile::copy(shipped.filePath(file), QDir(folder).filePath(file)));
+    };
+    addVersion(1);
+    server.start({ "--headless", "--host", "127.0.0.1", "--port", "0", "--model-repository", server.path("repo"),
+                   "--model-control", "explicit", "--log-file", server.path("events.log") });
+    REQUIRE(server.waitListening());
+    CHECK(server.out().contains("models fashion-mnist 1 (default fashion-mnist)"));
+
+    TestClient client(server.port());
+    REQUIRE(client.waitForNext()); // welcome
+    client.next();
+    const auto answeringVersion = [&](qint64 messageId) -> qint64 {
+        client.sendFrame(MessageType::ClientImage, sampleImages().first().bytes.toBase64(), messageId);
+        if (!client.waitForNext())
+            return -1;
+        const Result<PredictionReply> reply = PredictionReply::fromBody(client.next().body);
+        return reply && reply->modelVersion ? *reply->modelVersion : -1;
+    };
+    CHECK(answeringVersion(1) == 1);
+
+    addVersion(2);
+    server.signal(SIGHUP);
+    REQUIRE(server.waitForText("events.log", "fashion-mnist version 2 loaded and warmed up in"));
+    CHECK(server.waitForText("events.log", "fashion-mnist version 1 unloaded (no longer selected)"));
+    // The same connection, never dropped: its next request gets version 2.
+    CHECK(answeringVersion(2) == 2);
+    CHECK(client.isConnected());
 }
