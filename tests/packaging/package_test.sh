@@ -113,13 +113,9 @@ for program in orchard-server orchard-cli; do
         fail "usr/bin/$program has an RPATH/RUNPATH"
     fi
 done
-# The build-tree programs fall back to the source tree's model (ORCHARD_SOURCE_MODELS_DIR),
-# which is still there. To see that the extracted server loads the model beside its own
-# binary (../share/orchard/models), that copy gets a name no other model has; the banner
-# names the model the server loaded.
-marker="fashion-mnist-packaged-$$"
-sed -i "s/\"name\": *\"fashion-mnist\"/\"name\": \"$marker\"/" "$model/model.json"
-grep -q "\"$marker\"" "$model/model.json" || fail "could not mark the packaged model.json"
+# The build-tree programs fall back to the source tree's repository (ORCHARD_SOURCE_MODELS_DIR),
+# which is still there. That the extracted server serves the repository beside its own binary
+# (../share/orchard/models) shows in its banner, which names where its models come from.
 
 step "extracted orchard-server --headless --host 127.0.0.1 --port 0 (no --model)"
 cd "$work"
@@ -145,9 +141,11 @@ done
 banner=$(grep -m 1 '^Orchard server .* listening on ' "$work/server.out")
 echo "$banner"
 case $banner in
-*"(model $marker,"*) ;;
-*) fail "the extracted server did not load its packaged model (../share/orchard/models): $banner" ;;
+*"(model fashion-mnist,"*) ;;
+*) fail "the extracted server does not serve the default model: $banner" ;;
 esac
+grep -q "^orchard-server: models fashion-mnist 1 (default fashion-mnist) from $repository;" "$work/server.out" \
+    || { cat "$work/server.out" >&2; fail "the extracted server did not serve its packaged repository ($repository)"; }
 
 step "extracted orchard-cli predict --json resources/samples"
 env -u ORCHARD_TOKEN "$root/usr/bin/orchard-cli" predict --host 127.0.0.1 --port "$port" --json \
