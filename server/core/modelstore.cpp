@@ -91,6 +91,11 @@ void ModelStore::setCatalog(std::shared_ptr<const ModelCatalog> catalog)
     emit catalogChanged();
 }
 
+QString ModelStore::folderOf(const ModelRepository::Model &model, qint64 version) const
+{
+    return m_repository ? model.versionDirectory(version) : m_options.source;
+}
+
 QString ModelStore::key(const QString &name, qint64 version)
 {
     return name + u'/' + QString::number(version);
@@ -108,8 +113,8 @@ bool ModelStore::loadNow(QString *error)
     QList<Task> tasks;
     for (const ModelRepository::Model &model : scan->models) {
         for (const qint64 version : model.selected)
-            tasks.append({ model.name, version, model.versionDirectory(version),
-                           ModelFingerprint::of(model.versionDirectory(version)) });
+            tasks.append({ model.name, version, folderOf(model, version),
+                           ModelFingerprint::of(folderOf(model, version)) });
     }
     Change everything;
     everything.everything = true;
@@ -125,7 +130,7 @@ bool ModelStore::loadNow(QString *error)
         for (auto version = model.versions.crbegin(); version != model.versions.crend(); ++version) {
             if (model.selected.contains(*version) || *version > model.selected.constFirst())
                 continue;
-            const QString directory = model.versionDirectory(*version);
+            const QString directory = folderOf(model, *version);
             const QList<Loaded> loaded =
                     loadTasks({ { model.name, *version, directory, ModelFingerprint::of(directory) } }, m_options.engine);
             fallbackLoads.append(loaded);
@@ -274,7 +279,7 @@ void ModelStore::begin(Change change)
             continue;
         const ModelCatalog::Versions served = current->models().value(model.name);
         for (const qint64 version : model.selected) {
-            const QString directory = model.versionDirectory(version);
+            const QString directory = folderOf(model, version);
             const ModelFingerprint fingerprint = ModelFingerprint::of(directory);
             const auto same = served.constFind(version);
             if (same != served.cend() && (*same)->fingerprint() == fingerprint && (*same)->directory() == directory)

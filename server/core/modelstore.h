@@ -167,6 +167,8 @@ private:
     void setCatalog(std::shared_ptr<const ModelCatalog> catalog);
     bool inScope(const Change &change, const QString &name) const;
     static QString key(const QString &name, qint64 version);
+    /** A version's folder: in the repository, or the --model folder itself (its version 1). */
+    QString folderOf(const ModelRepository::Model &model, qint64 version) const;
 
     Options m_options;
     bool m_repository = true;
