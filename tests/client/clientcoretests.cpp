@@ -21,6 +21,8 @@
 #include "common/inference/inferenceengine.h"
 #include "common/protocol/imagerequest.h"
 #include "common/protocol/servererror.h"
+#include "server/core/modelcatalog.h"
+#include "tests/support/modelrepositoryfixture.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
 
@@ -88,10 +90,10 @@ quint16 closedPort()
 }
 
 /**
- * What a client puts on the wire, which no server's answer shows: a listening socket that
- * says the welcome it is given, then records every frame and answers only as a test tells
- * it. Today's server serves one model and ignores a request's "model"; this stands in for
- * no server, only for the far end of the socket.
+ * What a client puts on the wire, where no server's answer shows it: a listening socket
+ * that says the welcome it is given, then records every frame and answers nothing. Only
+ * for what a real server cannot tell apart; everything a server answers is tested against
+ * a real one (RepositoryServer).
  */
 struct WireRecorder
 {
@@ -139,6 +141,31 @@ WelcomeInfo twoModelWelcome()
     info.models = { fashion, apple };
     return info;
 }
+
+const QString kFashion = QStringLiteral("fashion-mnist");
+const QString kLeafDemo = QStringLiteral("leaf-demo");
+
+/**
+ * A real server of two models, each a copy of the shipped one: fashion-mnist 1 and 2 (the
+ * default, both served, 2 the latest) and leaf-demo 3. Explicit control, so that only the
+ * test changes what is served.
+ */
+struct TwoModelServer
+{
+    TwoModelServer()
+    {
+        repository.addVersion(kFashion, 1);
+        repository.addVersion(kFashion, 2);
+        repository.writeConfig(kFashion, R"({"default": true, "version_policy": {"latest": 2}})");
+        repository.addVersion(kLeafDemo, 3);
+        served = std::make_unique<RepositoryServer>(repository, ModelControl::Explicit, withWorkers(1));
+    }
+
+    quint16 port() const { return served->port(); }
+
+    Repository repository;
+    std::unique_ptr<RepositoryServer> served;
+};
 
 } // namespace
 
@@ -518,73 +545,144 @@ TEST_CASE("Photos go as copies at twice the model's input, unless originals are 
     CHECK(sent.size() == 1);
 }
 
-TEST_CASE("Requests name the chosen model and version, and nothing for the default")
+TEST_CASE("A model chosen by name, or by name and version, is the one the server answers with")
 {
-    WireRecorder wire(twoModelWelcome());
+    TwoModelServer models;
     ServerConnection connection;
     RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
     QSignalSpy listed(&connection, &ServerConnection::modelsListed);
-    connectAndWaitForWelcome(connection, wire.port());
+    connectAndWaitForWelcome(connection, models.port());
     CHECK(listed.count() == 1);
     REQUIRE(connection.servedModels().size() == 2);
-    CHECK(connection.servedModel("apple-leaf")->versions == QList<qint64> { 3 });
+    REQUIRE(connection.servedModel(kFashion));
+    CHECK(connection.servedModel(kFashion)->versions == QList<qint64> { 1, 2 });
+    CHECK(connection.servedModel(kFashion)->isDefault);
+    REQUIRE(connection.servedModel(kLeafDemo));
+    CHECK(connection.servedModel(kLeafDemo)->versions == QList<qint64> { 3 });
     CHECK_FALSE(connection.servedModel("pear-leaf"));
     CHECK(connection.statusText().endsWith(", 2 models (default fashion-mnist)"));
     REQUIRE(connection.usesBinary());
-    const QByteArray image = sampleImages().first().bytes;
+    const SampleImage sample = sampleImages().first();
 
-    queue.enqueue(QStringLiteral("a.png"), image);
-    queue.setModel(QStringLiteral("apple-leaf"));
-    queue.enqueue(QStringLiteral("b.png"), image);
-    queue.setModel(QStringLiteral("apple-leaf"), 3);
-    queue.enqueue(QStringLiteral("c.png"), image);
-    // A name too long for a binary header beside a version: the JSON body carries it.
+    const int byDefault = queue.enqueue(QStringLiteral("a.png"), sample.bytes);
+    queue.setModel(kLeafDemo);
+    const int byName = queue.enqueue(QStringLiteral("b.png"), sample.bytes);
+    queue.setModel(kLeafDemo, 3);
+    const int byNameAndVersion = queue.enqueue(QStringLiteral("c.png"), sample.bytes);
+    queue.setModel(kFashion, 1);
+    const int olderVersion = queue.enqueue(QStringLiteral("d.png"), sample.bytes);
+    REQUIRE(recorder.waitForBatches(1));
+    REQUIRE(recorder.failedIds.isEmpty());
+    REQUIRE(recorder.finishedIds == QList<int> { byDefault, byName, byNameAndVersion, olderVersion });
+
+    const auto answered = [&recorder](int job) {
+        const PredictionReply reply = recorder.replies.value(job);
+        return reply.model + u':' + (reply.modelVersion ? QString::number(*reply.modelVersion) : QStringLiteral("-"));
+    };
+    CHECK(answered(byDefault) == "fashion-mnist:2"); // no name: the default's latest
+    CHECK(answered(byName) == "leaf-demo:3");
+    CHECK(answered(byNameAndVersion) == "leaf-demo:3");
+    CHECK(answered(olderVersion) == "fashion-mnist:1"); // not the latest, because it was asked for
+    for (int job : std::as_const(recorder.finishedIds)) {
+        CHECK(recorder.replies.value(job).label == sample.expectedLabel); // every version is the same model
+        CHECK(recorder.replies.value(job).name.isEmpty()); // binary bodies, a name in the header
+    }
+}
+
+TEST_CASE("A model name too long for a binary header beside a version still reaches the server")
+{
+    // The header of a binary CLIENT_IMAGE has no room for this name and a version, so the
+    // request goes as a base64 JSON body; only that form carries the file name, which the
+    // reply echoes.
     const QString longName = QString(40, u'x');
-    queue.setModel(longName, 12);
-    queue.enqueue(QStringLiteral("d.png"), image);
-    REQUIRE(wire.waitForFrames(4));
+    Repository repository;
+    repository.addVersion(kFashion, 1);
+    repository.addVersion(longName, 12);
+    repository.writeConfig(kFashion, R"({"default": true})");
+    RepositoryServer served(repository, ModelControl::Explicit, withWorkers(1));
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    QueueRecorder recorder(queue);
+    connectAndWaitForWelcome(connection, served.port());
+    REQUIRE(connection.usesBinary());
 
-    // The default: the frame a server that knows nothing of models has always read.
+    queue.setModel(longName, 12);
+    const int job = queue.enqueue(QStringLiteral("e.png"), sampleImages().first().bytes);
+    REQUIRE(recorder.waitForBatches(1));
+    REQUIRE(recorder.finishedIds == QList<int> { job });
+    const PredictionReply reply = recorder.replies.value(job);
+    CHECK(reply.model == longName);
+    CHECK(reply.modelVersion == 12);
+    CHECK(reply.name == "e.png");
+}
+
+TEST_CASE("Asking for the default model puts the original frame on the wire, naming no model")
+{
+    // A wire-level check on purpose: a real server answers the same whether or not a
+    // request names its default model, so only the bytes sent show that a client with no
+    // model chosen sends what every server, the original one included, has always read.
+    WireRecorder wire(twoModelWelcome());
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    connectAndWaitForWelcome(connection, wire.port());
+    REQUIRE(connection.usesBinary());
+    const QByteArray image = sampleImages().first().bytes;
+    queue.enqueue(QStringLiteral("a.png"), image);
+    REQUIRE(wire.waitForFrames(1));
+
     CHECK(wire.frames.at(0).header.encoding == BodyEncoding::Binary);
-    CHECK_FALSE(wire.frames.at(0).body.isEmpty());
     const QByteArray plainHeader = wire.frames.at(0).header.encode()->trimmed();
     CHECK_FALSE(plainHeader.contains("model"));
     CHECK(wire.request(0).model.isEmpty());
     CHECK_FALSE(wire.request(0).modelVersion);
-
-    CHECK(wire.frames.at(1).header.model == "apple-leaf"); // in the binary frame's header
-    CHECK_FALSE(wire.frames.at(1).header.modelVersion);
-    CHECK(wire.request(2).model == "apple-leaf");
-    CHECK(wire.request(2).modelVersion == 3);
-    CHECK(wire.request(2).imageData == image);
-
-    CHECK(wire.frames.at(3).header.encoding == BodyEncoding::Base64);
-    CHECK(wire.request(3).model == longName);
-    CHECK(wire.request(3).modelVersion == 12);
-    CHECK(wire.request(3).imageData == image);
-    CHECK(wire.request(3).name == "d.png");
+    CHECK(wire.request(0).imageData == image);
 }
 
-TEST_CASE("UNKNOWN_MODEL fails that request with the server's words and the connection carries on")
+TEST_CASE("An unloaded model gets UNKNOWN_MODEL with the server's sentence, and the session carries on")
 {
-    WireRecorder wire(twoModelWelcome());
+    TwoModelServer models;
     ServerConnection connection;
     RequestQueue queue(&connection);
     QueueRecorder recorder(queue);
-    connectAndWaitForWelcome(connection, wire.port());
-    queue.setModel(QStringLiteral("pear-leaf"));
-    const int job = queue.enqueue(QStringLiteral("a.png"), sampleImages().first().bytes);
-    REQUIRE(wire.waitForFrames(1));
-    const std::optional<qint64> id = wire.frames.at(0).messageId();
-    REQUIRE(id);
-    CHECK(wire.request(0).model == "pear-leaf");
-    const ProtocolError unknown { ErrorCode::UnknownModel,
-                                  QStringLiteral("This server serves no model named pear-leaf."), id };
-    wire.channel->send(*encodeFrame(MessageType::ServerError, serverErrorBody(unknown), id));
+    QSignalSpy lost(&connection, &ServerConnection::connectionLost);
+    connectAndWaitForWelcome(connection, models.port());
+    const QByteArray image = sampleImages().first().bytes;
 
+    queue.setModel(kLeafDemo);
+    const int before = queue.enqueue(QStringLiteral("before.png"), image);
     REQUIRE(recorder.waitForBatches(1));
-    REQUIRE(recorder.failedIds == QList<int> { job });
-    CHECK(recorder.errors.value(job).code == ErrorCode::UnknownModel);
-    CHECK(recorder.errors.value(job).message == "This server serves no model named pear-leaf.");
+    REQUIRE(recorder.finishedIds == QList<int> { before });
+    CHECK(recorder.replies.value(before).model == kLeafDemo);
+
+    std::optional<bool> unloaded;
+    models.served->store->unload(kLeafDemo, [&unloaded](bool ok, const QString &) { unloaded = ok; });
+    REQUIRE(unloaded == true);
+    // What this server now says to anyone asking for leaf-demo, word for word.
+    const QString sentence = models.served->store->catalog()->resolve(kLeafDemo, std::nullopt).error;
+    INFO(sentence.toStdString());
+    CHECK(sentence.contains("\"leaf-demo\""));
+    CHECK(sentence.contains("fashion-mnist (version 1, 2)"));
+
+    const int after = queue.enqueue(QStringLiteral("after.png"), image);
+    queue.setModel(QStringLiteral("pear-leaf"));
+    const int neverServed = queue.enqueue(QStringLiteral("pear.png"), image);
+    queue.setModel(kFashion, 1);
+    const int next = queue.enqueue(QStringLiteral("next.png"), image);
+    REQUIRE(recorder.waitForBatches(2));
+
+    CHECK(recorder.failedIds == QList<int> { after, neverServed });
+    const ProtocolError error = recorder.errors.value(after);
+    CHECK(error.code == ErrorCode::UnknownModel);
+    CHECK(error.message == sentence);
+    CHECK(error.messageId.has_value());
+    CHECK(recorder.errors.value(neverServed).code == ErrorCode::UnknownModel);
+    CHECK(recorder.errors.value(neverServed).message.contains("\"pear-leaf\""));
+    // The same session: the next request is served, and nothing was lost on the way.
+    CHECK(recorder.finishedIds == QList<int> { before, next });
+    CHECK(recorder.replies.value(next).model == kFashion);
+    CHECK(recorder.replies.value(next).modelVersion == 1);
     CHECK(connection.isConnected());
+    CHECK(lost.isEmpty());
+    CHECK(models.served->server->activeSessionCount() == 1);
 }

@@ -1,5 +1,5 @@
 // `orchard-cli predict` as a user runs it: the real executable in a QProcess, talking to a
-// real in-process server with the default model. The server lives in this thread's event
+// real in-process server with the default model, or serving a repository of two. The server lives in this thread's event
 // loop, so the test never blocks on the process (no waitForFinished): it watches the
 // process's signals while QTest::qWaitFor keeps the loop, and so the server, running.
 #include <catch2/catch.hpp>
@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "server/core/modelcatalog.h"
+#include "tests/support/modelrepositoryfixture.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
 
@@ -216,6 +218,76 @@ TEST_CASE("predict --model-name asks for that model and the output names it")
     const QJsonObject line = parseLine(json.lines().first());
     CHECK(line.value("model") == "fashion-mnist");
     CHECK(line.value("label") == "Sneaker");
+}
+
+TEST_CASE("predict --model-name NAME:VERSION is answered by that model, as the table and --json say")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
+    repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"default": true})");
+    repository.addVersion(QStringLiteral("leaf-demo"), 3);
+    RepositoryServer served(repository, ModelControl::Explicit, withWorkers(1));
+    const QString port = QString::number(served.port());
+    const QString sample = kSamplesDir + "/sneaker_0.png";
+
+    CliProcess table({ "--port", port, "--model-name", "leaf-demo:3", sample });
+    const int tableExit = table.waitForExit();
+    INFO(table.description());
+    CHECK(tableExit == 0);
+    REQUIRE(table.lines().size() == 4);
+    CHECK(table.lines().at(0).startsWith(
+            QStringLiteral("server Orchard test at 127.0.0.1:%1, model leaf-demo:3 (default fashion-mnist), ").arg(port)));
+    CHECK(table.lines().at(1).endsWith("  MODEL"));
+    // The MODEL column is what the server answered with, not what was asked.
+    CHECK(table.lines().at(2).contains(QRegularExpression("sneaker_0\\.png +Sneaker .*  leaf-demo:3$")));
+    CHECK(table.lines().at(2).indexOf("leaf-demo:3") == table.lines().at(1).indexOf("MODEL"));
+    CHECK_FALSE(table.stderrText().contains("does not list"));
+
+    CliProcess json({ "--port", port, "--json", "--model-name", "leaf-demo:3", sample });
+    const int jsonExit = json.waitForExit();
+    INFO(json.description());
+    CHECK(jsonExit == 0);
+    REQUIRE(json.lines().size() == 1);
+    CHECK(json.lines().first().contains(R"("model":"leaf-demo","model_version":3)"));
+    const QJsonObject line = parseLine(json.lines().first());
+    CHECK(line.value("label") == "Sneaker");
+}
+
+TEST_CASE("predict --model-name of a model the server does not serve gives UNKNOWN_MODEL lines and exit 1")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
+    repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"default": true})");
+    repository.addVersion(QStringLiteral("leaf-demo"), 3);
+    RepositoryServer served(repository, ModelControl::Explicit, withWorkers(1));
+    const QString port = QString::number(served.port());
+    const QString sample = kSamplesDir + "/sneaker_0.png";
+    // The server's own sentence for this choice, which the CLI must pass on word for word.
+    const QString sentence = served.store->catalog()->resolve(QStringLiteral("pear-leaf"), std::nullopt).error;
+    INFO(sentence.toStdString());
+    REQUIRE(sentence.contains("\"pear-leaf\""));
+
+    CliProcess table({ "--port", port, "--model-name", "pear-leaf", sample });
+    const int tableExit = table.waitForExit();
+    INFO(table.description());
+    CHECK(tableExit == 1);
+    CHECK(table.stdoutText().contains(QRegularExpression("sneaker_0\\.png +error: ")));
+    CHECK(table.stdoutText().contains(QStringLiteral("  error: ") + sentence + u'\n'));
+    CHECK_FALSE(table.stdoutText().contains("Sneaker"));
+    // Warned before sending: the welcome lists what is served.
+    CHECK(table.stderrText().contains("orchard-cli: the server does not list model pear-leaf; it serves "
+                                      "fashion-mnist (versions 1), leaf-demo (versions 3)\n"));
+
+    CliProcess json({ "--port", port, "--json", "--model-name", "pear-leaf", sample });
+    const int jsonExit = json.waitForExit();
+    INFO(json.description());
+    CHECK(jsonExit == 1);
+    REQUIRE(json.lines().size() == 1);
+    const QJsonObject line = parseLine(json.lines().first());
+    CHECK(line.value("file").toString() == sample);
+    CHECK(line.value("code").toString() == "UNKNOWN_MODEL");
+    CHECK(line.value("error").toString() == sentence);
+    CHECK_FALSE(line.contains("label"));
 }
 
 TEST_CASE("predict --model-name with a bad value exits 64 before connecting")

@@ -26,6 +26,7 @@
 #include "server/core/modelstore.h"
 #include "server/core/orchardserver.h"
 #include "tests/http/httpclient.h"
+#include "tests/support/modelrepositoryfixture.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
 #include "tests/support/testdata.h"
@@ -34,96 +35,6 @@ using namespace orchard;
 using namespace orchard::test;
 
 namespace {
-
-/** A model repository in a temporary folder, its versions copies of the shipped model. */
-class Repository
-{
-public:
-    Repository() { REQUIRE(m_dir.isValid()); }
-
-    QString path() const { return m_dir.path(); }
-    QString versionPath(const QString &name, qint64 version) const
-    {
-        return QDir(m_dir.path()).filePath(QStringLiteral("%1/%2").arg(name).arg(version));
-    }
-
-    /** REPO/name/version/ with the shipped model's files. */
-    void addVersion(const QString &name, qint64 version) const
-    {
-        const QDir shipped(InferenceEngine::defaultModelDirectory());
-        const QString folder = versionPath(name, version);
-        REQUIRE(QDir().mkpath(folder));
-        for (const QString &file : { QStringLiteral("model.pt"), QStringLiteral("model.json"), QStringLiteral("README.md") })
-            REQUIRE(QFile::copy(shipped.filePath(file), QDir(folder).filePath(file)));
-    }
-
-    /** A version whose model.pt is not a TorchScript archive at all. */
-    void addGarbageVersion(const QString &name, qint64 version) const
-    {
-        addVersion(name, version);
-        write(QDir(versionPath(name, version)).filePath(QStringLiteral("model.pt")), "these are not weights");
-    }
-
-    /** A version whose model.json names 3 labels for a model with 10 outputs. */
-    void addMislabelledVersion(const QString &name, qint64 version) const
-    {
-        addVersion(name, version);
-        const QString manifestPath = QDir(versionPath(name, version)).filePath(QStringLiteral("model.json"));
-        QFile file(manifestPath);
-        REQUIRE(file.open(QIODevice::ReadOnly));
-        QJsonObject manifest = QJsonDocument::fromJson(file.readAll()).object();
-        file.close();
-        manifest.insert(QStringLiteral("labels"), QJsonArray { "one", "two", "three" });
-        manifest.remove(QStringLiteral("descriptions"));
-        write(manifestPath, QJsonDocument(manifest).toJson());
-    }
-
-    void removeVersion(const QString &name, qint64 version) const
-    {
-        REQUIRE(QDir(versionPath(name, version)).removeRecursively());
-    }
-
-    void writeConfig(const QString &name, const QByteArray &json) const
-    {
-        write(QDir(m_dir.path()).filePath(name + QStringLiteral("/config.json")), json);
-    }
-
-private:
-    static void write(const QString &path, const QByteArray &bytes)
-    {
-        QFile file(path);
-        REQUIRE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        REQUIRE(file.write(bytes) == bytes.size());
-    }
-
-    QTemporaryDir m_dir;
-};
-
-/** An OrchardServer on loopback serving a repository through a ModelStore. */
-struct RepositoryServer
-{
-    explicit RepositoryServer(const Repository &repository, ModelControl control = ModelControl::Poll,
-                              ServerConfig config = {})
-    {
-        ModelStore::Options options;
-        options.source = repository.path();
-        options.control = control;
-        options.pollInterval = std::chrono::seconds(1);
-        store = std::make_shared<ModelStore>(options);
-        QString error;
-        REQUIRE(store->loadNow(&error));
-        config.host = QHostAddress::LocalHost;
-        config.port = 0;
-        server = std::make_unique<OrchardServer>(config, store, QStringLiteral("test"));
-        REQUIRE(server->start());
-        store->startPolling();
-    }
-
-    quint16 port() const { return server->serverPort(); }
-
-    std::shared_ptr<ModelStore> store;
-    std::unique_ptr<OrchardServer> server;
-};
 
 /** What one request got: a prediction (model, version) or an error code and message. */
 struct Answer
@@ -504,4 +415,48 @@ TEST_CASE("At start-up a broken latest version leaves the server serving the ver
     repository.addVersion(QStringLiteral("fashion-mnist"), 2);
     REQUIRE(eventually([&] { return served.store->catalog()->defaultModel()->version() == 2; }));
     CHECK(ask(client).version == 2);
+}
+
+TEST_CASE("A --model DIR folder is served as version 1, and poll reloads it when its files change")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("anything"), 4);
+    const QString folder = repository.versionPath(QStringLiteral("anything"), 4);
+    ModelStore::Options options;
+    options.source = folder;
+    options.control = ModelControl::Poll;
+    options.pollInterval = std::chrono::seconds(1);
+    const auto store = std::make_shared<ModelStore>(options);
+    QString error;
+    REQUIRE(store->loadNow(&error));
+    CHECK_FALSE(store->isRepository());
+    // Named by its model.json, as --model always was; the folder's own name does not count.
+    const std::shared_ptr<const ServedModel> first = store->catalog()->defaultModel();
+    REQUIRE(first);
+    CHECK(first->name() == QStringLiteral("fashion-mnist"));
+    CHECK(first->version() == 1);
+    CHECK(first->directory() == folder);
+
+    ServerConfig config;
+    config.host = QHostAddress::LocalHost;
+    config.port = 0;
+    OrchardServer server(config, store, QStringLiteral("test"));
+    REQUIRE(server.start());
+    store->startPolling();
+    TestClient client(server.serverPort());
+    connectAndGreet(client);
+    const Answer answer = ask(client);
+    REQUIRE(answer.predicted);
+    CHECK(answer.model == QStringLiteral("fashion-mnist"));
+    CHECK(answer.version == 1);
+
+    // The model card changes in place: the next poll loads the folder again.
+    QFile card(QDir(folder).filePath(QStringLiteral("README.md")));
+    REQUIRE(card.open(QIODevice::Append));
+    card.write("\nRetrained on more photos.\n");
+    card.close();
+    REQUIRE(eventually([&] { return store->catalog()->defaultModel().get() != first.get(); }));
+    CHECK(store->catalog()->defaultModel()->fingerprint() != first->fingerprint());
+    CHECK(store->loadCounts().value({ QStringLiteral("fashion-mnist"), QStringLiteral("success") }) == 2);
+    CHECK(ask(client).predicted);
 }
