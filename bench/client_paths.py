@@ -95,6 +95,12 @@ def seed_client(port, images, clients, requests, body="text", encode_once=False)
     return json.loads(result.stdout)
 
 
+def model_label(folder):
+    """"apple-leaf-untrained version 1" for REPO/<name>/<version>, else the folder's name."""
+    path = Path(folder)
+    return f"{path.parent.name} version {path.name}" if path.name.isdigit() else path.name
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -185,7 +191,7 @@ def first_request(args, workers):
         log(f"first request, start {i + 1}: {first['first_ms']:.2f} ms; steady p50 {steady['p50_ms']:.2f} ms"
             + (f"; warm-up {warm.group(2)} ms" if warm else ""))
     return {
-        "starts": starts, "photo": photo.name, "model": Path(args.field_model).name,
+        "starts": starts, "photo": photo.name, "model": model_label(args.field_model),
         "first_ms": median(s["first_ms"] for s in starts),
         "steady_p50_ms": median(s["steady_p50_ms"] for s in starts),
         "excess_ms": median(s["first_ms"] - s["steady_p50_ms"] for s in starts),
@@ -230,7 +236,7 @@ def downscale(args, workers):
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    result = {"photos": len(files), "model": Path(args.field_model).name, "rounds": rounds,
+    result = {"photos": len(files), "model": model_label(args.field_model), "rounds": rounds,
               "failed": sum(r[m]["photos"] - r[m]["answered"] for r in rounds for m in r)}
     for mode in ("copies", "originals"):
         for key in ("bytes_per_photo", "server_cpu_ms_per_photo", "photos_per_s"):
