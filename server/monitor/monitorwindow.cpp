@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
@@ -14,13 +15,17 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include "common/inference/inferenceengine.h"
 #include "server/core/eventlogmodel.h"
+#include "server/core/modelcontrol.h"
 #include "server/core/modelstore.h"
+#include "server/core/modeltablemodel.h"
 #include "server/core/orchardserver.h"
 #include "server/core/serverstats.h"
 #include "server/core/sessiontablemodel.h"
@@ -41,6 +46,15 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     view->horizontalHeader()->setStretchLastSection(true);
     return view;
+}
+
+/** How many of the Models panel's rows are in this state. */
+int countIn(const ModelTableModel &table, ModelStore::State state)
+{
+    int count = 0;
+    for (int row = 0; row < table.rowCount(); ++row)
+        count += table.status(row).state == state ? 1 : 0;
+    return count;
 }
 
 QString formatDuration(qint64 seconds)
@@ -75,7 +89,12 @@ MonitorWindow::MonitorWindow(OrchardServer *server, SessionTableModel *sessions,
     layout->addLayout(middle);
 
     auto *splitter = new QSplitter(Qt::Vertical, central);
-    auto *sessionsBox = new QGroupBox(tr("Sessions"), splitter);
+    // Sessions and Models share one place: models change rarely, and a third pane left the
+    // sessions and the log four rows each at the default size. The Models tab's title says
+    // when a version failed or is loading, so that is not missed behind the Sessions tab.
+    m_tabs = new QTabWidget(splitter);
+    m_tabs->setObjectName(QStringLiteral("sessionsAndModelsTabs"));
+    auto *sessionsBox = new QWidget(m_tabs);
     auto *sessionsLayout = new QVBoxLayout(sessionsBox);
     m_sessionView = makeTable(sessions, sessionsBox);
     m_sessionView->setObjectName(QStringLiteral("sessionView"));
@@ -83,9 +102,13 @@ MonitorWindow::MonitorWindow(OrchardServer *server, SessionTableModel *sessions,
     m_sessionView->horizontalHeader()->setSectionResizeMode(SessionTableModel::Peer, QHeaderView::Stretch);
     m_sessionView->horizontalHeader()->setStretchLastSection(false);
     sessionsLayout->addWidget(m_sessionView);
-    splitter->addWidget(sessionsBox);
+    m_tabs->addTab(sessionsBox, tr("Sessions"));
+    m_modelsPanel = createModelsPanel();
+    m_tabs->addTab(m_modelsPanel, tr("Models"));
+    splitter->addWidget(m_tabs);
     splitter->addWidget(createEventLog(eventLog));
     layout->addWidget(splitter, 1);
+    updateModelsTab();
     setCentralWidget(central);
 
     statusBar()->showMessage(tr("Ready"));
@@ -166,6 +189,109 @@ QWidget *MonitorWindow::createPoolPanel()
     form->addRow(m_totalsLabel);
     box->setMinimumWidth(300);
     return box;
+}
+
+QWidget *MonitorWindow::createModelsPanel()
+{
+    ModelStore &store = m_server->models();
+    auto *box = new QWidget(this);
+    box->setObjectName(QStringLiteral("modelsPanel"));
+    auto *layout = new QVBoxLayout(box);
+    auto *bar = new QHBoxLayout;
+    auto *source = new QLabel(box);
+    source->setObjectName(QStringLiteral("modelSourceLabel"));
+    source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    const QString control = tr("--model-control %1").arg(modelControlName(store.options().control));
+    if (store.options().source.isEmpty())
+        source->setText(control);
+    else
+        source->setText(tr("%1 <b>%2</b>, %3")
+                                .arg(store.isRepository() ? tr("Repository") : tr("Model folder"),
+                                     store.options().source.toHtmlEscaped(), control));
+    m_reloadButton = new QPushButton(box);
+    m_reloadButton->setObjectName(QStringLiteral("reloadModelsButton"));
+    connect(m_reloadButton, &QPushButton::clicked, this, &MonitorWindow::reloadModels);
+    bar->addWidget(source, 1);
+    bar->addWidget(m_reloadButton);
+    layout->addLayout(bar);
+
+    m_modelTable = new ModelTableModel(&store, box);
+    m_modelView = makeTable(m_modelTable, box);
+    m_modelView->setObjectName(QStringLiteral("modelView"));
+    m_modelView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // A failure's reason is one long sentence: Details takes the width left and wraps it,
+    // its row as tall as it needs, so nobody has to hover to read why (the tooltip has it too).
+    m_modelView->horizontalHeader()->setSectionResizeMode(ModelTableModel::Details, QHeaderView::Stretch);
+    m_modelView->setWordWrap(true);
+    m_modelView->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_modelView->verticalHeader()->setMinimumSectionSize(m_modelView->verticalHeader()->defaultSectionSize());
+    layout->addWidget(m_modelView);
+    connect(&store, &ModelStore::statusChanged, this, &MonitorWindow::updateReloadButton);
+    connect(&store, &ModelStore::statusChanged, this, &MonitorWindow::updateModelsTab);
+    updateReloadButton();
+    return box;
+}
+
+void MonitorWindow::updateModelsTab()
+{
+    const int tab = m_tabs->indexOf(m_modelsPanel);
+    const int failed = countIn(*m_modelTable, ModelStore::State::Failed);
+    const int loading = countIn(*m_modelTable, ModelStore::State::Loading);
+    QStringList notes;
+    if (loading > 0)
+        notes.append(tr("%n loading", nullptr, loading));
+    if (failed > 0)
+        notes.append(tr("%n failed", nullptr, failed));
+    m_tabs->setTabText(tab, notes.isEmpty() ? tr("Models") : tr("Models (%1)").arg(notes.join(QStringLiteral(", "))));
+    m_tabs->setTabIcon(tab, failed > 0 ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
+    m_tabs->setTabToolTip(tab, tr("Every version the repository selects: served, loading, or failed to load"));
+}
+
+void MonitorWindow::updateReloadButton()
+{
+    const ModelStore &store = m_server->models();
+    if (store.options().control == ModelControl::None) {
+        m_reloadButton->setText(tr("Reload models"));
+        m_reloadButton->setEnabled(false);
+        m_reloadButton->setToolTip(tr("Models never change while this server runs: --model-control none"));
+        return;
+    }
+    const bool loading = store.isLoading();
+    m_reloadButton->setText(loading ? tr("Reloading…") : tr("Reload models"));
+    m_reloadButton->setEnabled(!loading);
+    if (loading)
+        m_reloadButton->setToolTip(tr("Loading and warming up new versions; the served ones answer meanwhile"));
+    else if (store.options().control == ModelControl::Poll)
+        m_reloadButton->setToolTip(tr("Scan the repository now for new, changed and removed versions "
+                                      "(it is also scanned every %1 s)")
+                                           .arg(store.options().pollInterval.count()));
+    else
+        m_reloadButton->setToolTip(tr("Scan the repository for new, changed and removed versions and load "
+                                      "them beside the served ones"));
+}
+
+void MonitorWindow::reloadModels()
+{
+    statusBar()->showMessage(tr("Reloading models: scanning %1…").arg(m_server->models().options().source));
+    // The store outlives the window (it is the server's): the answer may come after it closed.
+    const QPointer<MonitorWindow> window(this);
+    m_server->models().reload([window](bool ok, const QString &message) {
+        if (!window)
+            return;
+        if (!ok)
+            window->statusBar()->showMessage(tr("Reload failed: %1").arg(message));
+        else if (message.isEmpty() && countIn(*window->m_modelTable, ModelStore::State::Failed) > 0)
+            // A reload does not retry the same broken files (ModelStore): say so, or the
+            // click looks like it did nothing.
+            window->statusBar()->showMessage(tr("Reload: nothing changed on disk; a version that failed to load "
+                                                "is tried again once its files change"));
+        else if (message.isEmpty())
+            window->statusBar()->showMessage(tr("Reload: nothing changed on disk"));
+        else
+            window->statusBar()->showMessage(tr("Reload: %1").arg(message));
+        window->updateReloadButton();
+    });
+    updateReloadButton();
 }
 
 QWidget *MonitorWindow::createEventLog(EventLogModel *eventLog)

@@ -9,23 +9,25 @@ class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace orchard {
 
 class EventLogModel;
+class ModelTableModel;
 class OrchardServer;
 class ServerStats;
 class SessionTableModel;
 
 /**
  * The lab staff's view of a running server: where it listens and with which model, how
- * many workers are busy and how many connections wait, every session, throughput and
- * latency over time, and the event log.
+ * many workers are busy and how many connections wait, every session, the served model
+ * versions, throughput and latency over time, and the event log.
  *
  * It only displays what the models and ServerStats hold and never waits on a session;
- * the one thing it changes is the worker count (and Start/Stop).
+ * what it changes is the worker count, Start/Stop, and (Reload models) the served models.
  */
 class MonitorWindow : public QMainWindow
 {
@@ -47,7 +49,14 @@ private:
     /** The header's model label: the default model now (a reload may change it). */
     void showDefaultModel();
     QWidget *createPoolPanel();
+    QWidget *createModelsPanel();
     QWidget *createEventLog(EventLogModel *eventLog);
+    /** Scans the repository again; the outcome goes to the status bar. */
+    void reloadModels();
+    /** Reload models: disabled while a load runs, and for good under --model-control none. */
+    void updateReloadButton();
+    /** The Models tab's title: how many versions are loading or failed. */
+    void updateModelsTab();
     void refresh();
     void toggleListening();
 
@@ -63,7 +72,12 @@ private:
     QProgressBar *m_busyGauge = nullptr;
     QProgressBar *m_waitingGauge = nullptr;
     QSpinBox *m_workerSpin = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QTableView *m_sessionView = nullptr;
+    QWidget *m_modelsPanel = nullptr;
+    ModelTableModel *m_modelTable = nullptr;
+    QTableView *m_modelView = nullptr;
+    QPushButton *m_reloadButton = nullptr;
     QLineEdit *m_logFilter = nullptr;
     QSortFilterProxyModel *m_logProxy = nullptr;
     QTableView *m_logView = nullptr;

@@ -3,14 +3,21 @@
 
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
 #include "server/core/eventlogmodel.h"
+#include "server/core/modelstore.h"
+#include "server/core/modeltablemodel.h"
 #include "server/core/serverstats.h"
 #include "server/core/sessiontablemodel.h"
 #include "server/monitor/monitorwindow.h"
+#include "tests/support/modelrepositoryfixture.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
 
@@ -45,6 +52,74 @@ struct MonitorFixture : ServerFixture
     EventLogModel eventLog;
     ServerStats stats;
     MonitorWindow window;
+};
+
+/** The monitor over a server that serves a model repository (as --model-repository). */
+struct RepositoryMonitor
+{
+    explicit RepositoryMonitor(const Repository &repository, ModelControl control = ModelControl::Explicit)
+        : served(repository, control)
+        , sessions(served.server->events())
+        , eventLog(served.server->events())
+        , stats(served.server->events())
+        , window(served.server.get(), &sessions, &eventLog, &stats)
+    {
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        view = window.findChild<QTableView *>(QStringLiteral("modelView"));
+        reload = window.findChild<QPushButton *>(QStringLiteral("reloadModelsButton"));
+        REQUIRE(view);
+        REQUIRE(reload);
+    }
+
+    /** The row of one version in the panel's table; -1 when it is not there. */
+    int rowOf(qint64 version) const
+    {
+        for (int row = 0; row < view->model()->rowCount(); ++row) {
+            if (view->model()->index(row, ModelTableModel::Model).data().toString() == "fashion-mnist"
+                && view->model()->index(row, ModelTableModel::Version).data().toLongLong() == version)
+                return row;
+        }
+        return -1;
+    }
+
+    QString cell(qint64 version, int column, int role = Qt::DisplayRole) const
+    {
+        const int row = rowOf(version);
+        return row < 0 ? QString() : view->model()->index(row, column).data(role).toString();
+    }
+
+    /** Clicks Reload models and waits, the event loop running, for the load it started to end. */
+    void clickReloadAndWait()
+    {
+        REQUIRE(reload->isEnabled());
+        QTest::mouseClick(reload, Qt::LeftButton);
+        // The scan ran in the click; a new version is loading on the store's own thread.
+        REQUIRE(served.store->isLoading());
+        CHECK_FALSE(reload->isEnabled());
+        CHECK(reload->text() == QStringLiteral("Reloading…"));
+        QSignalSpy statusChanged(served.store.get(), &ModelStore::statusChanged);
+        REQUIRE(QTest::qWaitFor([&] { return !served.store->isLoading(); }, 60000));
+        CHECK(reload->isEnabled());
+        CHECK(reload->text() == QStringLiteral("Reload models"));
+        CHECK(statusChanged.count() >= 1);
+    }
+
+    RepositoryServer served;
+    SessionTableModel sessions;
+    EventLogModel eventLog;
+    ServerStats stats;
+    MonitorWindow window;
+    /** The title of the tab the Models panel is in. */
+    QString modelsTabTitle() const
+    {
+        const auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("sessionsAndModelsTabs"));
+        REQUIRE(tabs);
+        return tabs->tabText(tabs->indexOf(window.findChild<QWidget *>(QStringLiteral("modelsPanel"))));
+    }
+
+    QTableView *view = nullptr;
+    QPushButton *reload = nullptr;
 };
 
 bool logHas(const EventLogModel &log, const QString &event)
@@ -112,4 +187,75 @@ TEST_CASE("The event log shows events and its filter narrows them")
     CHECK(logView->model()->index(0, EventLogModel::Event).data().toString() == "queued");
     filter->clear();
     CHECK(logView->model()->rowCount() == all);
+}
+
+TEST_CASE("The Models panel lists the served version, and Reload models brings a new one in as ready")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
+    repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"version_policy": {"latest": 2}})");
+    RepositoryMonitor monitor(repository);
+    REQUIRE(monitor.view->model()->rowCount() == 1);
+    CHECK(monitor.cell(1, ModelTableModel::State) == "ready (default)");
+    CHECK(monitor.reload->toolTip().contains("Scan the repository"));
+    CHECK(monitor.modelsTabTitle() == "Models");
+
+    repository.addVersion(QStringLiteral("fashion-mnist"), 2);
+    monitor.clickReloadAndWait();
+    REQUIRE(monitor.view->model()->rowCount() == 2);
+    CHECK(monitor.cell(2, ModelTableModel::State) == "ready (default)");
+    CHECK(monitor.cell(1, ModelTableModel::State) == "ready");
+    CHECK(monitor.window.statusBar()->currentMessage() == "Reload: Loaded fashion-mnist version 2.");
+    CHECK(logHas(monitor.eventLog, "model"));
+
+    // Nothing new on disk: the reload is done at once, and says so.
+    QTest::mouseClick(monitor.reload, Qt::LeftButton);
+    CHECK_FALSE(monitor.served.store->isLoading());
+    CHECK(monitor.reload->isEnabled());
+    CHECK(monitor.window.statusBar()->currentMessage().contains("nothing changed"));
+}
+
+TEST_CASE("A version that fails to load shows in the Models panel as failed, with its reason")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
+    repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"version_policy": {"latest": 2}})");
+    RepositoryMonitor monitor(repository);
+
+    repository.addGarbageVersion(QStringLiteral("fashion-mnist"), 2);
+    monitor.clickReloadAndWait();
+    REQUIRE(monitor.rowOf(2) >= 0);
+    CHECK(monitor.cell(2, ModelTableModel::State) == "failed");
+    const QString reason = monitor.cell(2, ModelTableModel::Details);
+    INFO(reason.toStdString());
+    CHECK_FALSE(reason.isEmpty());
+    CHECK(monitor.cell(2, ModelTableModel::State, Qt::ToolTipRole) == reason);
+    // Version 1 still serves, and the status bar says what failed.
+    CHECK(monitor.cell(1, ModelTableModel::State) == "ready (default)");
+    CHECK(monitor.modelsTabTitle() == "Models (1 failed)"); // seen from the Sessions tab too
+    const QString message = monitor.window.statusBar()->currentMessage();
+    INFO(message.toStdString());
+    CHECK(message.startsWith("Reload failed: "));
+    CHECK(message.contains("fashion-mnist version 2"));
+
+    // The same broken files again: nothing is retried, and the status bar says why.
+    QTest::mouseClick(monitor.reload, Qt::LeftButton);
+    CHECK_FALSE(monitor.served.store->isLoading());
+    CHECK(monitor.window.statusBar()->currentMessage().contains("tried again once its files change"));
+}
+
+TEST_CASE("With --model-control none Reload models is disabled and says why")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
+    RepositoryMonitor monitor(repository, ModelControl::None);
+    CHECK(monitor.view->model()->rowCount() == 1);
+    CHECK_FALSE(monitor.reload->isEnabled());
+    CHECK(monitor.reload->toolTip().contains("--model-control none"));
+
+    // A click on a disabled button does nothing: no reload starts.
+    QSignalSpy statusChanged(monitor.served.store.get(), &ModelStore::statusChanged);
+    QTest::mouseClick(monitor.reload, Qt::LeftButton);
+    CHECK_FALSE(monitor.served.store->isLoading());
+    CHECK(statusChanged.isEmpty());
 }
