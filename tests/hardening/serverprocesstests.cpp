@@ -33,9 +33,11 @@
 #include "common/protocol/framereader.h"
 #include "common/protocol/servererror.h"
 #include "tests/hardening/hostile.h"
+#include "tests/support/sanitizers.h"
 
 using namespace orchard;
 using namespace orchard::hardening;
+using orchard::test::descriptorLimitTestsRun;
 
 namespace {
 
@@ -430,22 +432,6 @@ int closedByServer(const std::vector<int> &fds)
             ++closed;
     }
     return closed;
-}
-
-/**
- * Whether the process tests at a descriptor limit can run in this build. Under ASan and
- * UBSan they cannot: the sanitizers' own checks need descriptors too (UBSan tests that
- * memory is readable with a pipe, and with none left reports a false "invalid vptr" in
- * the server), so at the limit the server under test is not the one users run.
- */
-bool descriptorLimitTestsRun()
-{
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    WARN("skipped under the sanitizers: they need descriptors of their own at the limit");
-    return false;
-#else
-    return true;
-#endif
 }
 
 } // namespace

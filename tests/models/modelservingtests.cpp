@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <QDeadlineTimer>
@@ -111,14 +112,14 @@ bool eventually(Condition condition, int timeoutMs = 30000)
     return true;
 }
 
-const ModelStore::VersionStatus *statusOf(const QList<ModelStore::VersionStatus> &statuses, const QString &name,
-                                          qint64 version)
+/** The status of one version now, by value: statuses() makes a new list every call. */
+std::optional<ModelStore::VersionStatus> statusOf(const ModelStore &store, const QString &name, qint64 version)
 {
-    for (const ModelStore::VersionStatus &status : statuses) {
+    for (const ModelStore::VersionStatus &status : store.statuses()) {
         if (status.name == name && status.version == version)
-            return &status;
+            return status;
     }
-    return nullptr;
+    return std::nullopt;
 }
 
 } // namespace
@@ -277,10 +278,10 @@ TEST_CASE("A broken version is reported and what served before keeps serving")
         repository.addMislabelledVersion(QStringLiteral("fashion-mnist"), 2);
     }
     REQUIRE(eventually([&] {
-        const auto *status = statusOf(served.store->statuses(), QStringLiteral("fashion-mnist"), 2);
+        const auto status = statusOf(*served.store, QStringLiteral("fashion-mnist"), 2);
         return status && status->state == ModelStore::State::Failed;
     }));
-    const auto *failed = statusOf(served.store->statuses(), QStringLiteral("fashion-mnist"), 2);
+    const auto failed = statusOf(*served.store, QStringLiteral("fashion-mnist"), 2);
     REQUIRE(failed);
     INFO("reason: " << failed->reason.toStdString());
     CHECK_FALSE(failed->reason.isEmpty());
@@ -401,7 +402,7 @@ TEST_CASE("At start-up a broken latest version leaves the server serving the ver
     repository.addGarbageVersion(QStringLiteral("fashion-mnist"), 2);
     RepositoryServer served(repository, ModelControl::Poll);
     CHECK(served.store->catalog()->defaultModel()->version() == 1);
-    const auto *failed = statusOf(served.store->statuses(), QStringLiteral("fashion-mnist"), 2);
+    const auto failed = statusOf(*served.store, QStringLiteral("fashion-mnist"), 2);
     REQUIRE(failed);
     CHECK(failed->state == ModelStore::State::Failed);
 
