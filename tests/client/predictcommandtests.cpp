@@ -220,12 +220,22 @@ TEST_CASE("predict --model-name asks for that model and the output names it")
     CHECK(line.value("label") == "Sneaker");
 }
 
-TEST_CASE("predict --model-name NAME:VERSION is answered by that model, as the table and --json say")
+namespace {
+
+/** fashion-mnist 1 (the default) and leaf-demo 3: what the --model-name cases serve. */
+void addTwoModels(const Repository &repository)
 {
-    Repository repository;
     repository.addVersion(QStringLiteral("fashion-mnist"), 1);
     repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"default": true})");
     repository.addVersion(QStringLiteral("leaf-demo"), 3);
+}
+
+} // namespace
+
+TEST_CASE("predict --model-name NAME:VERSION is answered by that model, as the table and --json say")
+{
+    Repository repository;
+    addTwoModels(repository);
     RepositoryServer served(repository, ModelControl::Explicit, withWorkers(1));
     const QString port = QString::number(served.port());
     const QString sample = kSamplesDir + "/sneaker_0.png";
@@ -256,9 +266,7 @@ TEST_CASE("predict --model-name NAME:VERSION is answered by that model, as the t
 TEST_CASE("predict --model-name of a model the server does not serve gives UNKNOWN_MODEL lines and exit 1")
 {
     Repository repository;
-    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
-    repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"default": true})");
-    repository.addVersion(QStringLiteral("leaf-demo"), 3);
+    addTwoModels(repository);
     RepositoryServer served(repository, ModelControl::Explicit, withWorkers(1));
     const QString port = QString::number(served.port());
     const QString sample = kSamplesDir + "/sneaker_0.png";
