@@ -1,0 +1,29 @@
+#pragma once
+
+#include <vector>
+
+namespace orchard {
+
+/**
+ * One image decoded and preprocessed into its model's input, waiting for a forward pass
+ * (InferenceEngine::prepare() makes it, classify() runs it, alone or in a batch, and
+ * finish() turns its row of probabilities into a Prediction).
+ *
+ * The split lets a server decode on the thread that read the request and run the model
+ * on another, batching inputs from many requests into one forward pass.
+ */
+struct PreparedImage
+{
+    std::vector<float> input; ///< channels × height × width, as the manifest's "input" says
+
+    int imageWidth = 0; ///< as decoded: a reduced JPEG decode gives the reduced size
+    int imageHeight = 0;
+    int sourceWidth = 0; ///< as the file's header says
+    int sourceHeight = 0;
+    int decodeReduction = 1;
+
+    double decodeMs = 0.0;
+    double preprocessMs = 0.0;
+};
+
+} // namespace orchard
