@@ -13,6 +13,7 @@
 #include "common/inference/inferenceengine.h"
 #include "server/core/accesstokens.h"
 #include "server/core/eventlogmodel.h"
+#include "server/core/inferencebatcher.h"
 #include "server/core/modelstore.h"
 #include "server/core/orchardserver.h"
 #include "server/core/servercommandline.h"
@@ -119,6 +120,7 @@ std::shared_ptr<ModelStore> makeModelStore(const ServerConfig &config)
     ModelStore::Options options;
     options.source = modelSource(config);
     options.engine.maxPixels = config.maxPixels;
+    options.engine.maxBatch = config.maxBatch; // warmed at load, so no farmer pays for a new batch size
     options.control = config.modelControl;
     options.pollInterval = config.repositoryPollInterval;
     return std::make_shared<ModelStore>(options);
@@ -226,6 +228,9 @@ void printBanner(const OrchardServer &server, const OpenFileLimit &openFiles, QT
     out << "Orchard server " << ORCHARD_VERSION << " listening on " << server.serverAddress().toString()
         << " port " << server.serverPort() << " (model " << catalog->defaultName() << ", " << manifest.labels.size()
         << " labels, " << config.workers << " workers)" << Qt::endl;
+    const InferenceBatcher::Options &inference = server.batcher().options();
+    out << "orchard-server: " << inference.threads << " inference threads, batches of up to " << inference.maxBatch
+        << " images, waiting up to " << inference.maxDelay.count() << " us to fill one" << Qt::endl;
     out << "orchard-server: models " << servedModels(*catalog) << " from " << server.models().options().source
         << "; --model-control " << modelControlName(config.modelControl) << Qt::endl;
     if (server.httpPort() != 0)

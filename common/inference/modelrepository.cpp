@@ -49,7 +49,8 @@ InferenceResult<ModelRepository::Model> readConfig(const QString &path, ModelRep
                                          .arg(parseError.errorString())
                                          .arg(parseError.offset));
     const QJsonObject object = document.object();
-    static const QStringList known { QStringLiteral("version_policy"), QStringLiteral("default") };
+    static const QStringList known { QStringLiteral("version_policy"), QStringLiteral("default"),
+                                     QStringLiteral("max_batch_size") };
     for (const QString &key : object.keys()) {
         if (!known.contains(key))
             return configError(path, QStringLiteral("unknown key \"%1\" (known: %2)").arg(key, known.join(u", ")));
@@ -58,6 +59,13 @@ InferenceResult<ModelRepository::Model> readConfig(const QString &path, ModelRep
     if (!isDefault.isUndefined() && !isDefault.isBool())
         return configError(path, QStringLiteral("key \"default\" must be true or false"));
     model.saysDefault = isDefault.toBool(false);
+    const QJsonValue maxBatch = object.value(QStringLiteral("max_batch_size"));
+    if (!maxBatch.isUndefined()) {
+        const double size = maxBatch.toDouble(-1);
+        if (!maxBatch.isDouble() || size < 1 || size > 1024 || size != std::floor(size))
+            return configError(path, QStringLiteral("key \"max_batch_size\" must be a whole number from 1 to 1024"));
+        model.maxBatchSize = int(size);
+    }
 
     const QJsonValue policy = object.value(QStringLiteral("version_policy"));
     if (policy.isUndefined())

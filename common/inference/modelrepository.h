@@ -39,6 +39,8 @@ public:
         QList<qint64> selected; ///< the versions the policy serves, ascending
         VersionPolicy policy;
         bool saysDefault = false; ///< config.json has "default": true
+        /** config.json's "max_batch_size": images per forward pass; 0: the server's --max-batch. */
+        int maxBatchSize = 0;
 
         QString versionDirectory(qint64 version) const;
     };

@@ -85,6 +85,40 @@ BlockingFrameStream::ReadResult BlockingFrameStream::readFrame(std::chrono::mill
     }
 }
 
+BlockingFrameStream::ReadResult BlockingFrameStream::pollFrame()
+{
+    ReadResult result;
+    bool pulled = false;
+    for (;;) {
+        if (m_reader.hasFrame()) {
+            result.status = ReadStatus::FrameReady;
+            result.frame = m_reader.takeFrame();
+            return result;
+        }
+        if (m_reader.hasError()) {
+            result.status = ReadStatus::ProtocolError;
+            result.error = *m_reader.error();
+            return result;
+        }
+        if (m_socket->bytesAvailable() > 0) {
+            const QByteArray data = m_socket->read(std::min(m_socket->bytesAvailable(), kReadChunk));
+            m_bytesReceived += data.size();
+            m_reader.feed(data);
+            continue;
+        }
+        if (!pulled && m_socket->state() == QAbstractSocket::ConnectedState) {
+            // Without an event loop the socket learns of new bytes only when asked: a wait
+            // of 0 ms takes what the kernel has and returns.
+            pulled = true;
+            m_socket->waitForReadyRead(0);
+            continue;
+        }
+        result.status = m_socket->state() == QAbstractSocket::ConnectedState ? ReadStatus::Incomplete
+                                                                              : ReadStatus::Disconnected;
+        return result;
+    }
+}
+
 bool BlockingFrameStream::writeFrame(const QByteArray &frame, std::chrono::milliseconds timeout,
                                      const std::atomic_bool *stopRequested)
 {

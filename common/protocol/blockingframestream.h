@@ -31,6 +31,7 @@ public:
         TimedOut,      ///< error is a TIMEOUT saying which wait ran out
         Disconnected,  ///< the peer closed or the connection broke
         Stopped,       ///< the stop flag was raised
+        Incomplete,    ///< pollFrame() only: no whole frame has arrived yet
     };
 
     struct ReadResult
@@ -47,6 +48,14 @@ public:
     ReadResult readFrame(std::chrono::milliseconds idleTimeout,
                          std::chrono::milliseconds readTimeout,
                          const std::atomic_bool *stopRequested = nullptr);
+
+    /**
+     * readFrame() without waiting: takes what the socket holds now and returns the next
+     * frame if it is complete, else Incomplete (or ProtocolError, Disconnected). A session
+     * with replies in flight reads ahead with it, so pipelined requests reach the batcher
+     * together instead of one per reply.
+     */
+    ReadResult pollFrame();
 
     /**
      * Writes and waits until the socket has sent everything; false on timeout or close.

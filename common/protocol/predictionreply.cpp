@@ -30,9 +30,12 @@ QJsonObject PredictionReply::toJson() const
           QJsonObject { { QStringLiteral("wait"), timing.wait },
                         { QStringLiteral("decode"), timing.decode },
                         { QStringLiteral("preprocess"), timing.preprocess },
+                        { QStringLiteral("queue"), timing.queue },
                         { QStringLiteral("infer"), timing.infer },
                         { QStringLiteral("total"), timing.total } } },
     };
+    if (batchSize > 0)
+        object.insert(QStringLiteral("batch_size"), batchSize);
     if (messageId)
         object.insert(QStringLiteral("msg_id"), *messageId);
     if (modelVersion)
@@ -50,6 +53,8 @@ QByteArray PredictionReply::toBody() const
     json.beginObject();
     if (!advice.isEmpty())
         json.key("advice").value(advice);
+    if (batchSize > 0)
+        json.key("batch_size").value(batchSize);
     json.key("confidence").value(confidence);
     json.key("image").beginObject().key("height").value(imageHeight).key("width").value(imageWidth).endObject();
     json.key("index").value(index);
@@ -65,6 +70,7 @@ QByteArray PredictionReply::toBody() const
             .key("decode").value(timing.decode)
             .key("infer").value(timing.infer)
             .key("preprocess").value(timing.preprocess)
+            .key("queue").value(timing.queue)
             .key("total").value(timing.total)
             .key("wait").value(timing.wait)
             .endObject();
@@ -117,7 +123,9 @@ Result<PredictionReply> PredictionReply::fromBody(const QByteArray &body)
     reply.timing.wait = timing.value(QStringLiteral("wait")).toDouble();
     reply.timing.decode = timing.value(QStringLiteral("decode")).toDouble();
     reply.timing.preprocess = timing.value(QStringLiteral("preprocess")).toDouble();
+    reply.timing.queue = timing.value(QStringLiteral("queue")).toDouble();
     reply.timing.infer = timing.value(QStringLiteral("infer")).toDouble();
+    reply.batchSize = object.value(QStringLiteral("batch_size")).toInt(0);
     reply.timing.total = timing.value(QStringLiteral("total")).toDouble();
     return reply;
 }

@@ -18,7 +18,8 @@ struct StageTimings
     double wait = 0.0;       ///< received but queued behind earlier pipelined requests
     double decode = 0.0;     ///< image file → pixels
     double preprocess = 0.0; ///< colour, resize, normalise
-    double infer = 0.0;      ///< the model's forward pass
+    double queue = 0.0;      ///< preprocessed, waiting for an inference thread (the batcher)
+    double infer = 0.0;      ///< the model's forward pass (for the whole batch the image was in)
     double total = 0.0;      ///< from the last body byte to the reply being built
 };
 
@@ -37,6 +38,8 @@ struct PredictionReply
     int imageWidth = 0; ///< as decoded (a reduced JPEG decode gives the reduced size)
     int imageHeight = 0;
     StageTimings timing;
+    /** Images in the forward pass that classified this one (1: alone); 0: not said (older servers). */
+    int batchSize = 0;
 
     QJsonObject toJson() const;
     QByteArray toBody() const;

@@ -48,6 +48,11 @@ std::vector<double> Histogram::latencyBuckets()
     return { 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10 };
 }
 
+std::vector<double> Histogram::batchSizeBuckets()
+{
+    return { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64 };
+}
+
 std::vector<double> Histogram::waitBuckets()
 {
     std::vector<double> bounds = latencyBuckets();

@@ -52,6 +52,12 @@ public:
      * the idle timeout of 600 s).
      */
     static std::vector<double> waitBuckets();
+    /**
+     * Images per forward pass, not seconds: 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64 (the
+     * default --max-batch is 8; a model's config.json may allow more). Observed as
+     * observe(images); the sum is then in images.
+     */
+    static std::vector<double> batchSizeBuckets();
 
 private:
     std::vector<double> m_upperBounds;

@@ -4,6 +4,7 @@
 
 #include "common/imaging/modelmanifest.h"
 #include "common/inference/inferenceengine.h"
+#include "server/core/inferencebatcher.h"
 #include "server/core/modelstore.h"
 #include "server/core/orchardserver.h"
 #include "server/core/processmetrics.h"
@@ -65,6 +66,27 @@ void writeHistograms(PrometheusText &page, const ServerMetrics &metrics)
     page.histogram("orchard_queue_wait_seconds",
                    QStringLiteral("Connections a worker took: time from being accepted to the worker."),
                    metrics.queueWait().snapshot());
+    page.histogram("orchard_inference_batch_size",
+                   QStringLiteral("Images per forward pass (the batcher's batches; le and sum are in images)."),
+                   metrics.batchSize().snapshot());
+    page.histogram("orchard_inference_queue_seconds",
+                   QStringLiteral("Images preprocessed and waiting for their forward pass: the reply's timing_ms.queue."),
+                   metrics.batchQueue().snapshot());
+}
+
+void writeForwardPasses(PrometheusText &page, const OrchardServer &server)
+{
+    page.family("orchard_inference_threads", "gauge",
+                QStringLiteral("Threads that run forward passes (--inference-threads)."));
+    page.sample("orchard_inference_threads", server.batcher().options().threads);
+    page.family("orchard_inference_queued", "gauge",
+                QStringLiteral("Images preprocessed and waiting for a forward pass now."));
+    page.sample("orchard_inference_queued", server.batcher().queued());
+    page.family("orchard_inference_exec_total", "counter",
+                QStringLiteral("Forward passes by model; orchard_model_requests_total over this is the mean batch."));
+    const QMap<QString, std::uint64_t> passes = server.metrics().forwardPasses();
+    for (auto pass = passes.cbegin(); pass != passes.cend(); ++pass)
+        page.sample("orchard_inference_exec_total", static_cast<double>(pass.value()), { { "model", pass.key() } });
 }
 
 void writeInfo(PrometheusText &page, const OrchardServer &server)
@@ -135,6 +157,7 @@ QByteArray metricsPage(const OrchardServer &server)
     writeServerGauges(page, server);
     writeCounters(page, server);
     writeHistograms(page, server.metrics());
+    writeForwardPasses(page, server);
     writeProcess(page);
     return page.text();
 }

@@ -114,7 +114,7 @@ bool ModelStore::loadNow(QString *error)
     for (const ModelRepository::Model &model : scan->models) {
         for (const qint64 version : model.selected)
             tasks.append({ model.name, version, folderOf(model, version),
-                           ModelFingerprint::of(folderOf(model, version)) });
+                           ModelFingerprint::of(folderOf(model, version)), model.maxBatchSize });
     }
     Change everything;
     everything.everything = true;
@@ -132,7 +132,8 @@ bool ModelStore::loadNow(QString *error)
                 continue;
             const QString directory = folderOf(model, *version);
             const QList<Loaded> loaded =
-                    loadTasks({ { model.name, *version, directory, ModelFingerprint::of(directory) } }, m_options.engine);
+                    loadTasks({ { model.name, *version, directory, ModelFingerprint::of(directory), model.maxBatchSize } },
+                              m_options.engine);
             fallbackLoads.append(loaded);
             if (loaded.constFirst().model) {
                 model.selected = { *version };
@@ -288,7 +289,7 @@ void ModelStore::begin(Change change)
             // Failed with these very files: a poll does not try again, an asked load does.
             if (failed != m_failures.cend() && failed->fingerprint == fingerprint && !change.names.contains(model.name))
                 continue;
-            tasks.append({ model.name, version, directory, fingerprint });
+            tasks.append({ model.name, version, directory, fingerprint, model.maxBatchSize });
         }
     }
     if (tasks.isEmpty()) {
@@ -321,7 +322,10 @@ QList<ModelStore::Loaded> ModelStore::loadTasks(const QList<Task> &tasks, const 
         QElapsedTimer timer;
         timer.start();
         Loaded result { task, nullptr, {} };
-        const auto engine = InferenceEngine::load(task.directory, options);
+        InferenceEngine::Options taskOptions = options;
+        if (task.maxBatchSize > 0) // config.json's max_batch_size: the batches it will get
+            taskOptions.maxBatch = task.maxBatchSize;
+        const auto engine = InferenceEngine::load(task.directory, taskOptions);
         if (!engine) {
             result.error = engine.error().message;
         } else if (const InferenceResult<double> warm = (*engine)->warmUp(); !warm) {
@@ -332,7 +336,7 @@ QList<ModelStore::Loaded> ModelStore::loadTasks(const QList<Task> &tasks, const 
             result.task.name = name;
             result.model = std::make_shared<const ServedModel>(name, task.version, task.directory, *engine,
                                                                task.fingerprint, readCard(task.directory),
-                                                               timer.nsecsElapsed() / 1e6);
+                                                               timer.nsecsElapsed() / 1e6, task.maxBatchSize);
         }
         results.append(std::move(result));
     }

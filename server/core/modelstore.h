@@ -129,6 +129,7 @@ private:
         qint64 version = 0;
         QString directory;
         ModelFingerprint fingerprint;
+        int maxBatchSize = 0; ///< config.json's max_batch_size
     };
     /** What the loader thread made of one Task. */
     struct Loaded

@@ -25,6 +25,7 @@
 #include "common/protocol/servererror.h"
 #include "common/protocol/servermessage.h"
 #include "server/core/httpendpoint.h"
+#include "server/core/inferencebatcher.h"
 #include "server/core/modelstore.h"
 #include "server/core/session.h"
 #include "server/core/tlsidentity.h"
@@ -185,6 +186,9 @@ OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<ModelStore> mo
     , m_version(std::move(version))
 {
     connect(m_models.get(), &ModelStore::modelEvent, &m_events, &ServerEvents::reportModelEvent);
+    m_batcher = std::make_unique<InferenceBatcher>(
+            InferenceBatcher::Options { m_config.effectiveInferenceThreads(), m_config.maxBatch, m_config.batchDelay },
+            &m_metrics);
     m_pool.setMaxThreadCount(m_config.workers);
     // The pool's threads are the workers users see; never let idle ones expire mid-demo.
     m_pool.setExpiryTimeout(-1);
@@ -226,6 +230,8 @@ OrchardServer::~OrchardServer()
     // Sessions use m_events; they all end soon after the stop flag (bounded waits), so
     // wait for the last one rather than leave it a dangling pointer.
     m_pool.waitForDone();
+    // Only now: a session's last images are answered by it before the session ends.
+    m_batcher->stop();
     if (m_reserveDescriptor >= 0)
         ::close(m_reserveDescriptor);
 }
@@ -430,6 +436,7 @@ void OrchardServer::startSession(const WaitingRoom::Entry &entry)
     context.models = m_models;
     context.events = &m_events;
     context.metrics = &m_metrics;
+    context.batcher = m_batcher.get();
     context.stopRequested = &m_stopRequested;
     context.serverVersion = m_version;
     // Back to this thread: the worker count and the waiting line are only touched here.

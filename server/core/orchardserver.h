@@ -21,6 +21,7 @@
 namespace orchard {
 
 class HttpEndpoint;
+class InferenceBatcher;
 class InferenceEngine;
 class ModelStore;
 
@@ -111,6 +112,8 @@ public:
     ServerEvents *events() { return &m_events; }
     /** The counters and histograms of /metrics (HttpEndpoint); sessions add to them. */
     const ServerMetrics &metrics() const { return m_metrics; }
+    /** The inference threads and the images waiting for them (--inference-threads, --max-batch). */
+    const InferenceBatcher &batcher() const { return *m_batcher; }
     const QString &version() const { return m_version; }
     /**
      * Why a new connection would be neither served nor queued now, in one line (not yet
@@ -182,6 +185,8 @@ private:
     int m_activeSessions = 0;
     quint64 m_nextSessionId = 1;
     ServerMetrics m_metrics;
+    /** After m_metrics, which it counts into; stopped (drained) once the sessions have ended. */
+    std::unique_ptr<InferenceBatcher> m_batcher;
     QString m_httpError; ///< why the HTTP port could not be listened on
     std::unique_ptr<HttpEndpoint> m_http; ///< last: goes first, before what it reads
 };

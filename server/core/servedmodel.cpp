@@ -36,7 +36,7 @@ bool ModelFingerprint::operator==(const ModelFingerprint &other) const
 
 ServedModel::ServedModel(QString name, qint64 version, QString directory,
                          std::shared_ptr<const InferenceEngine> engine, ModelFingerprint fingerprint, QString card,
-                         double loadMs)
+                         double loadMs, int maxBatchSize)
     : m_name(std::move(name))
     , m_version(version)
     , m_directory(std::move(directory))
@@ -44,6 +44,7 @@ ServedModel::ServedModel(QString name, qint64 version, QString directory,
     , m_fingerprint(std::move(fingerprint))
     , m_card(std::move(card))
     , m_loadMs(loadMs)
+    , m_maxBatchSize(maxBatchSize)
 {
 }
 

@@ -43,7 +43,7 @@ class ServedModel
 {
 public:
     ServedModel(QString name, qint64 version, QString directory, std::shared_ptr<const InferenceEngine> engine,
-                ModelFingerprint fingerprint, QString card, double loadMs);
+                ModelFingerprint fingerprint, QString card, double loadMs, int maxBatchSize = 0);
     ~ServedModel();
     ServedModel(const ServedModel &) = delete;
     ServedModel &operator=(const ServedModel &) = delete;
@@ -58,6 +58,8 @@ public:
     const QString &card() const { return m_card; }
     /** How long loading and warming it took. */
     double loadMs() const { return m_loadMs; }
+    /** config.json's max_batch_size when the version was loaded; 0: the server's --max-batch. */
+    int maxBatchSize() const { return m_maxBatchSize; }
 
     /** A request this version answered (any thread): its total milliseconds. */
     void countRequest(double totalMs) const;
@@ -73,6 +75,7 @@ private:
     ModelFingerprint m_fingerprint;
     QString m_card;
     double m_loadMs;
+    int m_maxBatchSize;
     mutable std::atomic<std::uint64_t> m_requests { 0 };
     mutable std::atomic<std::uint64_t> m_totalMicroseconds { 0 };
 };

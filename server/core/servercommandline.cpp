@@ -109,8 +109,23 @@ QList<QCommandLineOption> serverOptions(bool describeThisMachine)
                                                : QString()),
               QStringLiteral("MiB") },
             { QStringLiteral("intra-op-threads"),
-              QStringLiteral("LibTorch threads per prediction (default 1; workers x this should match the cores)."),
+              QStringLiteral("LibTorch threads per forward pass (default 1; inference threads x this should "
+                             "match the cores)."),
               QStringLiteral("n") },
+            { QStringLiteral("inference-threads"),
+              QStringLiteral("Threads that run the models' forward passes, whatever --threads is (default: the "
+                             "cores / --intra-op-threads%1).")
+                      .arg(describeThisMachine ? QStringLiteral(", %1 here").arg(ServerConfig::defaultInferenceThreads(1))
+                                               : QString()),
+              QStringLiteral("n") },
+            { QStringLiteral("max-batch"),
+              QStringLiteral("Images of one model per forward pass at most (default 8; a model's config.json may say "
+                             "max_batch_size; 1: no batching)."),
+              QStringLiteral("n") },
+            { QStringLiteral("batch-delay-us"),
+              QStringLiteral("Microseconds a forward pass may wait for its batch to fill (default 0: take what is "
+                             "waiting, never wait)."),
+              QStringLiteral("us") },
             { QStringLiteral("log-file"),
               QStringLiteral("Also append every event line to this file (reopened on SIGHUP, for logrotate)."),
               QStringLiteral("path") },
@@ -163,6 +178,8 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
     qint64 maxText = config->maxClientMessageLength;
     qint64 maxMessage = config->maxMessageLength, maxPixels = config->maxPixels;
     qint64 intraOp = config->intraOpThreads;
+    qint64 inferenceThreads = config->inferenceThreads, maxBatch = config->maxBatch;
+    qint64 batchDelay = config->batchDelay.count();
     const bool valid = readNumber(parser, QStringLiteral("port"), 0, 65535, &port, error)
             && readNumber(parser, QStringLiteral("threads"), 1, 256, &workers, error)
             && readNumber(parser, QStringLiteral("max-queued"), 0, 100000, &maxQueued, error)
@@ -173,7 +190,11 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
             && readNumber(parser, QStringLiteral("max-client-message"), 128, qint64(1) << 24, &maxText, error)
             && readNumber(parser, QStringLiteral("max-msg-len"), 1, qint64(1) << 32, &maxMessage, error)
             && readNumber(parser, QStringLiteral("max-pixels"), 1, qint64(1) << 34, &maxPixels, error)
-            && readNumber(parser, QStringLiteral("intra-op-threads"), 1, 256, &intraOp, error);
+            && readNumber(parser, QStringLiteral("intra-op-threads"), 1, 256, &intraOp, error)
+            && readNumber(parser, QStringLiteral("inference-threads"), 1, 256, &inferenceThreads, error)
+            && readNumber(parser, QStringLiteral("max-batch"), 1, 1024, &maxBatch, error)
+            // A second at most: beyond that a batch would wait longer than any farmer should.
+            && readNumber(parser, QStringLiteral("batch-delay-us"), 0, 1'000'000, &batchDelay, error);
     if (!valid)
         return false;
     config->port = static_cast<quint16>(port);
@@ -186,6 +207,10 @@ bool readNumbers(const QCommandLineParser &parser, ServerConfig *config, QString
     config->maxMessageLength = maxMessage;
     config->maxPixels = maxPixels;
     config->intraOpThreads = static_cast<int>(intraOp);
+    // Unset: sized to the cores for the intra-op threads chosen (ServerConfig::inferenceThreads).
+    config->inferenceThreads = parser.isSet(QStringLiteral("inference-threads")) ? static_cast<int>(inferenceThreads) : 0;
+    config->maxBatch = static_cast<int>(maxBatch);
+    config->batchDelay = std::chrono::microseconds(batchDelay);
     return true;
 }
 

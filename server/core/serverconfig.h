@@ -47,6 +47,12 @@ struct ServerConfig
      */
     std::shared_ptr<DecodeBudget> decodeBudget = std::make_shared<DecodeBudget>(DecodeBudget::defaultCapacity());
     int intraOpThreads = 1;
+    /** Threads that run forward passes (--inference-threads); 0: defaultInferenceThreads(). */
+    int inferenceThreads = 0;
+    /** Images of one model version per forward pass at most (--max-batch); 1: no batching. */
+    int maxBatch = 8;
+    /** How long a forward pass may wait for its batch to fill (--batch-delay-us); 0: never. */
+    std::chrono::microseconds batchDelay { 0 };
     int defaultTopK = 3;
     QString modelDirectory; ///< --model: one model folder, served alone (empty: the repository)
     QString modelRepository; ///< --model-repository; empty: the bundled or installed models/
@@ -61,6 +67,14 @@ struct ServerConfig
     std::shared_ptr<const AccessTokens> accessTokens;
     /** When set, every connection is TLS (1.2 or later) with this certificate. */
     std::shared_ptr<const TlsIdentity> tls;
+
+    /** The cores divided by intraOpThreads, at least 1: the passes the machine runs at once. */
+    static int defaultInferenceThreads(int intraOpThreads);
+    /** inferenceThreads, or defaultInferenceThreads() when it is 0. */
+    int effectiveInferenceThreads() const
+    {
+        return inferenceThreads > 0 ? inferenceThreads : defaultInferenceThreads(intraOpThreads);
+    }
 };
 
 } // namespace orchard

@@ -6,6 +6,8 @@ ServerMetrics::ServerMetrics()
     : m_requestDuration(Histogram::latencyBuckets())
     , m_inferenceDuration(Histogram::latencyBuckets())
     , m_queueWait(Histogram::waitBuckets())
+    , m_batchSize(Histogram::batchSizeBuckets())
+    , m_batchQueue(Histogram::latencyBuckets())
 {
     for (auto &counter : m_errors)
         counter.store(0, std::memory_order_relaxed);
@@ -18,6 +20,19 @@ void ServerMetrics::countPrediction(double requestSeconds, double inferenceSecon
     m_predictions.fetch_add(1, std::memory_order_relaxed);
     m_requestDuration.observe(requestSeconds);
     m_inferenceDuration.observe(inferenceSeconds);
+}
+
+void ServerMetrics::countForwardPass(const QString &model, int images)
+{
+    m_batchSize.observe(images);
+    const std::lock_guard<std::mutex> lock(m_passesMutex);
+    ++m_passes[model];
+}
+
+QMap<QString, std::uint64_t> ServerMetrics::forwardPasses() const
+{
+    const std::lock_guard<std::mutex> lock(m_passesMutex);
+    return m_passes;
 }
 
 void ServerMetrics::countError(ErrorCode code)

@@ -3,8 +3,10 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 
+#include <QMap>
 #include <QString>
 
 #include "common/protocol/errorcode.h"
@@ -55,6 +57,18 @@ public:
     /** A worker took a connection after it waited this long since it was accepted. */
     void observeQueueWait(double seconds) { m_queueWait.observe(seconds); }
     void countConnections(ConnectionOutcome outcome, int connections = 1);
+    /**
+     * The batcher ran one forward pass of model over images images (any thread). One
+     * short lock per pass, not per image: the per-model map is small and scrapes are rare.
+     */
+    void countForwardPass(const QString &model, int images);
+    /** orchard_inference_exec_total: forward passes per model name, all versions together. */
+    QMap<QString, std::uint64_t> forwardPasses() const;
+    /** orchard_inference_batch_size: images per forward pass (the histogram's unit is images). */
+    const Histogram &batchSize() const { return m_batchSize; }
+    /** orchard_inference_queue_seconds: how long images waited for their forward pass. */
+    void observeBatchQueue(double seconds) { m_batchQueue.observe(seconds); }
+    const Histogram &batchQueue() const { return m_batchQueue; }
 
     std::uint64_t predictions() const { return m_predictions.load(std::memory_order_relaxed); }
     std::uint64_t errors(ErrorCode code) const;
@@ -73,6 +87,10 @@ private:
     Histogram m_requestDuration;
     Histogram m_inferenceDuration;
     Histogram m_queueWait;
+    Histogram m_batchSize;
+    Histogram m_batchQueue;
+    mutable std::mutex m_passesMutex;
+    QMap<QString, std::uint64_t> m_passes; ///< guarded by m_passesMutex
 };
 
 } // namespace orchard

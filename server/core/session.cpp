@@ -24,6 +24,8 @@
 #include "common/protocol/servererror.h"
 #include "common/protocol/servermessage.h"
 #include "server/core/accesstokens.h"
+#include "server/core/inferencebatcher.h"
+#include "server/core/servedmodel.h"
 #include "server/core/serverevents.h"
 
 namespace orchard {
@@ -188,11 +190,45 @@ bool Session::greet(BlockingFrameStream &stream)
 void Session::serveFrames(BlockingFrameStream &stream)
 {
     for (;;) {
+        // What the batcher has answered leaves at once, in request order.
+        while (!m_pending.empty()
+               && m_pending.front().answer.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+            if (answerOldest(stream) == Next::Close)
+                return;
+        }
         if (m_context.stopRequested->load()) {
+            // The images already submitted are answered before the goodbye (the batcher
+            // runs until every session has ended).
+            if (answerAll(stream) == Next::Close)
+                return;
             send(stream, MessageType::ServerMessage, ServerMessage::shutdown().toBody());
             m_endReason = QStringLiteral("server shutdown");
             m_outcome = ConnectionOutcome::Shutdown;
             return;
+        }
+        if (!m_pending.empty()) {
+            // Read ahead what has fully arrived; otherwise wait for the oldest answer.
+            BlockingFrameStream::ReadResult ahead;
+            ahead.status = BlockingFrameStream::ReadStatus::Incomplete;
+            if (int(m_pending.size()) < kReadAhead)
+                ahead = stream.pollFrame();
+            if (ahead.status == BlockingFrameStream::ReadStatus::FrameReady) {
+                if (handleFrame(stream, ahead.frame) == Next::Close)
+                    return;
+                continue;
+            }
+            if (ahead.status == BlockingFrameStream::ReadStatus::ProtocolError) {
+                if (answerAll(stream) == Next::Close)
+                    return;
+                sendError(stream, ahead.error);
+                m_endReason = QStringLiteral("protocol error %1").arg(errorCodeName(ahead.error.code));
+                return;
+            }
+            // Incomplete, or the client left: what it asked for is answered (or found
+            // undeliverable) first; the read below then sees how things stand.
+            if (answerOldest(stream) == Next::Close)
+                return;
+            continue;
         }
         // A client that has not shown its token gets no more than the read timeout to do
         // so: strangers must not sit on workers for the whole idle timeout.
@@ -226,6 +262,10 @@ void Session::serveFrames(BlockingFrameStream &stream)
 
 Session::Next Session::handleFrame(BlockingFrameStream &stream, const Frame &frame)
 {
+    // Replies leave in request order: only an image may overtake the answers still coming
+    // (it joins them); anything else waits until they have all been sent.
+    if ((!m_authenticated || frame.type() != MessageType::ClientImage) && answerAll(stream) == Next::Close)
+        return Next::Close;
     if (!m_authenticated)
         return authenticate(stream, frame);
     switch (frame.type()) {
@@ -291,39 +331,78 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     // Timed from the frame's last byte, so a request that waited behind earlier pipelined
     // ones shows that wait (docs/protocol.md: timing_ms.wait).
     const QElapsedTimer &sinceReceived = frame.received;
+    // An error reply overtakes nothing: the answers before it leave first.
+    const auto fail = [&](const ProtocolError &error) {
+        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
+        return answerAll(stream) == Next::Close ? Next::Close : sendError(stream, error);
+    };
     const Result<ImageRequest> request = ImageRequest::fromFrame(frame);
-    if (!request) {
-        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
-        return sendError(stream, request.error());
-    }
+    if (!request)
+        return fail(request.error());
     // Taken for this one request: a reload meanwhile swaps the catalog, not this version.
-    const ModelCatalog::Resolution chosen = m_context.models->catalog()->resolve(request->model, request->modelVersion);
-    if (!chosen.model) {
-        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
-        return sendError(stream, { ErrorCode::UnknownModel, chosen.error, request->messageId });
-    }
-    const ServedModel &model = *chosen.model;
+    ModelCatalog::Resolution chosen = m_context.models->catalog()->resolve(request->model, request->modelVersion);
+    if (!chosen.model)
+        return fail({ ErrorCode::UnknownModel, chosen.error, request->messageId });
     const double waitMs = millisecondsSince(sinceReceived);
     DecodePolicy policy;
     policy.formats = m_context.config.imageFormats;
     policy.budget = m_context.config.decodeBudget.get();
     policy.stopRequested = m_context.stopRequested; // a wait for decode memory ends at shutdown
-    const auto prediction = model.engine().predict(
-            request->imageData, request->topK.value_or(m_context.config.defaultTopK), policy);
-    if (!prediction) {
-        m_context.metrics->observeFailedRequest(millisecondsSince(sinceReceived) / 1000);
-        return sendError(stream, { errorCodeFor(prediction.error()), prediction.error().message,
-                                   request->messageId });
-    }
+    InferenceResult<PreparedImage> prepared = chosen.model->engine().prepare(request->imageData, policy);
+    if (!prepared)
+        return fail({ errorCodeFor(prepared.error()), prepared.error().message, request->messageId });
 
-    PredictionReply reply = toPredictionReply(*prediction, model.engine().manifest());
+    PendingImage pending;
+    pending.messageId = request->messageId;
+    pending.name = request->name;
+    pending.topK = request->topK.value_or(m_context.config.defaultTopK);
+    pending.waitMs = waitMs;
+    pending.received = sinceReceived;
+    // The input goes to the batcher; the sizes and timings stay for the reply.
+    PreparedImage input;
+    input.input = std::move(prepared->input);
+    pending.image = std::move(*prepared);
+    pending.model = chosen.model;
+    pending.answer = m_context.batcher->submit(std::move(chosen.model), std::move(input));
+    m_pending.push_back(std::move(pending));
+    return Next::Continue;
+}
+
+Session::Next Session::answerAll(BlockingFrameStream &stream)
+{
+    while (!m_pending.empty()) {
+        if (answerOldest(stream) == Next::Close)
+            return Next::Close;
+    }
+    return Next::Continue;
+}
+
+Session::Next Session::answerOldest(BlockingFrameStream &stream)
+{
+    PendingImage pending = std::move(m_pending.front());
+    m_pending.pop_front();
+    // The batcher answers every image it took, errors included, and runs until the
+    // sessions have ended: this wait is one forward pass and the queue before it.
+    const BatchOutcome outcome = pending.answer.get();
+    const ServedModel &model = *pending.model;
+    if (!outcome.probabilities) {
+        m_context.metrics->observeFailedRequest(millisecondsSince(pending.received) / 1000);
+        return sendError(stream, { errorCodeFor(outcome.probabilities.error()), outcome.probabilities.error().message,
+                                   pending.messageId });
+    }
+    const Prediction prediction = model.engine().finish(pending.image, *outcome.probabilities, pending.topK,
+                                                        outcome.inferMs);
+    PredictionReply reply = toPredictionReply(prediction, model.engine().manifest());
     reply.model = model.name(); // a repository's folder name, which requests use
     reply.modelVersion = model.version();
-    reply.messageId = request->messageId;
-    reply.name = request->name;
-    reply.timing.wait = waitMs;
-    reply.timing.total = millisecondsSince(sinceReceived);
+    reply.messageId = pending.messageId;
+    reply.name = pending.name;
+    reply.timing.wait = pending.waitMs;
+    reply.timing.queue = outcome.queueMs;
+    reply.batchSize = outcome.batchSize;
+    reply.timing.total = millisecondsSince(pending.received);
     m_context.metrics->countPrediction(reply.timing.total / 1000, reply.timing.infer / 1000);
+    m_context.metrics->observeBatchQueue(outcome.queueMs / 1000);
     model.countRequest(reply.timing.total);
     const bool sent = send(stream, MessageType::ServerPrediction, reply.toBody(), reply.messageId);
     m_context.events->reportPrediction(m_id, reply.label, reply.confidence, reply.timing.total);

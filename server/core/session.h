@@ -1,7 +1,9 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 
@@ -9,9 +11,11 @@
 #include <QRunnable>
 #include <QString>
 
+#include "common/inference/preparedimage.h"
 #include "common/protocol/frame.h"
 #include "common/protocol/protocolerror.h"
 #include "common/protocol/servermessage.h"
+#include "server/core/batchoutcome.h"
 #include "server/core/serverconfig.h"
 #include "server/core/servermetrics.h"
 
@@ -22,7 +26,9 @@ namespace orchard {
 
 class BlockingFrameStream;
 struct ClientMessage;
+class InferenceBatcher;
 class ModelStore;
+class ServedModel;
 class ServerEvents;
 
 /**
@@ -34,6 +40,12 @@ class ServerEvents;
  * behaviour QA demonstrates. The socket is created here, in run(), from the descriptor,
  * because a socket belongs to the thread that creates it. Every wait is bounded
  * (BlockingFrameStream), so the worker always comes back.
+ *
+ * Images are decoded and preprocessed here and classified by the InferenceBatcher's
+ * threads. A client that pipelines requests has up to kReadAhead of them read, decoded and
+ * submitted before the session waits for the first answer, so they can share forward
+ * passes; replies still leave in request order, and any other message waits until every
+ * image before it is answered.
  */
 class Session : public QRunnable
 {
@@ -46,6 +58,8 @@ public:
         ServerEvents *events = nullptr;
         /** Counted on this worker, before each reply leaves (a scrape after it sees it). */
         ServerMetrics *metrics = nullptr;
+        /** Runs the forward passes; outlives every session (OrchardServer stops it last). */
+        InferenceBatcher *batcher = nullptr;
         const std::atomic_bool *stopRequested = nullptr;
         QString serverVersion;
         /** Called on the worker thread when run() is about to return. */
@@ -59,11 +73,31 @@ public:
     ~Session() override;
     void run() override;
 
+    /** Images one session may have submitted and not yet answered. */
+    static constexpr int kReadAhead = 16;
+
 private:
     enum class Next { Continue, Close };
 
+    /** An image request submitted to the batcher, waiting to be answered in order. */
+    struct PendingImage
+    {
+        std::shared_ptr<const ServedModel> model;
+        std::optional<qint64> messageId;
+        QString name;
+        int topK = 3;
+        double waitMs = 0.0;
+        QElapsedTimer received; ///< started at the frame's last byte (Frame::received)
+        PreparedImage image; ///< the sizes and timings; its input went to the batcher
+        std::future<BatchOutcome> answer;
+    };
+
     Next handleFrame(BlockingFrameStream &stream, const Frame &frame);
     Next handleImage(BlockingFrameStream &stream, const Frame &frame);
+    /** Waits for the oldest submitted image's answer and sends it. */
+    Next answerOldest(BlockingFrameStream &stream);
+    /** Answers every submitted image, oldest first: before any other reply may leave. */
+    Next answerAll(BlockingFrameStream &stream);
     Next handleClientMessage(BlockingFrameStream &stream, const Frame &frame);
     /** Until the client has sent a valid token, nothing but the token is accepted. */
     Next authenticate(BlockingFrameStream &stream, const Frame &frame);
@@ -96,6 +130,7 @@ private:
     ConnectionOutcome m_outcome = ConnectionOutcome::Served; ///< how it ended, for the metrics
     bool m_authenticated = false;
     QString m_label; ///< whose token this session showed (empty on an open server)
+    std::deque<PendingImage> m_pending; ///< submitted images, oldest first
 };
 
 } // namespace orchard

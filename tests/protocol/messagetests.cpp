@@ -202,7 +202,8 @@ TEST_CASE("A prediction reply round-trips every field")
     reply.topK = { { "Ankle boot", 9, 0.97 }, { "Sneaker", 7, 0.02 }, { "Sandal", 5, 0.01 } };
     reply.imageWidth = 28;
     reply.imageHeight = 28;
-    reply.timing = { 0.1, 0.2, 0.05, 0.4, 0.8 };
+    reply.timing = { 0.1, 0.2, 0.05, 0.3, 0.4, 0.8 };
+    reply.batchSize = 4;
     reply.advice = QStringLiteral("Remove fallen leaves; spray at green tip.");
 
     const Result<PredictionReply> back = PredictionReply::fromBody(reply.toBody());
@@ -217,12 +218,15 @@ TEST_CASE("A prediction reply round-trips every field")
     CHECK(back->imageWidth == 28);
     CHECK(back->imageHeight == 28);
     CHECK(back->timing.decode == Approx(0.2));
+    CHECK(back->timing.queue == Approx(0.3));
+    CHECK(back->timing.infer == Approx(0.4));
     CHECK(back->timing.total == Approx(0.8));
+    CHECK(back->batchSize == 4);
     CHECK(back->advice == reply.advice);
 
     const QJsonObject json = reply.toJson();
     for (const char *key : { "msg_id", "name", "model", "label", "index", "confidence", "top_k",
-                             "image", "timing_ms" })
+                             "image", "timing_ms", "batch_size" })
         CHECK(json.contains(QLatin1String(key)));
 }
 
