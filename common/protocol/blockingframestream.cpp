@@ -37,6 +37,21 @@ BlockingFrameStream::BlockingFrameStream(QAbstractSocket *socket, qint64 maxBody
 {
 }
 
+bool BlockingFrameStream::takeParsed(ReadResult &result)
+{
+    if (m_reader.hasFrame()) {
+        result.status = ReadStatus::FrameReady;
+        result.frame = m_reader.takeFrame();
+        return true;
+    }
+    if (m_reader.hasError()) {
+        result.status = ReadStatus::ProtocolError;
+        result.error = *m_reader.error();
+        return true;
+    }
+    return false;
+}
+
 BlockingFrameStream::ReadResult BlockingFrameStream::readFrame(std::chrono::milliseconds idleTimeout,
                                                                std::chrono::milliseconds readTimeout,
                                                                const std::atomic_bool *stopRequested)
@@ -46,16 +61,8 @@ BlockingFrameStream::ReadResult BlockingFrameStream::readFrame(std::chrono::mill
     ReadResult result;
 
     for (;;) {
-        if (m_reader.hasFrame()) {
-            result.status = ReadStatus::FrameReady;
-            result.frame = m_reader.takeFrame();
+        if (takeParsed(result))
             return result;
-        }
-        if (m_reader.hasError()) {
-            result.status = ReadStatus::ProtocolError;
-            result.error = *m_reader.error();
-            return result;
-        }
         if (m_socket->bytesAvailable() > 0) {
             const bool wasMidFrame = m_reader.isMidFrame();
             const QByteArray data = m_socket->read(std::min(m_socket->bytesAvailable(), kReadChunk));
@@ -90,16 +97,8 @@ BlockingFrameStream::ReadResult BlockingFrameStream::pollFrame()
     ReadResult result;
     bool pulled = false;
     for (;;) {
-        if (m_reader.hasFrame()) {
-            result.status = ReadStatus::FrameReady;
-            result.frame = m_reader.takeFrame();
+        if (takeParsed(result))
             return result;
-        }
-        if (m_reader.hasError()) {
-            result.status = ReadStatus::ProtocolError;
-            result.error = *m_reader.error();
-            return result;
-        }
         if (m_socket->bytesAvailable() > 0) {
             const QByteArray data = m_socket->read(std::min(m_socket->bytesAvailable(), kReadChunk));
             m_bytesReceived += data.size();

@@ -73,6 +73,9 @@ public:
     qint64 bytesSent() const { return m_bytesSent; }
 
 private:
+    /** A frame or a framing error the reader already has, into result; false when neither. */
+    bool takeParsed(ReadResult &result);
+
     QAbstractSocket *m_socket;
     FrameReader m_reader;
     qint64 m_bytesReceived = 0;
