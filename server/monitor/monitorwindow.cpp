@@ -1,5 +1,7 @@
 #include "server/monitor/monitorwindow.h"
 
+#include <chrono>
+
 #include <QCloseEvent>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -23,6 +25,7 @@
 
 #include "common/inference/inferenceengine.h"
 #include "server/core/eventlogmodel.h"
+#include "server/core/inferencebatcher.h"
 #include "server/core/modelcontrol.h"
 #include "server/core/modelstore.h"
 #include "server/core/modeltablemodel.h"
@@ -63,6 +66,32 @@ QString formatDuration(qint64 seconds)
             .arg(seconds / 3600)
             .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
             .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+/** What the inference line's figures mean and which options set them. */
+QString batchingToolTip(const InferenceBatcher::Options &options, std::chrono::milliseconds window)
+{
+    const qint64 seconds = std::chrono::duration_cast<std::chrono::seconds>(window).count();
+    const QString delay = options.maxDelay.count() == 0
+            ? MonitorWindow::tr("A pass never waits for its batch to fill: it takes what is queued\n"
+                                "(<b>--batch-delay-us</b> 0).")
+            : MonitorWindow::tr("A pass waits at most %1 µs for its batch to fill (<b>--batch-delay-us</b>).")
+                      .arg(options.maxDelay.count());
+    // Lines broken by hand ("pre"): Qt's own wrapping breaks option names at their hyphens.
+    return MonitorWindow::tr(
+                   "<p style=\"white-space:pre\">Sessions decode and preprocess images on their workers, "
+                   "then queue them\nfor the inference threads (<b>--inference-threads</b>, %1 here).\n"
+                   "Each thread runs one forward pass over a <i>batch</i>: the oldest queued image\n"
+                   "with the others queued for the same model version, up to %2 in all\n"
+                   "(<b>--max-batch</b>, or a model's max_batch_size in config.json).\n%3</p>"
+                   "<p style=\"white-space:pre\"><b>Average batch</b>: images per forward pass over "
+                   "the last %4 s.\n<b>Queue</b>: how long a preprocessed image waited for an inference "
+                   "thread,\non average over the last %4 s.\n<b>Queued</b>: images waiting for an "
+                   "inference thread now.</p>")
+            .arg(options.threads)
+            .arg(options.maxBatch)
+            .arg(delay)
+            .arg(seconds);
 }
 
 } // namespace
@@ -187,6 +216,10 @@ QWidget *MonitorWindow::createPoolPanel()
     form->addRow(tr("Waiting:"), m_waitingGauge);
     form->addRow(tr("Workers:"), m_workerSpin);
     form->addRow(m_totalsLabel);
+    m_batchingLabel = new QLabel(box);
+    m_batchingLabel->setObjectName(QStringLiteral("batchingLabel"));
+    m_batchingLabel->setToolTip(batchingToolTip(m_server->batcher().options(), m_batching.window()));
+    form->addRow(m_batchingLabel);
     box->setMinimumWidth(300);
     return box;
 }
@@ -348,6 +381,42 @@ void MonitorWindow::refresh()
                                    .arg(latency.count)
                                    .arg(latency.p50, 0, 'f', 1)
                                    .arg(latency.p95, 0, 'f', 1));
+    showBatching();
+}
+
+void MonitorWindow::showBatching()
+{
+    const InferenceBatcher &batcher = m_server->batcher();
+    m_batching.addSample(std::chrono::milliseconds(m_uptime.elapsed()),
+                         { batcher.passes(), batcher.images(), batcher.queueMilliseconds() });
+    const InferenceBatcher::Options &options = batcher.options();
+    const QString threads =
+            options.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(options.threads);
+    const QString limit = options.maxBatch == 1 ? tr("one image a pass")
+                                                : tr("batches of up to %1").arg(options.maxBatch);
+    const BatchingSummary::Recent recent = m_batching.recent();
+    const qint64 windowSeconds =
+            std::chrono::duration_cast<std::chrono::seconds>(m_batching.window()).count();
+    QString lately;
+    switch (recent.activity) {
+    case BatchingSummary::Activity::NothingYet:
+        lately = tr("No predictions yet.");
+        break;
+    case BatchingSummary::Activity::Idle:
+        lately = tr("Last %1 s: idle, no forward pass.").arg(windowSeconds);
+        break;
+    case BatchingSummary::Activity::Busy:
+        lately = tr("Last %1 s: average batch %2 images, queue %3 ms.")
+                         .arg(windowSeconds)
+                         .arg(recent.averageBatch, 0, 'f', 1)
+                         .arg(recent.averageQueueMs, 0, 'f', 2);
+        break;
+    }
+    // "queued", not "waiting": the Waiting gauge above counts connections waiting for a worker.
+    m_batchingLabel->setText(tr("Inference: %1, %2; %3 queued.\n%4")
+                                     .arg(threads, limit)
+                                     .arg(batcher.queued())
+                                     .arg(lately));
 }
 
 void MonitorWindow::toggleListening()

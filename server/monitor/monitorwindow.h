@@ -3,6 +3,8 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 
+#include "server/core/batchingsummary.h"
+
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -23,8 +25,9 @@ class SessionTableModel;
 
 /**
  * The lab staff's view of a running server: where it listens and with which model, how
- * many workers are busy and how many connections wait, every session, the served model
- * versions, throughput and latency over time, and the event log.
+ * many workers are busy and how many connections wait, how the inference threads batch
+ * lately, every session, the served model versions, throughput and latency over time, and
+ * the event log.
  *
  * It only displays what the models and ServerStats hold and never waits on a session;
  * what it changes is the worker count, Start/Stop, and (Reload models) the served models.
@@ -58,6 +61,8 @@ private:
     /** The Models tab's title: how many versions are loading or failed. */
     void updateModelsTab();
     void refresh();
+    /** The inference line: threads, batch limit, and the last few seconds' batches and queue. */
+    void showBatching();
     void toggleListening();
 
     OrchardServer *m_server;
@@ -68,6 +73,8 @@ private:
     QLabel *m_modelLabel = nullptr;
     QLabel *m_uptimeLabel = nullptr;
     QLabel *m_totalsLabel = nullptr;
+    QLabel *m_batchingLabel = nullptr;
+    BatchingSummary m_batching;
     QPushButton *m_startStopButton = nullptr;
     QProgressBar *m_busyGauge = nullptr;
     QProgressBar *m_waitingGauge = nullptr;

@@ -1,9 +1,13 @@
 // The monitor window over a real server, shown offscreen.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
+#include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -11,7 +15,9 @@
 #include <QTableView>
 #include <QTest>
 
+#include "common/protocol/imagerequest.h"
 #include "server/core/eventlogmodel.h"
+#include "server/core/inferencebatcher.h"
 #include "server/core/modelstore.h"
 #include "server/core/modeltablemodel.h"
 #include "server/core/serverstats.h"
@@ -20,6 +26,7 @@
 #include "tests/support/modelrepositoryfixture.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
+#include "tests/support/testdata.h"
 
 using namespace orchard;
 using namespace orchard::test;
@@ -28,8 +35,8 @@ namespace {
 
 struct MonitorFixture : ServerFixture
 {
-    MonitorFixture()
-        : ServerFixture(withWorkers(1))
+    explicit MonitorFixture(ServerConfig config = withWorkers(1))
+        : ServerFixture(std::move(config))
         , sessions(server->events())
         , eventLog(server->events())
         , stats(server->events())
@@ -187,6 +194,58 @@ TEST_CASE("The event log shows events and its filter narrows them")
     CHECK(logView->model()->index(0, EventLogModel::Event).data().toString() == "queued");
     filter->clear();
     CHECK(logView->model()->rowCount() == all);
+}
+
+TEST_CASE("The inference line shows the threads, and the recent average batch once predictions ran")
+{
+    ServerConfig config = withWorkers(2);
+    config.inferenceThreads = 2;
+    config.maxBatch = 4;
+    MonitorFixture fixture(std::move(config));
+    auto *label = fixture.child<QLabel>("batchingLabel");
+    CHECK(label->text().startsWith("Inference: 2 threads, batches of up to 4; 0 queued."));
+    CHECK(label->text().endsWith("No predictions yet."));
+    CHECK(label->toolTip().contains("--max-batch"));
+    CHECK(label->toolTip().contains("--inference-threads"));
+
+    // Two clients pipelining images, so the inference threads may find more than one queued.
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE_FALSE(samples.isEmpty());
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int c = 0; c < 2; ++c) {
+        clients.push_back(std::make_unique<TestClient>(fixture.port()));
+        REQUIRE(clients.back()->waitForNext());
+        REQUIRE(clients.back()->nextKind() == "welcome");
+    }
+    constexpr int kImagesEach = 12;
+    for (int i = 0; i < kImagesEach; ++i) {
+        for (auto &client : clients) {
+            ImageRequest request;
+            request.imageData = samples.at(i % samples.size()).bytes;
+            request.messageId = i + 1;
+            client->sendRaw(*request.toFrame(ImageBodyForm::Binary));
+        }
+    }
+    for (auto &client : clients)
+        REQUIRE(QTest::qWaitFor([&] { return client->predictionCount() == kImagesEach; }, 30000));
+    CHECK(fixture.server->batcher().images() == 2 * kImagesEach);
+
+    // The refresh timer samples the batcher's totals; the next refresh shows the passes.
+    const QRegularExpression busy(
+            QStringLiteral(R"(Last 5 s: average batch (\d+\.\d) images, queue (\d+\.\d\d) ms\.$)"));
+    REQUIRE(QTest::qWaitFor([&] { return busy.match(label->text()).hasMatch(); }, 5000));
+    const QString text = label->text();
+    INFO(text.toStdString());
+    CHECK(text.startsWith("Inference: 2 threads, batches of up to 4; 0 queued.\n"));
+    const QRegularExpressionMatch figures = busy.match(text);
+    const double averageBatch = figures.captured(1).toDouble();
+    CHECK(averageBatch >= 1.0);
+    CHECK(averageBatch <= 4.0);
+    CHECK(figures.captured(2).toDouble() >= 0.0);
+
+    // Five seconds with no pass and the line says so, rather than keep the old averages.
+    REQUIRE(QTest::qWaitFor(
+            [&] { return label->text().endsWith("Last 5 s: idle, no forward pass."); }, 15000));
 }
 
 TEST_CASE("The Models panel lists the served version, and Reload models brings a new one in as ready")
