@@ -1,12 +1,15 @@
 #include "server/core/session.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSslSocket>
@@ -77,6 +80,39 @@ ConnectionOutcome outcomeOfClosingError(ErrorCode code)
     return ConnectionOutcome::Error;
 }
 
+/** A client that keeps sending after the session ended is read (and ignored) this long at most… */
+constexpr int kLingerLimitMs = 1000;
+/** …and the session closes once nothing more has come for this long. */
+constexpr int kLingerQuietMs = 100;
+
+/**
+ * Ends the connection so that the replies already sent arrive. Closing a socket whose
+ * input is not all read makes the kernel reset the connection instead of ending it
+ * (RFC 2525, 2.17), throwing away what it had not yet delivered: a client that had
+ * pipelined more requests than a shutdown let the session read lost its last answers and
+ * the goodbye (tests/server/batchingtests.cpp, "Shutdown with images in the batcher").
+ * So a plain connection says it is done sending (FIN after the replies), and what the
+ * client still sends is read and dropped until it closes or falls quiet, as web servers'
+ * "lingering close" does. Nothing to linger for when the replies could not be sent.
+ */
+void lingerBeforeClose(QTcpSocket &socket)
+{
+    socket.flush();
+    if (socket.state() != QAbstractSocket::ConnectedState || socket.bytesToWrite() > 0)
+        return;
+    // TLS ends with its close_notify, written by disconnectFromHost(): not half-closed here.
+    if (!qobject_cast<QSslSocket *>(&socket))
+        ::shutdown(static_cast<int>(socket.socketDescriptor()), SHUT_WR);
+    const QDeadlineTimer limit(kLingerLimitMs);
+    for (;;) {
+        socket.readAll();
+        if (socket.state() != QAbstractSocket::ConnectedState || limit.hasExpired())
+            return;
+        if (!socket.waitForReadyRead(static_cast<int>(std::min<qint64>(kLingerQuietMs, limit.remainingTime()))))
+            return;
+    }
+}
+
 /** The process's soft RLIMIT_NOFILE (raised to the hard limit at start, see raiseOpenFileLimit). */
 qint64 openFileLimit()
 {
@@ -126,6 +162,7 @@ void Session::serve()
     if (!greet(stream))
         return;
     serveFrames(stream);
+    lingerBeforeClose(socket);
     socket.disconnectFromHost();
     if (socket.state() != QAbstractSocket::UnconnectedState)
         socket.waitForDisconnected(1000);
