@@ -2,7 +2,9 @@
 """Turns the results of scripts/bench.sh into docs/performance.md's tables and plot.
 
 Reads RESULTS/meta.json, RESULTS/<workload>-<series>.jsonl (one `orchard-cli bench --json`
-object per line) and RESULTS/waiting-<mode>.json (bench/waiting_clients.py), then
+object per line; batching-<workload>-<batch1|default>.jsonl for the batching comparison,
+with batching-meta.json and batching-qa.json) and RESULTS/waiting-<mode>.json
+(bench/waiting_clients.py), then
 
 * rewrites the part of the Markdown file between the GENERATED markers (the rest of the
   file is written by people and kept as it is; a missing file is created);
@@ -11,6 +13,8 @@ object per line) and RESULTS/waiting-<mode>.json (bench/waiting_clients.py), the
 Every comparison uses numbers from the same run. Debian's python3 with python3-matplotlib:
 
     /usr/bin/python3 bench/report.py --results build/bench/results --doc docs/performance.md --plot docs/performance.png
+
+`--section batching` prints only the batching section and its targets, writing nothing.
 """
 import argparse
 import json
@@ -85,6 +89,15 @@ def fmt(value, decimals=1):
 
 def pct(value):
     return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def targets_table(rows):
+    """The Targets table's lines for (name, goal, measured, met, _) rows; met None: reported only."""
+    lines = ["| target | goal | measured | |", "|---|---|---|---|"]
+    for name, goal, measured, met, _ in rows:
+        status = "reported" if met is None else ("**met**" if met else "**missed**")
+        lines.append(f"| {name} | {goal} | {measured} | {status} |")
+    return lines
 
 
 class Report:
@@ -207,6 +220,7 @@ class Report:
                          mid is not None and not slower, None))
         rows += self.client_path_targets()
         rows += self.reload_targets()
+        rows += self.batching_targets()
         for mode in ("window", "headless"):
             waiting = load_json(self.results / f"waiting-{mode}.json")
             if not waiting:
@@ -226,6 +240,133 @@ class Report:
                          f"server CPU while they wait {waiting['cpu_percent_while_waiting']:.1f} %",
                          full["max_ms"] <= 100, None))
         return rows
+
+    # ----------------------------------------------------------------- dynamic batching
+
+    def batching_levels(self, workload):
+        """{clients: {"batch1": [level per round], "default": [...]}}, or {} when either series is missing."""
+        series = {kind: load_jsonl(self.results / f"batching-{workload}-{kind}.jsonl") for kind in ("batch1", "default")}
+        if not all(series.values()):
+            return {}
+        levels = {}
+        for kind, lines in series.items():
+            for level in lines:  # in the order the rounds ran
+                levels.setdefault(level["clients"], {"batch1": [], "default": []})[kind].append(level)
+        return dict(sorted(levels.items()))
+
+    @staticmethod
+    def batching_paired(pair, value, combine):
+        """combine(value(max-batch 1), value(default)) per round: the median and the range."""
+        values = [combine(value(a), value(b)) for a, b in zip(pair["batch1"], pair["default"])]
+        values = [v for v in values if v == v]  # a round with no answers has no ratio
+        if not values:
+            return None, None, None
+        return statistics.median(values), min(values), max(values)
+
+    @staticmethod
+    def median_of(levels, value):
+        values = [v for v in (value(level) for level in levels) if v is not None]
+        return statistics.median(values) if values else None
+
+    @staticmethod
+    def server_cpu(level):
+        return level.get("cpu_ms_per_image", {}).get("server")
+
+    @staticmethod
+    def server_queue(level):
+        return level.get("server_ms", {}).get("queue")
+
+    @staticmethod
+    def batch_mean(level):
+        return level.get("batch_size", {}).get("mean")
+
+    def batching_targets(self):
+        """Issue 16's targets: batching against one image per forward pass, and the QA demo."""
+        rows = []
+        ratio = lambda x, y: y / x if x else float("nan")  # default ÷ max-batch 1
+        difference = lambda x, y: y - x  # default − max-batch 1
+        for workload, goal in (("small", 1.5), ("field", 1.1)):
+            levels = self.batching_levels(workload)
+            for clients in (8, 16):
+                pair = levels.get(clients)
+                if not pair:
+                    continue
+                mid, low, high = self.batching_paired(pair, self.rate, ratio)
+                failed = sum(level["failed"] for kind in ("batch1", "default") for level in pair[kind])
+                rows.append((f"Dynamic batching: throughput at {clients} clients against `--max-batch 1` ({workload})",
+                             f"≥ {goal:g}×",
+                             f"{fmt(mid, 2)}× (rounds {fmt(low, 2)}–{fmt(high, 2)}×; "
+                             f"{fmt(self.median_of(pair['default'], self.rate))} against "
+                             f"{fmt(self.median_of(pair['batch1'], self.rate))} images/s; batch size "
+                             f"{fmt(self.median_of(pair['default'], self.batch_mean), 2)} per image"
+                             + (f"; {failed} failed" if failed else "") + ")",
+                             mid is not None and mid >= goal and failed == 0, None))
+        for workload in ("small", "field"):
+            pair = self.batching_levels(workload).get(1)
+            if not pair:
+                continue
+            mid, low, high = self.batching_paired(pair, self.p50, difference)
+            rows.append((f"Dynamic batching: 1-client p50, defaults against `--max-batch 1` ({workload})",
+                         "≤ +0.1 ms",
+                         f"{mid:+.2f} ms (rounds {low:+.2f} to {high:+.2f} ms; "
+                         f"{fmt(self.median_of(pair['default'], self.p50), 2)} against "
+                         f"{fmt(self.median_of(pair['batch1'], self.p50), 2)} ms)" if mid is not None else "—",
+                         mid is not None and mid <= 0.1, None))
+        qa = load_json(self.results / "batching-qa.json")
+        if qa:
+            held = sum(1 for check in qa.get("checks", []) if check["passed"])
+            failed = [check["text"] for check in qa.get("checks", []) if not check["passed"]]
+            rows.append((f"The seeds' QA demo ({qa['clients']} clients, {qa['workers']} workers) against a batching "
+                         f"server", "verdict PASS",
+                         f"{qa.get('verdict') or 'no verdict'} ({held} of {len(qa.get('checks', []))} checks held"
+                         + (f"; failed: {'; '.join(failed)}" if failed else "")
+                         + f"; exit status {qa['exit_status']})",
+                         bool(qa.get("passed")), None))
+        return rows
+
+    def batching_table(self, workload):
+        levels = self.batching_levels(workload)
+        both = lambda pair, value, decimals: (f"{fmt(self.median_of(pair['batch1'], value), decimals)} → "
+                                              f"{fmt(self.median_of(pair['default'], value), decimals)}")
+        lines = ["| clients | images/s | default ÷ max-batch 1 (rounds) | p50 ms | p95 ms | p99 ms | "
+                 "batch size, per image (per pass, max) | queue ms | server CPU ms/image | errors |",
+                 "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+        for clients, pair in levels.items():
+            mid, low, high = self.batching_paired(pair, self.rate, lambda x, y: y / x if x else float("nan"))
+            batch = [level["batch_size"] for level in pair["default"] if "batch_size" in level]
+            batch_text = (f"{fmt(statistics.median(b['mean'] for b in batch), 2)} "
+                          f"({fmt(statistics.median(b.get('per_pass', b['mean']) for b in batch), 2)}, "
+                          f"{max(b['max'] for b in batch)})" if batch else "—")
+            failed = [sum(level["failed"] for level in pair[kind]) for kind in ("batch1", "default")]
+            lines.append(f"| {clients} | {both(pair, self.rate, 1)} | {fmt(mid, 2)}× ({fmt(low, 2)}–{fmt(high, 2)}) | "
+                         f"{both(pair, self.p50, 2)} | {both(pair, lambda l: l['latency_ms']['p95'], 2)} | "
+                         f"{both(pair, lambda l: l['latency_ms']['p99'], 2)} | {batch_text} | "
+                         f"{both(pair, self.server_queue, 2)} | {both(pair, self.server_cpu, 3)} | "
+                         f"{failed[0]} → {failed[1]} |")
+        return "\n".join(lines)
+
+    def batching_section(self):
+        if not any(self.batching_levels(workload) for workload in ("small", "field")):
+            return []
+        meta = load_json(self.results / "batching-meta.json") or {}
+        requests = meta.get("requests", {})
+        out = ["### Dynamic batching", "",
+               f"Measured {meta.get('date', '?')}, Orchard {meta.get('commit', '?')}, in {meta.get('seconds', '?')} s "
+               f"(load average {meta.get('load_before', '?')} before, {meta.get('load_after', '?')} after). Two "
+               f"servers per workload, both `--threads {meta.get('sessions', 16)} --intra-op-threads 1 --max-queued "
+               f"1000` (inference threads: the cores), one with `--max-batch 1` (one image per forward pass), one "
+               f"with the defaults (`--max-batch 8 --batch-delay-us 0`); `orchard-cli bench --binary` over 1, 2, 4, "
+               f"8 and 16 clients against each in turn, {meta.get('rounds', '?')} round(s), the order reversed every "
+               f"other round; requests per client per level: small {requests.get('small', '?')}, field "
+               f"{requests.get('field', '?')}. Each cell is max-batch 1 → defaults, the median over the rounds; "
+               f"the ratio is the median of the per-round ratios. Batch size and queue time are what the server "
+               f"said in each answer (`batch_size`, `timing_ms.queue`, means over the answers); per pass counts "
+               f"each forward pass once.", ""]
+        for workload in ("small", "field"):
+            if not self.batching_levels(workload):
+                continue
+            out += [f"{WORKLOADS[workload].split(':', 1)[0]}:", "", self.batching_table(workload), ""]
+        return out
 
     def client_paths(self):
         return load_json(self.results / "client-paths.json") or {}
@@ -510,11 +651,7 @@ class Report:
         out.append("")
         out.append("### Targets")
         out.append("")
-        out.append("| target | goal | measured | |")
-        out.append("|---|---|---|---|")
-        for name, goal, measured, met, _ in self.targets():
-            status = "reported" if met is None else ("**met**" if met else "**missed**")
-            out.append(f"| {name} | {goal} | {measured} | {status} |")
+        out.extend(targets_table(self.targets()))
         out.append("")
         out.append(f"![Throughput and p95 latency against clients, both workloads]({plot_name})")
         out.append("")
@@ -546,6 +683,7 @@ class Report:
         out.append("")
         out.append(self.latency_table())
         out.append("")
+        out.extend(self.batching_section())
         out.extend(self.client_paths_section())
         out.extend(self.reload_section())
         out.append(f"### {m.get('waiting_clients', 500)} clients waiting for {self.workers} workers")
@@ -568,12 +706,19 @@ class Report:
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Write docs/performance.md's tables and plot from bench results.")
     parser.add_argument("--results", required=True)
-    parser.add_argument("--doc", required=True)
-    parser.add_argument("--plot", required=True)
+    parser.add_argument("--doc")
+    parser.add_argument("--plot")
     parser.add_argument("--screenshot", default="", help="a monitor screenshot to show (path relative to the doc)")
+    parser.add_argument("--section", choices=["batching"],
+                        help="print only this section and its targets to stdout; writes nothing")
     args = parser.parse_args(argv)
 
     report = Report(Path(args.results))
+    if args.section == "batching":
+        print("\n".join(targets_table(report.batching_targets()) + [""] + report.batching_section()))
+        return 0
+    if not args.doc or not args.plot:
+        parser.error("--doc and --plot are needed unless --section is given")
     doc, plot = Path(args.doc), Path(args.plot)
     report.plot(plot)
     generated = report.markdown(plot.name, args.screenshot)

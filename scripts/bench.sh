@@ -16,8 +16,11 @@
 #
 # scripts/bench.sh --soak runs only the 10-minute soak instead (bench/soak.py, into
 # docs/security.md); --waiting-line only the 10,000-client line; --agreement only the
-# downscaling agreement on 10,000 photos (bench/agreement.py). The main run includes
-# bench/reload.py: new model versions taken live while clients predict.
+# downscaling agreement on 10,000 photos (bench/agreement.py); --batching only the dynamic
+# batching comparison (--max-batch 1 against the defaults, and the QA demo on a batching
+# server), rewriting the report with the last full run's other results. The main run
+# includes both bench/reload.py (new model versions taken live while clients predict) and
+# the batching comparison.
 #
 # Environment: BENCH_BUILD_DIR (default build/), BENCH_NICE (default -19 when root, else 0;
 # see below), BENCH_QUICK=1 (fewer requests: checks the script, not the machine).
@@ -150,10 +153,19 @@ if [ "${1:-}" = --agreement ]; then
     fi
     exit 0
 fi
+# --batching: only the dynamic batching comparison (run_batching below), into
+# build/bench/results/batching-*; the rest of the last full run's results stay as they
+# were, and docs/performance.md is rewritten from them all when a full run's are there.
+batching_only=0
+[ "${1:-}" = --batching ] && batching_only=1
 bin="$build/bin"
 work="$build/bench"
 results="$work/results"
-rm -rf "$results"
+if [ "$batching_only" = 1 ]; then
+    rm -f "$results"/batching-*
+else
+    rm -rf "$results"
+fi
 mkdir -p "$results"
 workers=$(nproc)
 levels="1,2,4,8,16"
@@ -172,8 +184,8 @@ else
     field=(20    6           100     40            15            4           15)
 fi
 
-printf '{"rounds": %s, "small": [%s], "field": [%s]}\n' "$rounds" "$(IFS=,; echo "${small[*]}")" \
-    "$(IFS=,; echo "${field[*]}")" > "$results/requests.json"
+[ "$batching_only" = 1 ] || printf '{"rounds": %s, "small": [%s], "field": [%s]}\n' "$rounds" \
+    "$(IFS=,; echo "${small[*]}")" "$(IFS=,; echo "${field[*]}")" > "$results/requests.json"
 
 # --- inputs ------------------------------------------------------------------------------
 # A repository of its own (models/train.py writes REPO/<name>/<version>/), version 1.
@@ -226,12 +238,14 @@ wait_for_port() {
     return 1
 }
 
-start_orchard() { # MODEL [extra options]: starts a headless Orchard server; sets port
-    local model=$1
-    shift
-    local log
-    log="$results/orchard-server-$(basename "$model").log"
-    "$bin/orchard-server" --headless --host 127.0.0.1 --port 0 --threads "$workers" --intra-op-threads 1 \
+start_orchard() { # MODEL [extra options]: starts a headless Orchard server with `workers` sessions; sets port
+    start_orchard_as "orchard-server-$(basename "$1")" "$workers" "$@"
+}
+
+start_orchard_as() { # LOG_NAME SESSIONS MODEL [extra options]: the same, logging to RESULTS/LOG_NAME.log
+    local log="$results/$1.log" sessions=$2 model=$3
+    shift 3
+    "$bin/orchard-server" --headless --host 127.0.0.1 --port 0 --threads "$sessions" --intra-op-threads 1 \
         --max-queued 1000 --model "$model" "$@" > "$log" 2>&1 &
     server_pid=$!
     started_pids+=("$server_pid")
@@ -327,8 +341,112 @@ run_workload() { # NAME MODEL IMAGES ONE_IMAGE then the request counts (see "sma
     stop_servers
 }
 
+# --- dynamic batching (issue 16) ---------------------------------------------------------
+# Sessions decode and preprocess; the batcher's inference threads (cores / intra-op threads)
+# run one forward pass per batch of waiting images. Per workload, two servers with 16
+# sessions each, so that up to 16 clients are served at once and their images can meet in
+# the batcher: `--max-batch 1` (one image per forward pass) and the defaults. Both stay up
+# for the whole workload and take turns, the order reversed every other round (ABBA), so
+# that drift on the machine lands on both alike; the idle one uses no CPU. Then the seeds'
+# QA demo (4 clients, 2 workers) against a batching server with 2 sessions.
+batching_sessions=16
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    batching_rounds=1 batching_small=20 batching_field=2 batching_warmup=2
+else
+    # Per sweep about 12,000 small and 250 field images: a few seconds each on 2 cores.
+    batching_rounds=3 batching_small=400 batching_field=8 batching_warmup=10
+fi
+
+run_batching_workload() { # NAME MODEL IMAGES REQUESTS_PER_CLIENT
+    local name=$1 model=$2 images=$3 requests=$4
+    local round kind what
+    local -a server
+    echo "bench: dynamic batching, workload $name: --max-batch 1 against the defaults, $batching_sessions sessions"
+    start_orchard_as "batching-server-$name-batch1" "$batching_sessions" "$model" --max-batch 1
+    local -a batch1=(--port "$port" --server-pid "$server_pid")
+    local batch1_pid=$server_pid
+    start_orchard_as "batching-server-$name-default" "$batching_sessions" "$model"
+    local -a default=(--port "$port" --server-pid "$server_pid")
+    local default_pid=$server_pid
+    for round in $(seq 1 "$batching_rounds"); do
+        for kind in $(if [ $((round % 2)) = 1 ]; then echo batch1 default; else echo default batch1; fi); do
+            if [ "$kind" = batch1 ]; then
+                server=("${batch1[@]}") what="--max-batch 1"
+            else
+                server=("${default[@]}") what=defaults
+            fi
+            echo "bench:   round $round, $what"
+            bench "batching-$name-$kind" "${server[@]}" --binary --clients "$levels" --requests "$requests" \
+                --warmup "$batching_warmup" --label "$name" "$images"
+        done
+    done
+    server_pid=$batch1_pid
+    stop_server
+    server_pid=$default_pid
+    stop_server
+}
+
+run_batching_qa() { # the seeds' QA demo, unchanged, against a batching server: its verdict into batching-qa.json
+    echo "bench: the QA demo (4 clients, 2 workers) against a batching server"
+    start_orchard_as "batching-server-qa" 2 "$small_model"
+    local status=0
+    commands+=("orchard-cli qa saturation --clients 4 --workers 2 (server: --threads 2, batching defaults)")
+    "$bin/orchard-cli" qa saturation --port "$port" --clients 4 --workers 2 --images "$small_images" \
+        > "$results/batching-qa.txt" 2>&1 || status=$?
+    stop_server
+    # qa saturation writes a timeline and its checks as text; the report reads this JSON.
+    "$PY" - "$results/batching-qa.txt" "$status" > "$results/batching-qa.json" <<'EOF'
+import json, sys
+text, status = open(sys.argv[1], encoding="utf-8").read(), int(sys.argv[2])
+lines = text.splitlines()
+checks = [{"passed": line.startswith("  ok "), "text": line[8:]} for line in lines
+          if line.startswith(("  ok    ", "  FAIL  "))]
+verdict = next((line[len("verdict: "):] for line in lines if line.startswith("verdict: ")), "")
+server = next((line[len("server: "):] for line in lines if line.startswith("server: ")), "")
+print(json.dumps({"clients": 4, "workers": 2, "exit_status": status, "server": server, "verdict": verdict,
+                  "checks": checks, "passed": status == 0 and verdict.startswith("PASS")}, indent=1))
+EOF
+    echo "bench:   exit status $status, $(grep -m1 "^verdict: " "$results/batching-qa.txt" || echo "no verdict")"
+}
+
+run_batching() { # both workloads and the QA demo; what ran into batching-meta.json
+    local batching_started load_before_batching
+    batching_started=$(date +%s)
+    load_before_batching=$(cut -d' ' -f1-3 /proc/loadavg)
+    run_batching_workload small "$small_model" "$small_images" "$batching_small"
+    run_batching_workload field "$field_model" "$field_images" "$batching_field"
+    run_batching_qa
+    "$PY" - "$results/batching-meta.json" "$batching_rounds" "$batching_sessions" "$batching_small" \
+        "$batching_field" "$batching_warmup" "$load_before_batching" "$(( $(date +%s) - batching_started ))" <<'EOF'
+import json, subprocess, sys, time
+path, rounds, sessions, small, field, warmup, load_before, seconds = sys.argv[1:]
+commit = subprocess.run(["git", "describe", "--always"], capture_output=True, text=True).stdout.strip() or "?"
+if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", ".", ":(exclude)docs"]).returncode != 0:
+    commit += "-dirty"
+json.dump({"date": time.strftime("%Y-%m-%d %H:%M %Z"), "commit": commit, "rounds": int(rounds),
+           "sessions": int(sessions), "requests": {"small": int(small), "field": int(field)}, "warmup": int(warmup),
+           "load_before": load_before, "load_after": " ".join(open("/proc/loadavg").read().split()[:3]),
+           "seconds": int(seconds)}, open(path, "w"), indent=1)
+EOF
+    echo "bench: the batching comparison took $(( $(date +%s) - batching_started )) s"
+}
+
+if [ "$batching_only" = 1 ]; then
+    run_batching
+    if [ -f "$results/meta.json" ]; then
+        "$PY" bench/report.py --results "$results" --doc docs/performance.md --plot docs/performance.png \
+            --screenshot "$([ -f docs/performance-monitor-500.png ] && echo performance-monitor-500.png)"
+    else
+        echo "bench: no full run's results in ${results#$root/}: docs/performance.md is left as it is" >&2
+    fi
+    # The section as the report writes it, also on its own.
+    "$PY" bench/report.py --results "$results" --section batching | tee "$results/batching.md"
+    exit 0
+fi
+
 run_workload small "$small_model" "$small_images" "$small_one" "${small[@]}"
 run_workload field "$field_model" "$field_images" "$field_one" "${field[@]}"
+run_batching
 
 # --- the paths real clients take (issue 13) ----------------------------------------------
 # ~900 KB photos (the field photos at quality 95), then seed-style clients against Orchard

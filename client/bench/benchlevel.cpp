@@ -1,5 +1,7 @@
 #include "client/bench/benchlevel.h"
 
+#include <algorithm>
+
 #include <QStringList>
 
 namespace orchard {
@@ -51,7 +53,35 @@ QJsonObject BenchLevelResult::toJson() const
         cpu.insert(QStringLiteral("server"), serverCpuMs / completed);
     if (!cpu.isEmpty())
         object.insert(QStringLiteral("cpu_ms_per_image"), cpu);
+    // Absent, not zero, from servers that do not say: zero would read as "never waited".
+    if (serverReports > 0) {
+        const QJsonObject serverMs {
+            { QStringLiteral("wait"), serverMeanMs.wait },
+            { QStringLiteral("queue"), serverMeanMs.queue },
+            { QStringLiteral("infer"), serverMeanMs.infer },
+        };
+        const QJsonObject batchSize {
+            { QStringLiteral("mean"), batchSizeMean },
+            { QStringLiteral("per_pass"), batchSizePerPass },
+            { QStringLiteral("max"), batchSizeMax },
+        };
+        object.insert(QStringLiteral("server_ms"), serverMs);
+        object.insert(QStringLiteral("batch_size"), batchSize);
+    }
     return object;
+}
+
+void BenchRecorder::recordServerReport(const StageTimings &timing, int batchSize)
+{
+    if (batchSize < 1)
+        return;
+    ++m_serverReports;
+    m_serverSumMs.wait += timing.wait;
+    m_serverSumMs.queue += timing.queue;
+    m_serverSumMs.infer += timing.infer;
+    m_batchSizeSum += batchSize;
+    m_inverseBatchSizeSum += 1.0 / batchSize;
+    m_batchSizeMax = std::max(m_batchSizeMax, batchSize);
 }
 
 void BenchRecorder::merge(const BenchRecorder &other)
@@ -62,6 +92,13 @@ void BenchRecorder::merge(const BenchRecorder &other)
         m_errors[it.key()] += it.value();
     m_bytesSent += other.m_bytesSent;
     m_unserved += other.m_unserved;
+    m_serverReports += other.m_serverReports;
+    m_serverSumMs.wait += other.m_serverSumMs.wait;
+    m_serverSumMs.queue += other.m_serverSumMs.queue;
+    m_serverSumMs.infer += other.m_serverSumMs.infer;
+    m_batchSizeSum += other.m_batchSizeSum;
+    m_inverseBatchSizeSum += other.m_inverseBatchSizeSum;
+    m_batchSizeMax = std::max(m_batchSizeMax, other.m_batchSizeMax);
 }
 
 int BenchRecorder::errors() const
@@ -83,6 +120,17 @@ void BenchRecorder::summarise(double wallSeconds, BenchLevelResult &result) cons
     result.latencyMs = LatencySummary::of(m_latencies);
     result.queuedMs = LatencySummary::of(m_queueWaits);
     result.bytesSent = m_bytesSent;
+    result.serverReports = m_serverReports;
+    result.serverMeanMs = StageTimings();
+    result.batchSizeMean = result.batchSizePerPass = 0.0;
+    result.batchSizeMax = m_batchSizeMax;
+    if (m_serverReports > 0) {
+        result.serverMeanMs.wait = m_serverSumMs.wait / m_serverReports;
+        result.serverMeanMs.queue = m_serverSumMs.queue / m_serverReports;
+        result.serverMeanMs.infer = m_serverSumMs.infer / m_serverReports;
+        result.batchSizeMean = m_batchSizeSum / m_serverReports;
+        result.batchSizePerPass = m_serverReports / m_inverseBatchSizeSum;
+    }
 }
 
 std::optional<QVector<int>> parseLevels(const QString &text, int maxLevel, QString *error)

@@ -9,6 +9,7 @@
 #include <QVector>
 
 #include "common/protocol/latencysummary.h"
+#include "common/protocol/predictionreply.h"
 
 namespace orchard {
 
@@ -33,6 +34,16 @@ struct BenchLevelResult
     double processCpuMs = -1.0;
     /** CPU time the server process used during the level (`--server-pid`); < 0: unknown. */
     double serverCpuMs = -1.0;
+    /**
+     * Answers that said which batch they were in (a server with the batcher); 0 for the
+     * seed design and older servers, which leave batch_size and the queue time out.
+     */
+    int serverReports = 0;
+    StageTimings serverMeanMs;  ///< wait, queue and infer: means over those answers (the rest 0)
+    double batchSizeMean = 0.0; ///< mean over those answers of their forward pass's size
+    /** Images per forward pass: answers / Σ 1/size, as if every image of each pass was ours. */
+    double batchSizePerPass = 0.0;
+    int batchSizeMax = 0;
 
     double bytesPerImage() const { return completed > 0 ? double(bytesSent) / completed : 0.0; }
     QJsonObject toJson() const;
@@ -51,6 +62,8 @@ public:
     void recordError(const QString &code) { ++m_errors[code]; }
     void recordQueueWait(double milliseconds) { m_queueWaits.push_back(milliseconds); }
     void recordUnserved() { ++m_unserved; }
+    /** What the server said about one answer; ignored when it did not say its batch size. */
+    void recordServerReport(const StageTimings &timing, int batchSize);
     void addBytesSent(qint64 bytes) { m_bytesSent += bytes; }
     void merge(const BenchRecorder &other);
 
@@ -66,6 +79,12 @@ private:
     QMap<QString, int> m_errors;
     qint64 m_bytesSent = 0;
     int m_unserved = 0;
+    // Sums, not samples: the report gives means and the maximum only.
+    int m_serverReports = 0;
+    StageTimings m_serverSumMs;
+    double m_batchSizeSum = 0.0;
+    double m_inverseBatchSizeSum = 0.0;
+    int m_batchSizeMax = 0;
 };
 
 /** "1,2,4,8,16" → {1, 2, 4, 8, 16}; nullopt (and why in error) unless every item is 1–maxLevel. */

@@ -94,12 +94,13 @@ void LoadClient::onQueued(int, int, int workers)
     m_level.serverWorkers = std::max(m_level.serverWorkers, workers);
 }
 
-void LoadClient::onReplied()
+void LoadClient::onReplied(const PredictionReply &reply)
 {
     if (!m_waitingForAnswer)
         return;
     m_waitingForAnswer = false;
     m_level.recorder.recordAnswer(millisecondsSince(m_level.clock, m_sentNs));
+    m_level.recorder.recordServerReport(reply.timing, reply.batchSize);
     m_level.lastAnswerNs = m_level.clock.nsecsElapsed();
     sendNext();
 }

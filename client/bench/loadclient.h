@@ -7,6 +7,7 @@
 #include "client/bench/benchlevel.h"
 #include "client/bench/loadgenerator.h"
 #include "common/protocol/errorcode.h"
+#include "common/protocol/predictionreply.h"
 
 namespace orchard {
 
@@ -63,7 +64,7 @@ signals:
 private:
     void onReady();
     void onQueued(int position, int waiting, int workers);
-    void onReplied();
+    void onReplied(const PredictionReply &reply);
     void onFailed(ErrorCode code);
     void onClosed(const QString &reason, bool expected);
 

@@ -131,6 +131,23 @@ TEST_CASE("bench --json: one object per level, every request answered, waiting c
     CHECK(three.value("queued_ms").toObject().value("max").toDouble()
           > three.value("latency_ms").toObject().value("p50").toDouble());
     CHECK(three.value("bytes_per_image").toDouble() > 0);
+
+    // The server said which forward pass each answer came from: counts, never speed.
+    for (const QJsonObject &level : { one, three }) {
+        const QJsonObject serverMs = level.value("server_ms").toObject();
+        CHECK(serverMs.contains("wait"));
+        CHECK(serverMs.contains("queue"));
+        CHECK(serverMs.contains("infer"));
+        CHECK(serverMs.value("queue").toDouble() >= 0);
+        const QJsonObject batchSize = level.value("batch_size").toObject();
+        CHECK(batchSize.value("mean").toDouble() >= 1);
+        CHECK(batchSize.value("per_pass").toDouble() >= 1);
+        CHECK(batchSize.value("max").toInt() >= 1);
+        CHECK(batchSize.value("max").toInt() <= 8); // the default --max-batch
+        CHECK(batchSize.value("mean").toDouble() <= batchSize.value("max").toInt());
+    }
+    // One client, one request in flight: every forward pass held its image alone.
+    CHECK(one.value("batch_size").toObject().value("max").toInt() == 1);
 }
 
 TEST_CASE("bench: base64 bodies send more bytes per image than binary ones, for the same answers")
@@ -165,6 +182,7 @@ TEST_CASE("bench --engine: the same images in-process, one level per thread coun
     CHECK(parse(lines.at(1)).value("clients").toInt() == 2);
     CHECK(parse(lines.at(1)).value("completed").toInt() == 10);
     CHECK_FALSE(parse(lines.at(1)).contains("queued_ms"));
+    CHECK_FALSE(parse(lines.at(1)).contains("batch_size")); // no server, no batcher
 }
 
 TEST_CASE("bench: an unreachable server is exit status 2, with a reason")

@@ -118,6 +118,57 @@ TEST_CASE("The JSON form carries every figure, and queue times only where they w
     CHECK_FALSE(result.toJson().contains("queued_ms"));
 }
 
+TEST_CASE("What a batching server said about its answers becomes means and a maximum, absent otherwise")
+{
+    BenchRecorder recorder;
+    StageTimings timing;
+    timing.wait = 1.0;
+    timing.queue = 0.5;
+    timing.infer = 2.0;
+    recorder.recordServerReport(timing, 1);
+    timing.wait = 3.0;
+    timing.queue = 1.5;
+    timing.infer = 4.0;
+    recorder.recordServerReport(timing, 4);
+    recorder.recordServerReport(timing, 4);
+    recorder.recordServerReport(timing, 0); // an older server: no batch size, not counted
+    BenchLevelResult result;
+    result.target = QStringLiteral("orchard");
+    recorder.summarise(1.0, result);
+
+    CHECK(result.serverReports == 3);
+    CHECK(result.serverMeanMs.wait == Approx(7.0 / 3));
+    CHECK(result.serverMeanMs.queue == Approx(3.5 / 3));
+    CHECK(result.serverMeanMs.infer == Approx(10.0 / 3));
+    CHECK(result.batchSizeMean == Approx(3.0));
+    // One pass of 1 and one of 4 (two of its answers seen): 3 answers over 1 + 2/4 passes.
+    CHECK(result.batchSizePerPass == Approx(2.0));
+    CHECK(result.batchSizeMax == 4);
+    const QJsonObject json = result.toJson();
+    CHECK(json.value("server_ms").toObject().value("queue").toDouble() == Approx(3.5 / 3));
+    CHECK(json.value("server_ms").toObject().value("infer").toDouble() == Approx(10.0 / 3));
+    CHECK(json.value("batch_size").toObject().value("mean").toDouble() == Approx(3.0));
+    CHECK(json.value("batch_size").toObject().value("max").toInt() == 4);
+
+    BenchRecorder merged;
+    merged.merge(recorder);
+    merged.merge(recorder);
+    BenchLevelResult twice;
+    merged.summarise(1.0, twice);
+    CHECK(twice.serverReports == 6);
+    CHECK(twice.batchSizeMean == Approx(3.0));
+    CHECK(twice.batchSizeMax == 4);
+
+    BenchRecorder silent; // the seed design reports neither
+    silent.recordAnswer(1.0);
+    silent.recordServerReport(timing, 0);
+    BenchLevelResult legacy;
+    silent.summarise(1.0, legacy);
+    CHECK(legacy.serverReports == 0);
+    CHECK_FALSE(legacy.toJson().contains("server_ms"));
+    CHECK_FALSE(legacy.toJson().contains("batch_size"));
+}
+
 TEST_CASE("Client levels parse as a sweep and refuse anything else")
 {
     CHECK(parseLevels("1,2,4,8,16", 100) == QVector<int> { 1, 2, 4, 8, 16 });
