@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <sys/socket.h>
+
 #include <QAbstractSocket>
 #include <QDeadlineTimer>
 
@@ -35,6 +37,20 @@ BlockingFrameStream::BlockingFrameStream(QAbstractSocket *socket, qint64 maxBody
     : m_socket(socket)
     , m_reader(maxBodyLength)
 {
+}
+
+bool BlockingFrameStream::hasUnreadBytes() const
+{
+    const qintptr descriptor = m_socket->socketDescriptor();
+    if (descriptor < 0)
+        return true; // not a kernel socket: let Qt look
+    // Peeked, not read: were the kernel's answer the end of the stream, Qt would take it for
+    // a disconnection and close the socket, and a client that half-closed after its last
+    // request (shutdown(SHUT_WR), as HTTP-style tools do) would lose the answers still
+    // coming (tests/hardening: "A waiting client that sends its request and shuts its
+    // write side is served").
+    char byte = 0;
+    return ::recv(static_cast<int>(descriptor), &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 bool BlockingFrameStream::takeParsed(ReadResult &result)
@@ -105,7 +121,7 @@ BlockingFrameStream::ReadResult BlockingFrameStream::pollFrame()
             m_reader.feed(data);
             continue;
         }
-        if (!pulled && m_socket->state() == QAbstractSocket::ConnectedState) {
+        if (!pulled && m_socket->state() == QAbstractSocket::ConnectedState && hasUnreadBytes()) {
             // Without an event loop the socket learns of new bytes only when asked: a wait
             // of 0 ms takes what the kernel has and returns.
             pulled = true;

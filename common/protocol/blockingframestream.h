@@ -75,6 +75,8 @@ public:
 private:
     /** A frame or a framing error the reader already has, into result; false when neither. */
     bool takeParsed(ReadResult &result);
+    /** Whether the kernel holds bytes for us now (the end of the stream does not count). */
+    bool hasUnreadBytes() const;
 
     QAbstractSocket *m_socket;
     FrameReader m_reader;
