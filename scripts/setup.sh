@@ -35,6 +35,8 @@ PACKAGES=(
     qt6-httpserver-dev qt6-websockets-dev libsystemd-dev prometheus
     # packages: dpkg-shlibdeps (dpkg-dev), lintian, the desktop/AppStream validators, man pages
     dpkg-dev file lintian desktop-file-utils appstream help2man
+    # scale-out: the balancer in front of several servers (resources/haproxy, scripts/cluster.sh)
+    haproxy
 )
 
 missing=()
