@@ -17,7 +17,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 shift || true
-all_targets=(frame_header frame_reader image_request client_message server_bodies image_decode)
+all_targets=(frame_header frame_reader image_request client_message server_bodies image_decode
+    proxy_header)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 case $seconds in
@@ -52,6 +53,7 @@ mkdir -p "$build/logs"
 target_options() {
     case $1 in
     image_decode) echo "-dict=$root/tests/fuzz/image.dict -close_fd_mask=2" ;;
+    proxy_header) echo "" ;; # no frames or images: its seeds carry every PROXY keyword
     *) echo "-dict=$root/tests/fuzz/protocol.dict" ;;
     esac
 }

@@ -382,12 +382,32 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
     // ending the process without a graceful shutdown (SIGTERM).
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&](int signalNumber) {
-        // A second Ctrl-C during the graceful shutdown ends the process at once.
-        ::signal(SIGINT, SIG_DFL);
-        ::signal(SIGTERM, SIG_DFL);
+        // The first signal drains (--drain-seconds), then shuts down gracefully; a second
+        // one shuts down at once, gracefully; a third (Ctrl-C, systemd's SIGKILL) ends it.
+        // Only with a port a balancer watches (health, agent): without one nobody could
+        // hear "not ready", and the drain would only make the stop slower.
+        const bool watched = server.httpPort() != 0 || server.agentPort() != 0;
+        const bool drainFirst = watched && config.drainTime.count() > 0 && !server.isDraining();
+        if (!drainFirst) {
+            ::signal(SIGINT, SIG_DFL);
+            ::signal(SIGTERM, SIG_DFL);
+        }
         log.notice(EventLogModel::Level::Warning, QStringLiteral("signal"),
-                   QStringLiteral("orchard-server: signal %1, shutting down gracefully").arg(signalNumber));
-        shutDownAndQuit(server, notifier);
+                   drainFirst ? QStringLiteral("orchard-server: signal %1, draining for %2 s, then shutting down "
+                                               "gracefully (again: at once)")
+                                        .arg(signalNumber)
+                                        .arg(config.drainTime.count())
+                              : QStringLiteral("orchard-server: signal %1, shutting down gracefully").arg(signalNumber));
+        if (drainFirst)
+            server.drain(QStringLiteral("signal %1").arg(signalNumber));
+        else
+            shutDownAndQuit(server, notifier);
+    });
+    QObject::connect(&server, &OrchardServer::drained, &server, [&server, &notifier] { shutDownAndQuit(server, notifier); });
+    QObject::connect(server.events(), &ServerEvents::draining, &server, [&notifier, &server](const QString &why) {
+        notifier.stopping(QStringLiteral("Draining (%1): serving the clients here for %2 s, then shutting down")
+                                  .arg(why)
+                                  .arg(server.config().drainTime.count()));
     });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &server, [&] {
         notifier.reloading(QStringLiteral("Reloading the token file and the models, reopening the log file"));

@@ -208,6 +208,16 @@ Result<FrameHeader> FrameHeader::decode(QByteArrayView bytes)
                                  .arg(kSize)
                                  .arg(bytes.size()));
     }
+    // A balancer's PROXY header (v1 text or the v2 signature) where a frame should begin:
+    // the server was not told to expect one from this address. Said so, for whoever set
+    // the balancer up; "not JSON" would send them looking in the wrong place.
+    static constexpr char kProxyV2Signature[] = "\r\n\r\n\0\r\nQUIT\n";
+    if (bytes.startsWith(QByteArrayView("PROXY ")) || bytes.startsWith(QByteArrayView(kProxyV2Signature, 12))) {
+        return badHeader(QStringLiteral(
+                "The connection began with a PROXY protocol header, as a load balancer sends (HAProxy's "
+                "send-proxy); the server takes one only with --proxy-protocol, from an address in "
+                "--trusted-proxies."));
+    }
     const Result<QJsonObject> parsed = headerObject(bytes);
     if (!parsed)
         return parsed.error();

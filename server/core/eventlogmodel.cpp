@@ -130,6 +130,13 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
         add(0, QStringLiteral("workers"), tr("worker pool resized to %1").arg(workers),
             { { QStringLiteral("workers"), workers } });
     });
+    connect(events, &ServerEvents::draining, this, [this](const QString &why, qint64 seconds) {
+        add(0, QStringLiteral("draining"),
+            tr("%1: not ready for new clients for %2 s while serving the ones here, then shutting down")
+                    .arg(why)
+                    .arg(seconds),
+            { { QStringLiteral("reason"), why }, { QStringLiteral("drain_seconds"), seconds } }, Level::Warning);
+    });
     connect(events, &ServerEvents::workersWarmed, this,
             [this](int threads, double wallMs, double slowestMs, const QString &error) {
                 const QString timing = tr("warmed up %1 worker thread%2 in %3 ms (slowest thread %4 ms)")

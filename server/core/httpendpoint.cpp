@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QHttpServerRequest>
 #include <QPointer>
 #include <QHttpServerResponder>
@@ -149,7 +151,7 @@ void writeJsonReply(QTcpSocket *socket, int status, const QByteArray &body)
     static const QHash<int, QByteArray> reasons { { 200, "OK" },           { 400, "Bad Request" },
                                                   { 401, "Unauthorized" }, { 403, "Forbidden" },
                                                   { 404, "Not Found" },    { 405, "Method Not Allowed" },
-                                                  { 409, "Conflict" } };
+                                                  { 409, "Conflict" },     { 202, "Accepted" } };
     QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status, "Error") + "\r\n";
     head += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
     if (status == 401)
@@ -206,13 +208,40 @@ bool HttpEndpoint::handleRequest(const QHttpServerRequest &request, QTcpSocket *
                             });
         return true;
     }
+    if (path == QLatin1String("/admin/drain")) {
+        const QPointer<QTcpSocket> client(socket);
+        const auto reply = [client](int status, const QByteArray &body) {
+            if (!client)
+                return;
+            writeJsonReply(client, status, body);
+            client->flush(); // now: with --drain-seconds 0 the shutdown follows in this pass of the event loop
+        };
+        if (request.method() != QHttpServerRequest::Method::Post) {
+            reply(405, R"({"error":"POST /admin/drain starts draining; it takes no other method."})" "\n");
+            return true;
+        }
+        if (!m_repository.authorized(request.value("Authorization"), QStringLiteral("drain the server"), reply))
+            return true;
+        const bool already = m_server->isDraining();
+        if (!already)
+            emit drainRequested(QStringLiteral("POST /admin/drain from %1").arg(socket->peerAddress().toString()));
+        const QJsonObject answer { { QStringLiteral("message"),
+                                     already ? QStringLiteral("already draining")
+                                             : QStringLiteral("draining: not ready for new clients, serving the "
+                                                              "ones here, then shutting down") },
+                                   { QStringLiteral("drain_seconds_left"),
+                                     static_cast<double>(m_server->drainRemaining().count()) / 1000.0 } };
+        reply(already ? 200 : 202, QJsonDocument(answer).toJson(QJsonDocument::Compact) + '\n');
+        return true;
+    }
     QHttpServerResponder responder = makeResponder(request, socket);
     const bool live = path == QLatin1String("/health/live");
     const bool ready = path == QLatin1String("/health/ready");
     const bool metrics = path == QLatin1String("/metrics");
     if (!live && !ready && !metrics) {
         answer(responder, Status::NotFound,
-               "Nothing here: this port serves /health/live, /health/ready, /metrics and /v2/repository/…");
+               "Nothing here: this port serves /health/live, /health/ready, /metrics, /v2/repository/… and "
+               "POST /admin/drain");
         return true;
     }
     if (request.method() != QHttpServerRequest::Method::Get) {
@@ -240,7 +269,8 @@ void HttpEndpoint::missingHandler(const QHttpServerRequest &request, QTcpSocket 
     // Not reached: handleRequest() answers every request. Should Qt call it anyway, say so.
     QHttpServerResponder responder = makeResponder(request, socket);
     answer(responder, QHttpServerResponder::StatusCode::NotFound,
-           "Nothing here: this port serves /health/live, /health/ready, /metrics and /v2/repository/…");
+           "Nothing here: this port serves /health/live, /health/ready, /metrics, /v2/repository/… and "
+               "POST /admin/drain");
 }
 
 } // namespace orchard

@@ -27,6 +27,9 @@ class OrchardServer;
  * out of descriptors it pauses accepting for kAcceptRetry instead of spinning or stopping
  * for good as QTcpServer's own loop does in Qt 6.4 (see HttpListener).
  *
+ * `POST /admin/drain` starts draining (OrchardServer::drain(); with access tokens, only
+ * with an --admin-labels token, as the repository API's load and unload).
+ *
  * Unknown paths get 404 and other methods than GET 405, each with a sentence saying what
  * this port serves. docs/operations.md describes every answer and metric.
  */
@@ -49,6 +52,10 @@ public:
     bool start(const QHostAddress &address, quint16 port);
     quint16 port() const;
     QString errorString() const { return m_error; }
+
+signals:
+    /** POST /admin/drain, authorized as load and unload are; why: who asked, for the log. */
+    void drainRequested(const QString &why);
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

@@ -24,9 +24,12 @@
 #include "common/protocol/frame.h"
 #include "common/protocol/servererror.h"
 #include "common/protocol/servermessage.h"
+#include "server/core/agentendpoint.h"
 #include "server/core/httpendpoint.h"
 #include "server/core/inferencebatcher.h"
 #include "server/core/modelstore.h"
+#include "server/core/proxyheader.h"
+#include "server/core/proxyheaderreader.h"
 #include "server/core/session.h"
 #include "server/core/tlsidentity.h"
 
@@ -34,24 +37,30 @@ namespace orchard {
 
 namespace {
 
-/** "address:port" of the peer, read from the descriptor before any socket object exists. */
-QString peerOf(qintptr descriptor)
+/** The peer's address and port, read from the descriptor before any socket object exists. */
+bool peerAddressOf(qintptr descriptor, QHostAddress *address, quint16 *port)
 {
     sockaddr_storage storage {};
     socklen_t length = sizeof storage;
     if (::getpeername(static_cast<int>(descriptor), reinterpret_cast<sockaddr *>(&storage), &length) != 0)
-        return QStringLiteral("unknown peer");
-    QHostAddress address(reinterpret_cast<const sockaddr *>(&storage));
+        return false;
+    *address = QHostAddress(reinterpret_cast<const sockaddr *>(&storage));
+    *port = 0;
+    if (storage.ss_family == AF_INET)
+        *port = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+    else if (storage.ss_family == AF_INET6)
+        *port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    return true;
+}
+
+/** "address:port", as the sessions table and the log show a peer. */
+QString peerText(QHostAddress address, quint16 port)
+{
     // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; show them as a.b.c.d.
     bool isMappedIpv4 = false;
     const quint32 ipv4 = address.toIPv4Address(&isMappedIpv4);
     if (isMappedIpv4)
         address = QHostAddress(ipv4);
-    quint16 port = 0;
-    if (storage.ss_family == AF_INET)
-        port = ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
-    else if (storage.ss_family == AF_INET6)
-        port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
             ? QStringLiteral("[%1]").arg(address.toString())
             : address.toString();
@@ -213,6 +222,8 @@ OrchardServer::OrchardServer(ServerConfig config, std::shared_ptr<ModelStore> mo
         if (m_acceptNotifier)
             m_acceptNotifier->setEnabled(true); // level-triggered: fires at once if clients wait
     });
+    m_drainTimer.setSingleShot(true);
+    connect(&m_drainTimer, &QTimer::timeout, this, &OrchardServer::drained);
     m_acceptCalm.setSingleShot(true);
     m_acceptCalm.setInterval(kAcceptCalm);
     connect(&m_acceptCalm, &QTimer::timeout, this, [this] {
@@ -266,6 +277,14 @@ void OrchardServer::shutdown(std::chrono::milliseconds grace)
     m_acceptCalm.stop();
     m_lineReport.stop();
     m_stopRequested = true;
+    m_drainTimer.stop();
+    for (const QPointer<ProxyHeaderReader> &reader : std::exchange(m_readingProxyHeaders, {})) {
+        if (!reader)
+            continue;
+        WaitingRoom::closeDescriptor(reader->descriptor());
+        m_metrics.countConnections(ConnectionOutcome::Shutdown);
+        delete reader.data();
+    }
     // abort() emits disconnected at once, whose handler edits the list: walk a copy.
     const QList<QPointer<QSslSocket>> handshaking = std::exchange(m_handshaking, {});
     for (const QPointer<QSslSocket> &socket : handshaking) {
@@ -308,20 +327,99 @@ void OrchardServer::incomingConnection(qintptr descriptor)
     WaitingRoom::Entry entry;
     entry.sessionId = m_nextSessionId++;
     entry.descriptor = descriptor;
-    entry.peer = peerOf(descriptor);
+    QHostAddress address;
+    quint16 port = 0;
+    const bool known = peerAddressOf(descriptor, &address, &port);
+    entry.peer = known ? peerText(address, port) : QStringLiteral("unknown peer");
 
     if (m_stopRequested) {
         WaitingRoom::closeDescriptor(descriptor);
         m_metrics.countConnections(ConnectionOutcome::Shutdown);
         return;
     }
+    m_waitingSince[entry.sessionId].start();
+    if (known && m_config.isTrustedProxy(address))
+        readProxyHeader(entry);
+    else
+        admitConnection(entry);
+}
+
+void OrchardServer::readProxyHeader(WaitingRoom::Entry entry)
+{
+    // Reading headers holds descriptors as waiting does: bounded by the same room.
+    const int room = m_config.maxQueued + m_config.workers;
+    if (m_readingProxyHeaders.size() >= room) {
+        WaitingRoom::closeDescriptor(entry.descriptor);
+        m_metrics.countConnections(ConnectionOutcome::Busy);
+        refused(entry, QStringLiteral("%1 connections from the balancer are still sending their PROXY header; "
+                                      "closed.")
+                               .arg(m_readingProxyHeaders.size()));
+        return;
+    }
+    // The balancer sends its header with the connection: a few seconds is plenty, and a
+    // stalled one must not hold a descriptor for the whole read timeout.
+    const auto timeout = std::min<std::chrono::milliseconds>(m_config.readTimeout, kProxyHeaderTimeout);
+    auto *reader = new ProxyHeaderReader(entry.descriptor, static_cast<int>(timeout.count()), this);
+    m_readingProxyHeaders.append(reader);
+    const QString proxy = entry.peer;
+    connect(reader, &ProxyHeaderReader::finished, this,
+            [this, reader, entry, proxy, timeout](ProxyHeaderReader::Outcome outcome, const ProxyHeader &header,
+                                                  const QString &error) mutable {
+                m_readingProxyHeaders.removeAll(QPointer<ProxyHeaderReader>(reader));
+                reader->deleteLater();
+                if (outcome == ProxyHeaderReader::Outcome::Complete) {
+                    // LOCAL (the balancer's own connection, a health check): its own address.
+                    if (!header.local)
+                        entry.peer = peerText(header.sourceAddress, header.sourcePort);
+                    admitConnection(entry);
+                    return;
+                }
+                ProtocolError refusal { ErrorCode::BadHeader, {}, {} };
+                ConnectionOutcome counted = ConnectionOutcome::BadHeader;
+                switch (outcome) {
+                case ProxyHeaderReader::Outcome::Timeout:
+                    refusal = { ErrorCode::Timeout,
+                                QStringLiteral("No PROXY protocol header from the balancer %1 within %2 ms; "
+                                               "connections from --trusted-proxies must begin with one.")
+                                        .arg(proxy)
+                                        .arg(timeout.count()),
+                                {} };
+                    counted = ConnectionOutcome::Timeout;
+                    break;
+                case ProxyHeaderReader::Outcome::Closed:
+                    WaitingRoom::closeDescriptor(entry.descriptor);
+                    m_metrics.countConnections(ConnectionOutcome::Vanished);
+                    refused(entry, QStringLiteral("the balancer closed the connection before its PROXY header"));
+                    return;
+                case ProxyHeaderReader::Outcome::Missing:
+                    refusal.message = QStringLiteral("%1 is a trusted proxy (--trusted-proxies) but its connection "
+                                                     "did not begin with a PROXY protocol header: configure the "
+                                                     "balancer with send-proxy-v2, or connect from another address.")
+                                              .arg(proxy);
+                    break;
+                default:
+                    refusal.message = QStringLiteral("The PROXY protocol header from %1 is not valid: %2")
+                                              .arg(proxy, error.isEmpty() ? header.error : error);
+                    break;
+                }
+                // Before any TLS handshake: the balancer passes plain bytes on as they are.
+                WaitingRoom::sendNow(entry.descriptor, *encodeFrame(MessageType::ServerError, serverErrorBody(refusal)));
+                WaitingRoom::closeDescriptor(entry.descriptor);
+                m_metrics.countConnections(counted);
+                refused(entry, refusal.message);
+            });
+    reader->start();
+}
+
+void OrchardServer::admitConnection(WaitingRoom::Entry entry)
+{
     if (m_config.tls) {
         // A handshake holds a descriptor (for up to the read timeout) as a waiting client
         // does: both count against --max-queued, beyond the free workers. Without a word,
         // since the peer expects a TLS handshake, not a plain BUSY frame.
         const int room = m_config.maxQueued + std::max(0, m_config.workers - m_activeSessions);
         if (m_handshaking.size() + m_waitingRoom.size() >= room) {
-            WaitingRoom::closeDescriptor(descriptor);
+            WaitingRoom::closeDescriptor(entry.descriptor);
             m_metrics.countConnections(ConnectionOutcome::Busy);
             refused(entry, QStringLiteral("All %1 workers are busy and %2 connections are already waiting or in "
                                           "their TLS handshake; closed before the handshake.")
@@ -329,10 +427,8 @@ void OrchardServer::incomingConnection(qintptr descriptor)
                                    .arg(m_handshaking.size() + m_waitingRoom.size()));
             return;
         }
-        m_waitingSince[entry.sessionId].start();
         startHandshake(entry);
     } else {
-        m_waitingSince[entry.sessionId].start();
         placeConnection(entry);
     }
 }
@@ -620,10 +716,31 @@ void OrchardServer::refused(const WaitingRoom::Entry &entry, const QString &reas
     m_events.reportConnectionRejected(entry.peer, reason);
 }
 
+bool OrchardServer::drain(const QString &why)
+{
+    if (m_draining || m_stopRequested)
+        return false;
+    m_draining = true;
+    m_events.reportDraining(why, m_config.drainTime.count());
+    // Queued even for 0 s: whoever asked hears back first (the HTTP answer, the log line).
+    m_drainTimer.start(m_config.drainTime);
+    return true;
+}
+
+std::chrono::milliseconds OrchardServer::drainRemaining() const
+{
+    return m_draining ? std::chrono::milliseconds(std::max(0, m_drainTimer.remainingTime())) : std::chrono::milliseconds(0);
+}
+
 QString OrchardServer::notReadyReason() const
 {
     if (m_stopRequested)
         return QStringLiteral("shutting down: new connections are closed at once.");
+    if (m_draining) {
+        return QStringLiteral("draining: serving the clients it has, shutting down in %1 s; new clients should "
+                              "connect to another server.")
+                .arg(drainRemaining().count() / 1000.0, 0, 'f', 1);
+    }
     if (m_models->catalog()->isEmpty())
         return QStringLiteral("starting: no model loaded yet.");
     if (!isListening())
@@ -648,12 +765,18 @@ quint16 OrchardServer::httpPort() const
     return m_http ? m_http->port() : 0;
 }
 
+quint16 OrchardServer::agentPort() const
+{
+    return m_agent ? m_agent->serverPort() : 0;
+}
+
 QString OrchardServer::startError() const
 {
     if (!m_httpError.isEmpty()) {
-        return QStringLiteral("cannot listen for HTTP (health and metrics) on %1 port %2: %3")
+        return QStringLiteral("cannot listen for %1 on %2 port %3: %4")
+                .arg(m_agentFailed ? QStringLiteral("HAProxy's agent check") : QStringLiteral("HTTP (health and metrics)"))
                 .arg(m_config.httpHost.toString())
-                .arg(m_config.httpPort.value_or(0))
+                .arg(m_agentFailed ? m_config.agentPort.value_or(0) : m_config.httpPort.value_or(0))
                 .arg(m_httpError);
     }
     return QStringLiteral("cannot listen on %1 port %2: %3").arg(m_config.host.toString()).arg(m_config.port).arg(errorString());
@@ -662,19 +785,34 @@ QString OrchardServer::startError() const
 bool OrchardServer::startHttpEndpoint()
 {
     m_httpError.clear();
-    if (!m_config.httpPort || m_http)
-        return true;
-    auto endpoint = std::make_unique<HttpEndpoint>(this);
-    if (!endpoint->start(m_config.httpHost, *m_config.httpPort)) {
-        m_httpError = endpoint->errorString();
-        // Without its probes and metrics the server is not what was asked for: start()
-        // fails, and stops listening on the protocol port it had just opened.
-        delete std::exchange(m_acceptNotifier, nullptr);
-        close();
-        return false;
+    m_agentFailed = false;
+    if (m_config.httpPort && !m_http) {
+        auto endpoint = std::make_unique<HttpEndpoint>(this);
+        if (endpoint->start(m_config.httpHost, *m_config.httpPort)) {
+            connect(endpoint.get(), &HttpEndpoint::drainRequested, this, &OrchardServer::drain);
+            m_http = std::move(endpoint);
+        } else {
+            m_httpError = endpoint->errorString();
+        }
     }
-    m_http = std::move(endpoint);
-    return true;
+    if (m_httpError.isEmpty() && m_config.agentPort && !m_agent) {
+        auto agent = std::make_unique<AgentEndpoint>(this);
+        if (agent->start(m_config.httpHost, *m_config.agentPort)) {
+            m_agent = std::move(agent);
+        } else {
+            m_httpError = agent->errorString();
+            m_agentFailed = true;
+        }
+    }
+    if (m_httpError.isEmpty())
+        return true;
+    // Without its probes, metrics or agent the server is not what was asked for: start()
+    // fails, and stops listening on the protocol port it had just opened.
+    m_http.reset();
+    m_agent.reset();
+    delete std::exchange(m_acceptNotifier, nullptr);
+    close();
+    return false;
 }
 
 } // namespace orchard

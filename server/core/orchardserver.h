@@ -20,8 +20,10 @@
 
 namespace orchard {
 
+class AgentEndpoint;
 class HttpEndpoint;
 class InferenceBatcher;
+class ProxyHeaderReader;
 class InferenceEngine;
 class ModelStore;
 
@@ -67,6 +69,8 @@ class OrchardServer : public QTcpServer
 
 public:
     static constexpr std::chrono::milliseconds kShutdownGrace { 5000 };
+    /** A trusted proxy's PROXY header must arrive within this (or the read timeout, if shorter). */
+    static constexpr std::chrono::milliseconds kProxyHeaderTimeout { 5000 };
     /** After an accept error (out of descriptors), accepting is tried again this much later. */
     static constexpr std::chrono::milliseconds kAcceptRetry { 100 };
     /** An accept-error episode ends (and is logged as over) after this long without one. */
@@ -122,13 +126,34 @@ public:
     QString notReadyReason() const;
     /** The HTTP port of health and metrics (ServerConfig::httpPort); 0 when there is none. */
     quint16 httpPort() const;
+    /** The port of HAProxy's agent check (ServerConfig::agentPort); 0 when there is none. */
+    quint16 agentPort() const;
+    /**
+     * Begins draining (SIGTERM, POST /admin/drain): for ServerConfig::drainTime the server
+     * says it is not ready (/health/ready, the agent's "drain") so balancers send new
+     * clients elsewhere, while it goes on serving every connection it has and gets; then it
+     * emits drained(), whose receiver shuts it down. why: who asked, for the log. False
+     * (and nothing happens) when it drains or stops already.
+     */
+    bool drain(const QString &why);
+    bool isDraining() const { return m_draining; }
+    /** The rest of the drain time, 0 when not draining. */
+    std::chrono::milliseconds drainRemaining() const;
     /** Why start() failed, as a sentence naming the address and port that could not be used. */
     QString startError() const;
+
+signals:
+    /** The drain time (drain()) is over: time to shut down. */
+    void drained();
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    /** TLS handshake or placement, once the peer is known (after its PROXY header, if any). */
+    void admitConnection(WaitingRoom::Entry entry);
+    /** From a trusted proxy: its PROXY header is read first; it names the peer (see ServerConfig::proxyProtocol). */
+    void readProxyHeader(WaitingRoom::Entry entry);
     /** TLS: the handshake runs here, in the event loop, before the connection is placed. */
     void startHandshake(WaitingRoom::Entry entry);
     /** Serves the connection now, lets it wait, or turns it away with BUSY. */
@@ -161,7 +186,10 @@ private:
     int turnAwayWithReserve();
     /** The connection was turned away (and closed): forgets it and reports why. */
     void refused(const WaitingRoom::Entry &entry, const QString &reason);
-    /** The HTTP port of health and metrics, when configured; false (m_httpError says why) if it cannot listen. */
+    /**
+     * The HTTP port of health and metrics and the agent port, when configured; false
+     * (m_httpError says why) if one cannot listen.
+     */
     bool startHttpEndpoint();
 
     ServerConfig m_config;
@@ -172,6 +200,10 @@ private:
     WaitingRoom m_waitingRoom;
     QHash<quint64, QElapsedTimer> m_waitingSince;
     QList<QPointer<QSslSocket>> m_handshaking;
+    /** Connections from trusted proxies whose PROXY header is still being read. */
+    QList<QPointer<ProxyHeaderReader>> m_readingProxyHeaders;
+    bool m_draining = false;
+    QTimer m_drainTimer;
     QTimer m_lineReport;
     /** Open on /dev/null, for nothing: the descriptor that lets us answer BUSY when out of them. */
     int m_reserveDescriptor = -1;
@@ -187,7 +219,9 @@ private:
     ServerMetrics m_metrics;
     /** After m_metrics, which it counts into; stopped (drained) once the sessions have ended. */
     std::unique_ptr<InferenceBatcher> m_batcher;
-    QString m_httpError; ///< why the HTTP port could not be listened on
+    QString m_httpError; ///< why the HTTP or the agent port could not be listened on
+    bool m_agentFailed = false; ///< m_httpError is the agent port's
+    std::unique_ptr<AgentEndpoint> m_agent;
     std::unique_ptr<HttpEndpoint> m_http; ///< last: goes first, before what it reads
 };
 

@@ -45,7 +45,7 @@ RepositoryApi::RepositoryApi(ModelStore *store, const ServerConfig *config)
 
 bool RepositoryApi::handles(const QString &path) { return path.startsWith(kPrefix) || path == kPrefix.chopped(1); }
 
-bool RepositoryApi::authorized(const QByteArray &authorization, const Reply &reply) const
+bool RepositoryApi::authorized(const QByteArray &authorization, const QString &action, const Reply &reply) const
 {
     const std::shared_ptr<const AccessTokens> tokens = m_config->accessTokens;
     if (!tokens)
@@ -62,9 +62,9 @@ bool RepositoryApi::authorized(const QByteArray &authorization, const Reply &rep
         return false;
     }
     if (!m_config->adminLabels.contains(label)) {
-        reply(403, errorBody(QStringLiteral("The token of \"%1\" may not load or unload models: its label is not in "
-                                            "--admin-labels (%2).")
-                                     .arg(label, m_config->adminLabels.isEmpty()
+        reply(403, errorBody(QStringLiteral("The token of \"%1\" may not %2: its label is not in "
+                                            "--admin-labels (%3).")
+                                     .arg(label, action, m_config->adminLabels.isEmpty()
                                                          ? QStringLiteral("none are")
                                                          : m_config->adminLabels.join(QStringLiteral(", ")))));
         return false;
@@ -106,7 +106,8 @@ void RepositoryApi::handle(const QByteArray &method, const QString &path, const 
                                      .arg(modelControlName(m_store->options().control))));
         return;
     }
-    if (!authorized(authorization, reply))
+    const bool loading = match.captured(2) == QLatin1String("load");
+    if (!authorized(authorization, loading ? QStringLiteral("load models") : QStringLiteral("unload models"), reply))
         return;
     const bool load = match.captured(2) == QLatin1String("load");
     if (load && !m_store->isRepository()) {

@@ -33,13 +33,16 @@ public:
     RepositoryApi(ModelStore *store, const ServerConfig *config);
 
     static bool handles(const QString &path);
+    /**
+     * Whether the request may act on the server as an operator (action: what it asked, for
+     * the refusal); if not, the refusal went to reply. The rule of load and unload: anyone
+     * on an open server, else a token of an --admin-labels label.
+     */
+    bool authorized(const QByteArray &authorization, const QString &action, const Reply &reply) const;
     /** authorization: the request's Authorization header, as sent (empty if none). */
     void handle(const QByteArray &method, const QString &path, const QByteArray &authorization, Reply reply);
 
 private:
-    /** Whether the request may change models; if not, the refusal went to reply. */
-    bool authorized(const QByteArray &authorization, const Reply &reply) const;
-
     ModelStore *m_store;
     const ServerConfig *m_config;
 };

@@ -53,6 +53,23 @@ QList<QCommandLineOption> serverOptions(bool describeThisMachine)
               QStringLiteral("Address of the HTTP port (default 127.0.0.1: this machine only, since it "
                              "asks for no token)."),
               QStringLiteral("addr") },
+            { QStringLiteral("agent-port"),
+              QStringLiteral("Answer HAProxy's agent check on this port, on --http-host: the free share of the "
+                             "workers (\"up 60%\"), \"drain\" while draining, \"down\" with no model (default: off)."),
+              QStringLiteral("n") },
+            { QStringLiteral("proxy-protocol"),
+              QStringLiteral("Connections from --trusted-proxies begin with a PROXY protocol header (v1 or v2, "
+                             "HAProxy's send-proxy-v2) naming the real client, which the log and the monitor "
+                             "show; one without it is refused.") },
+            { QStringLiteral("trusted-proxies"),
+              QStringLiteral("Addresses or subnets of the load balancers that send PROXY headers, "
+                             "comma-separated (e.g. 10.0.0.5,10.0.1.0/24); needs --proxy-protocol."),
+              QStringLiteral("list") },
+            { QStringLiteral("drain-seconds"),
+              QStringLiteral("On SIGTERM (with --http-port or --agent-port) or POST /admin/drain, report not "
+                             "ready (/health/ready 503, agent \"drain\") for this long while serving, so balancers "
+                             "send new clients elsewhere; then shut down gracefully (default 5; 0: at once)."),
+              QStringLiteral("s") },
             { QStringLiteral("threads"), QStringLiteral("Workers: sessions served at once (default 5)."),
               QStringLiteral("n") },
             { QStringLiteral("model-repository"),
@@ -71,8 +88,8 @@ QList<QCommandLineOption> serverOptions(bool describeThisMachine)
               QStringLiteral("Seconds between scans of the repository with --model-control poll (default 15)."),
               QStringLiteral("s") },
             { QStringLiteral("admin-labels"),
-              QStringLiteral("Token labels (comma-separated) allowed to load and unload models over the HTTP "
-                             "port when --token-file is set (default: none, so nobody may)."),
+              QStringLiteral("Token labels (comma-separated) allowed to load and unload models, and to drain the "
+                             "server, over the HTTP port when --token-file is set (default: none, so nobody may)."),
               QStringLiteral("list") },
             { QStringLiteral("max-queued"),
               QStringLiteral("Connections that may wait for a worker; the next gets BUSY (default 64)."),
@@ -261,6 +278,42 @@ bool readModels(const QCommandLineParser &parser, ServerConfig *config, QString 
     return true;
 }
 
+/** The options of running behind a load balancer into config; false with error (naming the option) if bad. */
+bool readBalancing(const QCommandLineParser &parser, ServerConfig *config, QString *error)
+{
+    qint64 agentPort = 0;
+    qint64 drainSeconds = config->drainTime.count();
+    if (!readNumber(parser, QStringLiteral("agent-port"), 0, 65535, &agentPort, error)
+        || !readNumber(parser, QStringLiteral("drain-seconds"), 0, 3600, &drainSeconds, error))
+        return false;
+    // 0 turns it off, as for --http-port.
+    if (parser.isSet(QStringLiteral("agent-port")))
+        config->agentPort = agentPort > 0 ? std::optional<quint16>(static_cast<quint16>(agentPort)) : std::nullopt;
+    config->drainTime = std::chrono::seconds(drainSeconds);
+    config->proxyProtocol = parser.isSet(QStringLiteral("proxy-protocol"));
+    if (parser.isSet(QStringLiteral("trusted-proxies"))) {
+        config->trustedProxies.clear();
+        for (QString item : parser.value(QStringLiteral("trusted-proxies")).split(u',', Qt::SkipEmptyParts)) {
+            item = item.trimmed();
+            // A bare address is a subnet of one: parseSubnet() would take "10.0.0.5" as 10.0.0.5/8.
+            QPair<QHostAddress, int> subnet;
+            if (item.contains(u'/')) {
+                subnet = QHostAddress::parseSubnet(item);
+            } else if (subnet.first.setAddress(item)) {
+                subnet.second = subnet.first.protocol() == QAbstractSocket::IPv4Protocol ? 32 : 128;
+            }
+            if (subnet.first.isNull() || subnet.second < 0) {
+                *error = QStringLiteral("--trusted-proxies takes IP addresses or subnets such as 10.0.0.5 or "
+                                        "10.0.1.0/24, comma-separated; \"%1\" is neither.")
+                                 .arg(item);
+                return false;
+            }
+            config->trustedProxies.append(subnet);
+        }
+    }
+    return true;
+}
+
 /** --http-port and --http-host into config; false with error (naming the option) if bad. */
 bool readHttp(const QCommandLineParser &parser, ServerConfig *config, QString *error)
 {
@@ -339,7 +392,8 @@ ServerCommandLine parseArguments(const QStringList &arguments, const QString &ve
     }
     QString error;
     if (!readNumbers(parser, &config, &error) || !readDecoding(parser, &config, &error)
-        || !readHttp(parser, &config, &error) || !readModels(parser, &config, &error))
+        || !readHttp(parser, &config, &error) || !readModels(parser, &config, &error)
+        || !readBalancing(parser, &config, &error))
         return exitWith(Outcome::ExitError, error);
     return result;
 }
@@ -396,6 +450,15 @@ ServerCommandLine ServerCommandLine::parse(const QStringList &arguments, const Q
                                 .arg(commandLine.configFile.isEmpty()
                                              ? QString()
                                              : QStringLiteral(" (in %1 or on the command line)").arg(commandLine.configFile)));
+    }
+    const ServerConfig &config = commandLine.config;
+    if (config.proxyProtocol != !config.trustedProxies.isEmpty()) {
+        // Trusting every address would let anyone claim any address; trusting none, nobody.
+        return exitWith(Outcome::ExitError,
+                        config.proxyProtocol
+                                ? QStringLiteral("--proxy-protocol needs --trusted-proxies: the addresses of the "
+                                                 "balancers whose PROXY headers are believed.")
+                                : QStringLiteral("--trusted-proxies needs --proxy-protocol."));
     }
     return commandLine;
 }

@@ -67,6 +67,24 @@ struct ServerConfig
     std::shared_ptr<const AccessTokens> accessTokens;
     /** When set, every connection is TLS (1.2 or later) with this certificate. */
     std::shared_ptr<const TlsIdentity> tls;
+    /**
+     * PROXY protocol (--proxy-protocol): a connection from one of trustedProxies must begin
+     * with a PROXY v1 or v2 header (HAProxy's send-proxy-v2), and the client it names is the
+     * peer the sessions table, the log and the metrics show (docs/scale-out.md).
+     */
+    bool proxyProtocol = false;
+    /** --trusted-proxies: addresses or subnets (address, prefix length) of the balancers. */
+    QList<QPair<QHostAddress, int>> trustedProxies;
+    /**
+     * HAProxy's agent check on this port (--agent-port), on httpHost: "up 40%" (the free
+     * workers), "drain", "down". Unset: none. 0 here: any free port (tests).
+     */
+    std::optional<quint16> agentPort;
+    /** After SIGTERM or POST /admin/drain: not ready for this long while serving, then shut down. */
+    std::chrono::seconds drainTime { 5 };
+
+    /** Whether a connection from address must begin with a PROXY header (proxyProtocol, trustedProxies). */
+    bool isTrustedProxy(const QHostAddress &address) const;
 
     /** The cores divided by intraOpThreads, at least 1: the passes the machine runs at once. */
     static int defaultInferenceThreads(int intraOpThreads);

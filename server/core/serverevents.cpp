@@ -74,6 +74,11 @@ void ServerEvents::reportWorkerCountChanged(int workers)
     enqueue([=] { emit workerCountChanged(workers); }, true);
 }
 
+void ServerEvents::reportDraining(const QString &why, qint64 seconds)
+{
+    enqueue([=] { emit draining(why, seconds); }, true);
+}
+
 void ServerEvents::reportWorkersWarmed(int threads, double wallMs, double slowestMs, const QString &error)
 {
     enqueue([=] { emit workersWarmed(threads, wallMs, slowestMs, error); }, true);

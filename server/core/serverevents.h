@@ -58,6 +58,8 @@ public:
     void reportWaitingConnectionLeft(quint64 sessionId);
     void reportWaitingLineChanged(const QList<quint64> &sessionIds);
     void reportWorkerCountChanged(int workers);
+    /** Draining began (why: who asked); the server shuts down after seconds. */
+    void reportDraining(const QString &why, qint64 seconds);
     /** threads pool threads ran InferenceEngine::warmUp(); error is empty when all did. */
     void reportWorkersWarmed(int threads, double wallMs, double slowestMs, const QString &error);
     /** ModelStore's news: a version loaded, failed or unloaded (version 0: the model, or all). */
@@ -85,6 +87,8 @@ signals:
     /** The session ended and its worker is free; reason is a short phrase for the log. */
     void sessionEnded(quint64 sessionId, const QString &reason);
     void workerCountChanged(int workers);
+    /** Not ready for new clients (a balancer sends them elsewhere); shutting down after seconds. */
+    void draining(const QString &why, qint64 seconds);
     void workersWarmed(int threads, double wallMs, double slowestMs, const QString &error);
     void modelEvent(const QString &model, qint64 version, const QString &text, bool problem);
 

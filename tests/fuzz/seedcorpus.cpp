@@ -265,6 +265,37 @@ QList<QByteArray> allFrames(const QByteArray &image)
     return frames;
 }
 
+/** A PROXY v2 header: signature, version 2 and command, family and transport, the block. */
+QByteArray proxyV2(char command, char family, const QByteArray &block)
+{
+    QByteArray length(2, '\0');
+    qToBigEndian(quint16(block.size()), length.data());
+    return QByteArray("\r\n\r\n\0\r\nQUIT\n", 12) + char(0x20 | command) + family + length + block;
+}
+
+/** PROXY headers as balancers send them (HAProxy's send-proxy and send-proxy-v2), both versions. */
+QList<QByteArray> proxyHeaders()
+{
+    // 192.0.2.10:51000 -> 198.51.100.1:7000, and [2001:db8::7]:443 -> [2001:db8::1]:7000.
+    const QByteArray inet = QByteArray::fromHex("c000020a" "c6336401" "c738" "1b58");
+    const QByteArray inet6 = QByteArray::fromHex("20010db8000000000000000000000007"
+                                                 "20010db8000000000000000000000001" "01bb" "1b58");
+    const QByteArray tlvs = QByteArray("\x01\x00\x02h2\x04\x00\x03\0\0\0", 11); // ALPN, NOOP
+    return {
+        "PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n",
+        "PROXY TCP6 2001:db8::1 ::ffff:192.0.2.1 65535 0\r\n",
+        "PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n",
+        "PROXY UNKNOWN\r\n",
+        "PROXY UNKNOWN 1.2.3.4 5.6.7.8 1 2\r\n",
+        proxyV2(1, 0x11, inet),
+        proxyV2(1, 0x21, inet6),
+        proxyV2(1, 0x11, inet + tlvs),
+        proxyV2(0, 0x00, {}),
+        proxyV2(1, 0x00, {}),
+        proxyV2(1, 0x31, QByteArray(216, '\0')),
+    };
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -315,6 +346,10 @@ int main(int argc, char *argv[])
         write(QStringLiteral("server_bodies"), QByteArray(1, '\1') + body);
     for (const QByteArray &body : errorBodies())
         write(QStringLiteral("server_bodies"), QByteArray(1, '\2') + body);
+
+    // fuzz_proxy_header: a connection's first bytes, the header then an Orchard frame.
+    for (const QByteArray &header : proxyHeaders())
+        write(QStringLiteral("proxy_header"), header + frames.first().left(FrameHeader::kSize));
 
     // fuzz_image_decode: [model selector: even gray 28x28, odd colour 224x224] + a file.
     for (int i = 0; i < images.size(); ++i)

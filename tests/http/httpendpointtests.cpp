@@ -149,7 +149,7 @@ TEST_CASE("Unknown paths get 404 and other methods than GET 405, each saying wha
     REQUIRE(missing.complete);
     CHECK(missing.status == 404);
     CHECK(missing.reason == "Not Found");
-    CHECK(missing.body.contains("/health/live, /health/ready, /metrics and /v2/repository/"));
+    CHECK(missing.body.contains("/health/live, /health/ready, /metrics, /v2/repository/… and POST /admin/drain"));
 
     const HttpReply post = httpRequest(http, "POST", "/metrics");
     REQUIRE(post.complete);

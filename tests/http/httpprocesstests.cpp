@@ -48,8 +48,10 @@ public:
             const rlimit limit { *descriptorLimit, *descriptorLimit };
             m_process.setChildProcessModifier([limit] { ::setrlimit(RLIMIT_NOFILE, &limit); });
         }
+        // No drain before a stop unless a test asks (the last --drain-seconds wins).
         m_process.start(QStringLiteral(ORCHARD_SERVER_PATH),
-                        QStringList { "--headless", "--host", "127.0.0.1", "--port", "0" } + arguments);
+                        QStringList { "--headless", "--host", "127.0.0.1", "--port", "0", "--drain-seconds", "0" }
+                                + arguments);
         REQUIRE(m_process.waitForStarted(10000));
     }
 
@@ -135,7 +137,7 @@ double cpuSecondsOf(qint64 pid)
 TEST_CASE("orchard-server --http-port serves health and metrics, and stops cleanly")
 {
     const quint16 http = freePort();
-    ServerProcess server({ "--http-port", QString::number(http), "--http-host", "127.0.0.1" });
+    ServerProcess server({ "--http-port", QString::number(http), "--http-host", "127.0.0.1", "--drain-seconds", "3" });
     REQUIRE(server.waitListening() != 0);
     const HttpReply ready = httpGet(http, "/health/ready");
     INFO("stderr: " << server.log("stderr.log").toStdString());
@@ -145,9 +147,15 @@ TEST_CASE("orchard-server --http-port serves health and metrics, and stops clean
     REQUIRE(metrics.complete);
     CHECK(metrics.body.contains("orchard_build_info{version=\"" ORCHARD_VERSION_TEXT "\"} 1\n"));
     CHECK(metrics.body.contains("orchard_model_info{name=\"fashion-mnist\","));
+    // --drain-seconds: SIGTERM first makes it not ready for that long, while it still answers.
     server.process().terminate();
+    CHECK(QTest::qWaitFor([&] { return httpGet(http, "/health/ready").status == 503; }, 10000));
+    const HttpReply draining = httpGet(http, "/health/ready");
+    CHECK(draining.body.startsWith("not ready: draining"));
+    CHECK(httpGet(http, "/health/live").status == 200);
     REQUIRE(server.process().waitForFinished(30000));
     CHECK(server.process().exitCode() == 0);
+    CHECK(server.log("stdout.log").contains("not ready for new clients for 3 s"));
 }
 
 TEST_CASE("orchard-server with its --http-port taken exits 1 and says which port")

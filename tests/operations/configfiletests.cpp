@@ -28,6 +28,14 @@ ServerCommandLine parse(const QStringList &arguments)
                                     QStringLiteral("1.2.3"));
 }
 
+QString trustedProxies(const ServerConfig &config)
+{
+    QStringList subnets;
+    for (const auto &subnet : config.trustedProxies)
+        subnets << QStringLiteral("%1/%2").arg(subnet.first.toString()).arg(subnet.second);
+    return subnets.join(u',');
+}
+
 /** Everything a parse decided, as one line: two parses are the same when their lines are. */
 std::string summary(const ServerCommandLine &line)
 {
@@ -63,6 +71,10 @@ std::string summary(const ServerCommandLine &line)
         QStringLiteral("tls-cert=%1").arg(line.tlsCertificate),
         QStringLiteral("tls-key=%1").arg(line.tlsKey),
         QStringLiteral("token-file=%1").arg(line.tokenFile),
+        QStringLiteral("agent-port=%1").arg(c.agentPort ? QString::number(*c.agentPort) : QStringLiteral("off")),
+        QStringLiteral("proxy-protocol=%1").arg(c.proxyProtocol),
+        QStringLiteral("trusted-proxies=%1").arg(trustedProxies(c)),
+        QStringLiteral("drain-seconds=%1").arg(c.drainTime.count()),
     };
     return parts.join(QLatin1Char(' ')).toStdString();
 }
@@ -100,6 +112,10 @@ const QMap<QString, QString> &valueForEverySetting()
         { "tls-cert", "/etc/orchard/server.crt" },
         { "tls-key", "/etc/orchard/server.key" },
         { "token-file", "/etc/orchard/tokens" },
+        { "agent-port", "9465" },
+        { "proxy-protocol", "true" },
+        { "trusted-proxies", "10.0.0.5,10.1.0.0/16" },
+        { "drain-seconds", "9" },
     };
     return values;
 }
@@ -109,8 +125,8 @@ QStringList asArguments(const QMap<QString, QString> &settings)
 {
     QStringList arguments;
     for (auto setting = settings.begin(); setting != settings.end(); ++setting) {
-        if (setting.key() == QLatin1String("headless"))
-            arguments << QStringLiteral("--headless");
+        if (setting.value() == QLatin1String("true")) // a switch
+            arguments << QStringLiteral("--%1").arg(setting.key());
         else
             arguments << QStringLiteral("--%1").arg(setting.key()) << setting.value();
     }
@@ -188,6 +204,10 @@ TEST_CASE("Every option can be set from a config file, and means there what it m
         if (name.startsWith(QLatin1String("tls-"))) { // a pair: both or neither
             without.remove(QStringLiteral("tls-cert"));
             without.remove(QStringLiteral("tls-key"));
+        }
+        if (name == QLatin1String("proxy-protocol") || name == QLatin1String("trusted-proxies")) { // likewise
+            without.remove(QStringLiteral("proxy-protocol"));
+            without.remove(QStringLiteral("trusted-proxies"));
         }
         const ServerCommandLine lacking = parseFile(asFile(without));
         REQUIRE(lacking.outcome == ServerCommandLine::Outcome::Run);

@@ -127,3 +127,41 @@ TEST_CASE("The image format and decode memory options are read, with defaults si
     CHECK(help.simplified().contains(QStringLiteral("a quarter of this machine's memory, %1)")
                                              .arg(DecodeBudget::defaultCapacity() / (1024 * 1024))));
 }
+
+TEST_CASE("The load-balancer options: PROXY protocol with trusted proxies, the agent port, the drain time")
+{
+    const ServerCommandLine defaults = parse({});
+    REQUIRE(defaults.outcome == ServerCommandLine::Outcome::Run);
+    CHECK_FALSE(defaults.config.proxyProtocol);
+    CHECK_FALSE(defaults.config.agentPort);
+    CHECK(defaults.config.drainTime == 5s);
+    CHECK_FALSE(defaults.config.isTrustedProxy(QHostAddress(QStringLiteral("127.0.0.1"))));
+
+    const ServerCommandLine line = parse({ "--proxy-protocol", "--trusted-proxies", "10.0.0.5, 10.1.0.0/16,::1",
+                                           "--agent-port", "9465", "--drain-seconds", "0" });
+    INFO(line.message.toStdString());
+    REQUIRE(line.outcome == ServerCommandLine::Outcome::Run);
+    const ServerConfig &config = line.config;
+    CHECK(config.proxyProtocol);
+    REQUIRE(config.agentPort);
+    CHECK(*config.agentPort == 9465);
+    CHECK(config.drainTime == 0s);
+    CHECK(config.isTrustedProxy(QHostAddress(QStringLiteral("10.0.0.5"))));
+    CHECK_FALSE(config.isTrustedProxy(QHostAddress(QStringLiteral("10.0.0.6")))); // an address is itself only
+    CHECK(config.isTrustedProxy(QHostAddress(QStringLiteral("10.1.200.3"))));
+    CHECK(config.isTrustedProxy(QHostAddress(QStringLiteral("::ffff:10.1.200.3")))); // a dual-stack listener's view
+    CHECK(config.isTrustedProxy(QHostAddress(QStringLiteral("::1"))));
+    CHECK_FALSE(config.isTrustedProxy(QHostAddress(QStringLiteral("127.0.0.1"))));
+
+    const ServerCommandLine alone = parse({ "--proxy-protocol" });
+    CHECK(alone.outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(alone.message.contains("--proxy-protocol needs --trusted-proxies"));
+    const ServerCommandLine trustedAlone = parse({ "--trusted-proxies", "10.0.0.5" });
+    CHECK(trustedAlone.outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(trustedAlone.message.contains("needs --proxy-protocol"));
+    const ServerCommandLine bad = parse({ "--proxy-protocol", "--trusted-proxies", "10.0.0.5,balancer.lan" });
+    CHECK(bad.outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(bad.message.contains("\"balancer.lan\""));
+    CHECK(parse({ "--drain-seconds", "-1" }).outcome == ServerCommandLine::Outcome::ExitError);
+    CHECK(parse({ "--agent-port", "70000" }).outcome == ServerCommandLine::Outcome::ExitError);
+}

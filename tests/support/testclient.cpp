@@ -18,6 +18,20 @@ TestClient::TestClient(quint16 port, QObject *parent)
     m_socket.connectToHost(QHostAddress::LocalHost, port);
 }
 
+TestClient::TestClient(quint16 port, const QHostAddress &localAddress, const QByteArray &firstBytes, QObject *parent)
+    : QObject(parent)
+    , m_channel(&m_socket)
+{
+    connect(&m_channel, &FrameChannel::frameReceived, this,
+            [this](const Frame &frame) { m_frames.append(frame); });
+    m_socket.bind(localAddress);
+    if (!firstBytes.isEmpty()) {
+        connect(&m_socket, &QTcpSocket::connected, this, [this, firstBytes] { m_socket.write(firstBytes); },
+                Qt::SingleShotConnection);
+    }
+    m_socket.connectToHost(QHostAddress::LocalHost, port);
+}
+
 bool TestClient::waitConnected()
 {
     return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; },

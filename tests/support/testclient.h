@@ -25,6 +25,12 @@ public:
     static constexpr int kWaitMs = 15000;
 
     explicit TestClient(quint16 port, QObject *parent = nullptr);
+    /**
+     * Connects from localAddress (127.0.0.2, say: a second loopback address, as a load
+     * balancer's would be), optionally sending firstBytes before any frame (a PROXY header).
+     */
+    TestClient(quint16 port, const QHostAddress &localAddress, const QByteArray &firstBytes = {},
+               QObject *parent = nullptr);
 
     bool waitConnected();
     /** Waits until at least count frames have arrived in total. */
@@ -52,6 +58,8 @@ public:
     /** Sends what is buffered, then closes (FIN): a client that just goes away. */
     void hangUp();
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    /** This end's port: how the server (or a balancer) names this client, with its address. */
+    quint16 localPort() const { return m_socket.localPort(); }
 
 private:
     QTcpSocket m_socket;
