@@ -18,7 +18,8 @@
 # docs/security.md); --waiting-line only the 10,000-client line; --agreement only the
 # downscaling agreement on 10,000 photos (bench/agreement.py); --batching only the dynamic
 # batching comparison (--max-batch 1 against the defaults, and the QA demo on a batching
-# server), rewriting the report with the last full run's other results. The main run
+# server), rewriting the report with the last full run's other results; --scale-out only the
+# HAProxy measurements (bench/scale_out.py, into docs/scale-out.md). The main run
 # includes both bench/reload.py (new model versions taken live while clients predict) and
 # the batching comparison.
 #
@@ -65,6 +66,20 @@ if [ "${1:-}" = --soak ]; then
         --doc docs/security.md --commit "$commit" > "$build/soak.json" || status=$?
     echo "bench: soak done in $(( $(date +%s) - started )) s (exit $status); see docs/security.md and $build/soak.json"
     exit $status
+fi
+
+# --scale-out: only bench/scale_out.py: 1, 2 and 3 backends behind HAProxy (scripts/cluster.sh),
+# HAProxy's added latency, the spread of sessions and kill -9 failover, written into
+# docs/scale-out.md's "Measured" section; about 2 minutes.
+if [ "${1:-}" = --scale-out ]; then
+    commit=$(git rev-parse --short HEAD)
+    [ -z "$(git status --porcelain -- . ':!docs')" ] || commit="$commit-dirty"
+    mkdir -p "$build/bench"
+    "$PY" bench/scale_out.py --cli "$build/bin/orchard-cli" --server "$build/bin/orchard-server" \
+        --doc docs/scale-out.md --commit "$commit" ${BENCH_QUICK:+--seconds 2 --rounds 1 --latency-requests 50} \
+        > "$build/bench/scale-out.json"
+    echo "bench: scale-out done in $(( $(date +%s) - started )) s; see docs/scale-out.md and $build/bench/scale-out.json"
+    exit 0
 fi
 
 # --waiting-line: only bench/waiting_line.py, 10,000 clients waiting for a server with
