@@ -34,6 +34,21 @@ QString lowerFirst(QString sentence)
     return sentence;
 }
 
+/** "The server closed the connection." → "the server closed the connection", for inside parentheses. */
+QString asClause(const QString &sentence)
+{
+    QString clause = lowerFirst(sentence.trimmed());
+    if (clause.endsWith(QLatin1Char('.')))
+        clause.chop(1);
+    return clause;
+}
+
+/** 250 → "0.2 s", 4000 → "4.0 s": as the status bar says it. */
+QString secondsText(int milliseconds)
+{
+    return QStringLiteral("%1 s").arg(milliseconds / 1000.0, 0, 'f', 1);
+}
+
 } // namespace
 
 PredictCommand::PredictCommand()
@@ -61,7 +76,13 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         "A server started with --token-file needs the access token in ORCHARD_TOKEN.\n"
         "JSON error lines carry the server's code (BAD_IMAGE…) or UNREADABLE, TOO_LARGE,\n"
         "NO_IMAGES for files that never left this computer; UNKNOWN_MODEL when the server\n"
-        "does not serve the model --model-name asks for.\n") + QLatin1String(exitCodeHelp()));
+        "does not serve the model --model-name asks for.\n"
+        "A connection lost mid-batch (a server restarted or killed, a backend behind HAProxy\n"
+        "gone) is reconnected by itself, waiting 0.25 s, 0.5 s, 1 s, 2 s, then 4 s (each\n"
+        "+/-20 %) before the tries, which stderr announces; every image not yet answered is\n"
+        "sent again, none is answered twice. A refused token, a TLS failure or a server of\n"
+        "another protocol is not tried again. Exit 0 once every image is answered, 2 when\n"
+        "the tries run out.\n") + QLatin1String(exitCodeHelp()));
     parser.addHelpOption();
     const ServerAddressOptions address;
     const SecurityOptions security;
@@ -81,7 +102,13 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         QStringLiteral("The served model to ask, and optionally its version (default: the server's "
                        "default model, its latest version)."),
         QStringLiteral("NAME[:VERSION]"));
-    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption, modelOption });
+    const QCommandLineOption reconnectOption(QStringLiteral("reconnect-attempts"),
+        QStringLiteral("How often to try to reconnect after the connection is lost, before giving "
+                       "up (default %1; 0: never, fail at once as before).")
+                .arg(ReconnectPolicy::kDefaultMaxAttempts),
+        QStringLiteral("N"), QString::number(ReconnectPolicy::kDefaultMaxAttempts));
+    parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption, modelOption,
+                        reconnectOption });
     parser.addOptions(security.options());
     addPathArguments(parser, name(), summary());
 
@@ -103,6 +130,11 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
     options.sendOriginals = parser.isSet(originalsOption);
     if (options.forceBinary && options.forceBase64)
         return Parsed::usageError(QStringLiteral("--binary and --base64 exclude each other"));
+    options.reconnectAttempts = parser.value(reconnectOption).toInt(&ok);
+    if (!ok || options.reconnectAttempts < 0 || options.reconnectAttempts > kMaxReconnectAttempts)
+        return Parsed::usageError(QStringLiteral("--reconnect-attempts needs a whole number from 0 to %1; got \"%2\"")
+                                          .arg(kMaxReconnectAttempts)
+                                          .arg(parser.value(reconnectOption)));
     if (parser.isSet(modelOption)) {
         if (const auto wrong = readModelName(parser.value(modelOption), options.modelName, options.modelVersion))
             return Parsed::usageError(*wrong);
@@ -166,6 +198,7 @@ int PredictCommand::predict()
     m_connection->setForceBase64(m_options.forceBase64);
     m_connection->setTls(m_options.tls);
     m_connection->setAccessToken(SecurityOptions::accessToken());
+    m_connection->setReconnectPolicy(ReconnectPolicy(m_options.reconnectAttempts));
     m_queue = new RequestQueue(m_connection, this);
     m_queue->setSendsOriginals(m_options.sendOriginals);
     m_queue->setModel(m_options.modelName, m_options.modelVersion);
@@ -214,6 +247,8 @@ void PredictCommand::connectSignals()
     connect(m_connection, &ServerConnection::queued, this, [this](int position) { onQueued(position); });
     connect(m_connection, &ServerConnection::serverMessage, this, &PredictCommand::onServerMessage);
     connect(m_connection, &ServerConnection::connectionLost, this, &PredictCommand::onConnectionLost);
+    connect(m_connection, &ServerConnection::reconnecting, this, &PredictCommand::onReconnecting);
+    connect(m_connection, &ServerConnection::reconnected, this, &PredictCommand::onReconnected);
     connect(m_connection, &ServerConnection::certificateNotTrusted, this, [this](const QString &fingerprint) {
         m_err << "orchard-cli: if the server's administrator confirms that fingerprint, run again with\n"
               << "  --pin " << fingerprint << "\n";
@@ -435,9 +470,43 @@ void PredictCommand::onConnectionLost(const QString &reason)
     else
         m_err << "orchard-cli: ";
     m_err << lowerFirst(reason) << "\n";
+    // After answers came, say what is missing: the lines printed are not the whole batch.
+    const int unanswered = unansweredCount();
+    if (m_welcomed && unanswered > 0)
+        m_err << "orchard-cli: " << unanswered << " of " << m_batch->count() << " files got no answer\n";
     m_err.flush();
     m_exitCode = ExitUnavailable;
     m_loop.exit(m_exitCode);
+}
+
+void PredictCommand::onReconnecting(int attempt, int maxAttempts, int delayMs, const QString &reason)
+{
+    if (m_finishing)
+        return;
+    m_refused = false; // a BUSY that ended the last attempt is not why a later one ends
+    // The first says what happened to the session, the later ones why the last attempt failed.
+    if (attempt <= 1)
+        m_err << "orchard-cli: connection lost (" << asClause(reason) << ")";
+    else
+        m_err << "orchard-cli: attempt " << attempt - 1 << " failed (" << asClause(reason) << ")";
+    m_err << "; reconnecting in " << secondsText(delayMs) << " (attempt " << attempt << " of " << maxAttempts
+          << ")\n";
+    m_err.flush();
+}
+
+void PredictCommand::onReconnected()
+{
+    // Emitted before the queue sends again: the files still marked Sent were on the lost
+    // connection without an answer, and are the ones that go out once more.
+    m_err << "orchard-cli: reconnected to " << m_connection->serverName() << " at " << m_options.host << ":"
+          << m_options.port << "; re-sending " << m_batch->countWithStatus(ImageBatch::Status::Sent)
+          << " unanswered images\n";
+    m_err.flush();
+}
+
+int PredictCommand::unansweredCount() const
+{
+    return m_batch->count() - static_cast<int>(m_batch->rowsWithResult().size());
 }
 
 void PredictCommand::onDisconnected()

@@ -30,6 +30,9 @@ class ServerMessage;
  * when the queue needs more work and let go once answered, so a folder of camera photos is
  * never held in memory all at once. A file that cannot be read or diagnosed gets an error
  * line and the others still go; the exit code says what happened (client/cli/exitcode.h).
+ * A connection lost mid-batch reconnects by itself (--reconnect-attempts, said on stderr)
+ * and the images not yet answered are sent again: a batch that ends with every answer in
+ * exits 0 however often it had to reconnect.
  */
 class PredictCommand : public QObject
 {
@@ -48,6 +51,8 @@ public:
         /** --model-name NAME[:VERSION]: empty, the server's default; no version, the latest. */
         QString modelName;
         std::optional<qint64> modelVersion;
+        /** --reconnect-attempts N: tries after a lost connection before giving up; 0: none. */
+        int reconnectAttempts = ReconnectPolicy::kDefaultMaxAttempts;
         ServerConnection::TlsOptions tls;
         QStringList paths; ///< files and folders, as given
     };
@@ -70,6 +75,8 @@ public:
      */
     static std::optional<QString> readModelName(const QString &value, QString &name,
                                                 std::optional<qint64> &version);
+    /** The most --reconnect-attempts takes: with 4 s between the later ones, some 6 minutes. */
+    static constexpr int kMaxReconnectAttempts = 100;
 
     /** arguments: the whole command line, program name and "predict" included. */
     int run(const QStringList &arguments);
@@ -81,7 +88,11 @@ private:
     void onQueued(int position);
     void onServerMessage(const ServerMessage &message);
     void onConnectionLost(const QString &reason);
+    void onReconnecting(int attempt, int maxAttempts, int delayMs, const QString &reason);
+    void onReconnected();
     void onDisconnected();
+    /** Files given that have no line yet: not answered, nor failed here. */
+    int unansweredCount() const;
 
     /** Reads and queues files until enough wait to keep the pipeline full. */
     void feed();

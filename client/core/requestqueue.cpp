@@ -20,8 +20,11 @@ RequestQueue::RequestQueue(ServerConnection *connection, QObject *parent)
     connect(connection, &ServerConnection::requestFailed, this, &RequestQueue::onError);
     connect(connection, &ServerConnection::stateChanged, this, [this](ServerConnection::State state) {
         // Connecting too: connectToServer() on a live connection drops the old socket
-        // without passing through Disconnected, and its replies will never come.
-        if (state == ServerConnection::State::Disconnected || state == ServerConnection::State::Connecting)
+        // without passing through Disconnected, and its replies will never come. And
+        // Reconnecting: the old socket is gone and its frames are no longer delivered, so
+        // what it still owed is sent once more on the next session, with new msg_ids.
+        if (state == ServerConnection::State::Disconnected || state == ServerConnection::State::Connecting
+            || state == ServerConnection::State::Reconnecting)
             requeueInFlight();
     });
 }

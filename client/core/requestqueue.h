@@ -24,7 +24,10 @@ class ServerConnection;
  * requests are on the wire at once, so the server always has the next image while it
  * answers the last, without flooding a slow link. When the connection drops, the jobs
  * that were in flight go back to the front of the line and are sent again once the
- * connection is back: nothing the user asked for is lost.
+ * connection is back (ServerConnection reconnects by itself): nothing the user asked for
+ * is lost. Nothing is answered twice either: a job is on one connection at a time, under a
+ * msg_id never used before, and a dropped socket delivers no more frames, so a late answer
+ * to the old request cannot arrive; a job answered before the drop is not sent again.
  *
  * When the server says what its model looks at (welcome's `input`), each photo is sent as
  * a copy no larger than twice that on each side (PhotoDownscaler), made on Qt Concurrent's

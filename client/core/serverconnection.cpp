@@ -20,6 +20,8 @@ ServerConnection::ServerConnection(QObject *parent) : QObject(parent)
         resetSocket();
         setState(State::Disconnected);
     });
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &ServerConnection::open);
 }
 
 ServerConnection::~ServerConnection()
@@ -29,12 +31,20 @@ ServerConnection::~ServerConnection()
 
 void ServerConnection::connectToServer(const QString &host, quint16 port)
 {
-    resetSocket();
+    stopReconnecting();
+    m_sessionEstablished = false;
     m_host = host;
     m_port = port;
+    open();
+}
+
+void ServerConnection::open()
+{
+    resetSocket();
     m_queuePosition = m_queueLength = m_workers = 0;
     m_binary = false;
     m_pendingLoss.clear();
+    m_pendingLossKind = ReconnectPolicy::Loss::Dropped;
     m_authenticatedAs.clear();
     m_peerFingerprint.clear();
 
@@ -44,15 +54,15 @@ void ServerConnection::connectToServer(const QString &host, quint16 port)
     m_channel = new FrameChannel(m_socket, FrameReader::kDefaultMaxBodyLength, m_socket);
     connect(m_channel, &FrameChannel::frameReceived, this, &ServerConnection::onFrame);
     connect(m_channel, &FrameChannel::protocolError, this, [this](const ProtocolError &error) {
-        lose(tr("The server sent data Orchard cannot read (%1). Is this an Orchard server?")
-                     .arg(error.message));
+        lose(tr("The server sent data Orchard cannot read (%1). Is this an Orchard server?").arg(error.message),
+             ReconnectPolicy::Loss::ProtocolMismatch);
     });
     connect(m_socket, &QTcpSocket::errorOccurred, this, &ServerConnection::onSocketError);
     connect(m_socket, &QTcpSocket::disconnected, this, &ServerConnection::onSocketDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ServerConnection::bytesWritten);
     setState(State::Connecting);
     if (!tlsSocket) {
-        m_socket->connectToHost(host, port);
+        m_socket->connectToHost(m_host, m_port);
         return;
     }
     QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
@@ -66,7 +76,7 @@ void ServerConnection::connectToServer(const QString &host, quint16 port)
     }
     tlsSocket->setSslConfiguration(configuration);
     connect(tlsSocket, &QSslSocket::encrypted, this, &ServerConnection::onEncrypted);
-    tlsSocket->connectToHostEncrypted(host, port);
+    tlsSocket->connectToHostEncrypted(m_host, m_port);
 }
 
 QString ServerConnection::fingerprintOf(const QSslCertificate &certificate)
@@ -87,7 +97,8 @@ void ServerConnection::onEncrypted()
         const QString subject = certificate.subjectInfo(QSslCertificate::CommonName).join(QStringLiteral(", "));
         const QString fingerprint = m_peerFingerprint;
         lose(tr("The server's certificate is not trusted yet (SHA-256 %1). Check the fingerprint with "
-                "the server's administrator before trusting it.").arg(fingerprint));
+                "the server's administrator before trusting it.").arg(fingerprint),
+             ReconnectPolicy::Loss::TlsFailure);
         emit certificateNotTrusted(fingerprint, subject);
         return;
     }
@@ -95,13 +106,16 @@ void ServerConnection::onEncrypted()
         const QString presented = m_peerFingerprint;
         lose(tr("WARNING: the server's certificate has changed (SHA-256 %1, expected %2). Someone may be "
                 "impersonating the server. If its administrator replaced the certificate, forget the old "
-                "fingerprint in Settings and connect again.").arg(presented, m_tls.pinnedFingerprint));
+                "fingerprint in Settings and connect again.").arg(presented, m_tls.pinnedFingerprint),
+             ReconnectPolicy::Loss::TlsFailure);
         emit certificateChanged(presented, m_tls.pinnedFingerprint);
     }
 }
 
 void ServerConnection::disconnectFromServer(const QString &offlineText)
 {
+    stopReconnecting();
+    m_sessionEstablished = false;
     if (m_state == State::Connected && m_channel) {
         setState(State::Closing);
         m_channel->send(*encodeFrame(MessageType::ClientMessage, ClientMessage::offlineBody(offlineText)));
@@ -115,6 +129,8 @@ void ServerConnection::disconnectFromServer(const QString &offlineText)
 
 void ServerConnection::abort()
 {
+    stopReconnecting();
+    m_sessionEstablished = false;
     resetSocket();
     setState(State::Disconnected);
 }
@@ -129,7 +145,11 @@ bool ServerConnection::sendImage(const ImageRequest &request, QString *framingEr
             *framingError = frame.error().message;
         return false;
     }
-    return m_channel->send(*frame);
+    if (!m_channel->send(*frame))
+        return false;
+    if (request.messageId)
+        m_unanswered.insert(*request.messageId);
+    return true;
 }
 
 qint64 ServerConnection::bodyLengthFor(const ImageRequest &request, std::optional<qint64> imageSize) const
@@ -174,6 +194,12 @@ QString ServerConnection::statusText() const
     case State::Disconnected:
         return tr("Disconnected");
     case State::Connecting:
+        if (m_reconnecting)
+            return tr("Reconnecting to %1:%2 (attempt %3 of %4)…")
+                    .arg(m_host)
+                    .arg(m_port)
+                    .arg(m_reconnectPolicy.attemptsMade())
+                    .arg(m_reconnectPolicy.maxAttempts());
         return tr("Connecting to %1:%2…").arg(m_host).arg(m_port);
     case State::Waiting:
         return tr("Waiting for a free server worker (position %1 of %2)").arg(m_queuePosition).arg(m_queueLength);
@@ -190,6 +216,11 @@ QString ServerConnection::statusText() const
     }
     case State::Closing:
         return tr("Disconnecting…");
+    case State::Reconnecting:
+        return tr("Connection lost — reconnecting (attempt %1 of %2) in %3 s…")
+                .arg(m_reconnectPolicy.attemptsMade())
+                .arg(m_reconnectPolicy.maxAttempts())
+                .arg(m_reconnectDelayMs / 1000.0, 0, 'f', 1);
     }
     return {};
 }
@@ -206,6 +237,9 @@ void ServerConnection::onFrame(const Frame &frame)
 {
     switch (frame.type()) {
     case MessageType::ServerPrediction: {
+        if (frame.messageId())
+            m_unanswered.remove(*frame.messageId());
+        m_reconnectPolicy.reset(); // the backend answers: a later loss starts again at attempt 1
         const Result<PredictionReply> reply = PredictionReply::fromBody(frame.body);
         if (reply)
             emit predictionReceived(reply.value());
@@ -218,10 +252,18 @@ void ServerConnection::onFrame(const Frame &frame)
                 ProtocolError { ErrorCode::Internal, tr("The server reported an error it did not explain."), {} });
         if (!error.messageId)
             error.messageId = frame.messageId();
-        if (error.code == ErrorCode::Unauthorized)
-            m_pendingLoss = tr("The server refused the access token: %1 Check it in Settings.").arg(error.message);
-        else if (errorClosesConnection(error.code))
-            m_pendingLoss = error.message;
+        if (errorClosesConnection(error.code)) {
+            // Read before the request's id leaves the list: TIMEOUT with requests on the
+            // wire is a stalled link, without any the server ending an idle session.
+            m_pendingLossKind = ReconnectPolicy::lossFor(error.code, !m_unanswered.isEmpty());
+            m_pendingLoss = error.code == ErrorCode::Unauthorized
+                    ? tr("The server refused the access token: %1 Check it in Settings.").arg(error.message)
+                    : error.message;
+        } else {
+            m_reconnectPolicy.reset(); // an answer, if not the one hoped for
+        }
+        if (error.messageId)
+            m_unanswered.remove(*error.messageId);
         emit requestFailed(error);
         return;
     }
@@ -260,20 +302,18 @@ void ServerConnection::onFrame(const Frame &frame)
             // Connected only once the token is accepted: nothing else may go first.
             if (m_accessToken.isEmpty()) {
                 lose(tr("The server at %1:%2 needs an access token; ask its administrator for one "
-                        "and enter it in Settings.").arg(m_host).arg(m_port));
+                        "and enter it in Settings.").arg(m_host).arg(m_port),
+                     ReconnectPolicy::Loss::AccessRefused);
                 return;
             }
             m_channel->send(*encodeFrame(MessageType::ClientMessage, ClientMessage::authBody(m_accessToken)));
         } else {
-            setState(State::Connected);
-            emit welcomed();
+            becomeConnected();
         }
     } else if (kind == QLatin1String("authenticated")) {
         m_authenticatedAs = message->fields().value(QStringLiteral("label")).toString();
-        if (m_state != State::Connected) {
-            setState(State::Connected);
-            emit welcomed();
-        }
+        if (m_state != State::Connected)
+            becomeConnected();
     } else if (kind == QLatin1String("offline")) {
         m_offlineTimer.stop();
         emit offlineAcknowledged(message->text());
@@ -281,6 +321,7 @@ void ServerConnection::onFrame(const Frame &frame)
         setState(State::Disconnected);
     } else if (kind == QLatin1String("shutdown")) {
         m_pendingLoss = message->text().isEmpty() ? tr("The server is shutting down.") : message->text();
+        m_pendingLossKind = ReconnectPolicy::Loss::ServerShutdown;
     }
     emit serverMessage(message.value());
 }
@@ -289,12 +330,15 @@ void ServerConnection::onSocketError(QAbstractSocket::SocketError error)
 {
     if (error == QAbstractSocket::RemoteHostClosedError)
         return; // disconnected() follows and says why
+    using Loss = ReconnectPolicy::Loss;
     if (error == QAbstractSocket::SslHandshakeFailedError) {
-        lose(tr("The secure connection to %1:%2 failed: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()));
+        lose(tr("The secure connection to %1:%2 failed: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()),
+             Loss::TlsFailure);
     } else if (m_state == State::Connecting) {
-        lose(tr("Cannot reach the server at %1:%2: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()));
+        lose(tr("Cannot reach the server at %1:%2: %3.").arg(m_host).arg(m_port).arg(m_socket->errorString()),
+             Loss::Unreachable);
     } else {
-        lose(tr("The connection to the server was lost: %1.").arg(m_socket->errorString()));
+        lose(tr("The connection to the server was lost: %1.").arg(m_socket->errorString()), Loss::Dropped);
     }
 }
 
@@ -305,21 +349,69 @@ void ServerConnection::onSocketDisconnected()
         setState(State::Disconnected);
         return;
     }
-    lose(m_pendingLoss.isEmpty() ? tr("The server closed the connection.") : m_pendingLoss);
+    lose(m_pendingLoss.isEmpty() ? tr("The server closed the connection.") : m_pendingLoss, m_pendingLossKind);
 }
 
-void ServerConnection::lose(const QString &reason)
+void ServerConnection::becomeConnected()
 {
-    if (m_state == State::Disconnected)
+    const bool cameBack = m_reconnecting;
+    m_sessionEstablished = true;
+    m_reconnecting = false;
+    if (cameBack && m_resetPolicyOnWelcome)
+        m_reconnectPolicy.reset();
+    setState(State::Connected);
+    if (cameBack)
+        emit reconnected();
+    emit welcomed();
+}
+
+void ServerConnection::lose(const QString &reason, ReconnectPolicy::Loss loss)
+{
+    if (m_state == State::Disconnected || m_state == State::Reconnecting)
         return;
+    const bool requestsOnWire = !m_unanswered.isEmpty();
     resetSocket();
+    const bool retry = m_sessionEstablished && m_reconnectPolicy.isEnabled() && ReconnectPolicy::isRetryable(loss);
+    if (retry && !m_reconnecting) {
+        m_reconnecting = true;
+        m_resetPolicyOnWelcome = !requestsOnWire;
+    }
+    if (retry && !m_reconnectPolicy.exhausted()) {
+        m_reconnectDelayMs = m_reconnectPolicy.nextDelay();
+        m_reconnectTimer.start(m_reconnectDelayMs);
+        setState(State::Reconnecting);
+        emit reconnecting(m_reconnectPolicy.attemptsMade(), m_reconnectPolicy.maxAttempts(), m_reconnectDelayMs,
+                          reason);
+        return;
+    }
+    const bool wasReconnecting = m_reconnecting;
+    const int attempts = m_reconnectPolicy.attemptsMade();
+    const QString finalReason = retry
+            ? tr("Gave up reconnecting to %1:%2 after %3 %4. %5")
+                      .arg(m_host)
+                      .arg(m_port)
+                      .arg(attempts)
+                      .arg(attempts == 1 ? tr("attempt") : tr("attempts"), reason)
+            : reason;
+    stopReconnecting();
+    m_sessionEstablished = false;
     setState(State::Disconnected);
-    emit connectionLost(reason);
+    if (wasReconnecting)
+        emit reconnectFailed(reason);
+    emit connectionLost(finalReason);
+}
+
+void ServerConnection::stopReconnecting()
+{
+    m_reconnectTimer.stop();
+    m_reconnecting = false;
+    m_reconnectPolicy.reset();
 }
 
 void ServerConnection::resetSocket()
 {
     m_offlineTimer.stop();
+    m_unanswered.clear(); // a new socket answers nothing asked on this one
     if (!m_socket)
         return;
     QTcpSocket *socket = m_socket;

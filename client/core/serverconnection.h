@@ -3,10 +3,12 @@
 #include <QAbstractSocket>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QSslCertificate>
 #include <QStringList>
 #include <QTimer>
 
+#include "client/core/reconnectpolicy.h"
 #include "common/protocol/framechannel.h"
 #include "common/protocol/imagerequest.h"
 #include "common/protocol/predictionreply.h"
@@ -22,14 +24,27 @@ namespace orchard {
  * It never waits: connecting, uploading a 12 MB photo and waiting for a free worker all
  * happen through QTcpSocket's signals and FrameChannel, so a GUI thread that owns it
  * stays responsive. It turns frames into typed signals and keeps the state a status bar
- * shows: disconnected, connecting, waiting (position N of M), connected, closing.
+ * shows: disconnected, connecting, waiting (position N of M), connected, closing,
+ * reconnecting.
+ *
+ * A session that was up (welcomed) and ends without the user asking reconnects by itself
+ * to the same host and port, which behind HAProxy is another backend: after each loss the
+ * ReconnectPolicy says how long to wait (Reconnecting), then a new attempt starts
+ * (Connecting again). This holds whether or not requests are outstanding, because the
+ * user still wants to be connected; RequestQueue then sends again what was not answered.
+ * It does not reconnect when the very first connect fails (the address may simply be
+ * wrong: the user hears so at once), when the user disconnected, nor for what a new
+ * attempt cannot fix (ReconnectPolicy::isRetryable(): a refused token, TLS, another
+ * protocol, or an idle connection the server closed on purpose). Only when it gives up does
+ * connectionLost() say so; until then reconnecting() tells each attempt.
  */
 class ServerConnection : public QObject
 {
     Q_OBJECT
 
 public:
-    enum class State { Disconnected, Connecting, Waiting, Connected, Closing };
+    /** Reconnecting: a session was lost and the next attempt waits for its delay. */
+    enum class State { Disconnected, Connecting, Waiting, Connected, Closing, Reconnecting };
     Q_ENUM(State)
 
     /**
@@ -50,11 +65,18 @@ public:
     explicit ServerConnection(QObject *parent = nullptr);
     ~ServerConnection() override;
 
+    /** Connects as the user asks: any reconnection under way stops, the policy starts over. */
     void connectToServer(const QString &host, quint16 port);
-    /** Says goodbye with the offline message, waits for the reply, then closes. */
+    /** Says goodbye with the offline message, waits for the reply, then closes (no reconnect). */
     void disconnectFromServer(const QString &offlineText = QStringLiteral("Orchard client signing off"));
-    /** Drops the connection at once, without the offline message. */
+    /** Drops the connection at once, without the offline message; stops any reconnection. */
     void abort();
+
+    /** How a lost session reconnects (default: ReconnectPolicy's 5 attempts); 0 attempts: never. */
+    void setReconnectPolicy(const ReconnectPolicy &policy) { m_reconnectPolicy = policy; }
+    const ReconnectPolicy &reconnectPolicy() const { return m_reconnectPolicy; }
+    /** Between the loss of a session and its return: Reconnecting, or an attempt under way. */
+    bool isReconnecting() const { return m_reconnecting; }
 
     /**
      * Sends one image. Binary when the server's welcome lists it (a third fewer bytes) and
@@ -121,8 +143,23 @@ signals:
     void requestFailed(const orchard::ProtocolError &error);
     void offlineAcknowledged(const QString &text);
     void serverMessage(const orchard::ServerMessage &message);
-    /** The connection ended without our asking: unreachable, dropped, shut down, refused. */
+    /**
+     * The connection ended without our asking and no reconnection follows: unreachable,
+     * refused, not retryable, or every reconnect attempt failed (the reason then says so).
+     */
     void connectionLost(const QString &reason);
+    /**
+     * A session was lost (reason: why, or why the last attempt failed): attempt (from 1) of
+     * maxAttempts starts in delayMs. The state is Reconnecting meanwhile.
+     */
+    void reconnecting(int attempt, int maxAttempts, int delayMs, const QString &reason);
+    /**
+     * A reconnect attempt was welcomed (and its token accepted): emitted as the state turns
+     * Connected, just before welcomed(), which lets RequestQueue send what waits again.
+     */
+    void reconnected();
+    /** Reconnecting ended without a session: attempts exhausted or not retryable; connectionLost() follows. */
+    void reconnectFailed(const QString &reason);
     /**
      * A TLS server presented a certificate we have no reason to trust yet (no CA, no pin):
      * the connection is closed; pin the fingerprint (after checking it) and connect again.
@@ -141,7 +178,14 @@ private:
     void onSocketError(QAbstractSocket::SocketError error);
     void onSocketDisconnected();
     void onEncrypted();
-    void lose(const QString &reason);
+    /** Opens a socket to m_host:m_port: the user's connect and every reconnect attempt. */
+    void open();
+    /** The session is ready for requests: Connected, and reconnected() when it came back. */
+    void becomeConnected();
+    /** The connection ended without our asking: reconnects when loss allows, else says so. */
+    void lose(const QString &reason, ReconnectPolicy::Loss loss);
+    /** No reconnection (any more): the user acted, or it gave up. */
+    void stopReconnecting();
     void resetSocket();
 
     QPointer<QTcpSocket> m_socket;
@@ -162,6 +206,21 @@ private:
     std::optional<ModelInputInfo> m_modelInput;
     QList<ServedModelInfo> m_models;
     QString m_pendingLoss; ///< why the server is about to close (BUSY, shutdown, TIMEOUT)
+    ReconnectPolicy::Loss m_pendingLossKind = ReconnectPolicy::Loss::Dropped;
+    QSet<qint64> m_unanswered; ///< msg_ids sent on this socket, not answered yet
+    ReconnectPolicy m_reconnectPolicy;
+    QTimer m_reconnectTimer;
+    int m_reconnectDelayMs = 0;
+    /** A session was welcomed since the user's connectToServer(): only such a one reconnects. */
+    bool m_sessionEstablished = false;
+    bool m_reconnecting = false;
+    /**
+     * Whether the session came back to nothing it must send again (nothing was on the wire
+     * when it was lost): then its welcome resets the policy. Otherwise only an answer does,
+     * so that a backend that welcomes and then dies on the images sent again (one image
+     * that kills it) is not tried forever.
+     */
+    bool m_resetPolicyOnWelcome = false;
     QByteArray m_accessToken;
     TlsOptions m_tls;
     QString m_peerFingerprint;

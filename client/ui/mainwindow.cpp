@@ -85,6 +85,8 @@ void MainWindow::connectConnection()
         updateStatus();
     });
     connect(m_connection, &ServerConnection::connectionLost, this, &MainWindow::onConnectionLost);
+    connect(m_connection, &ServerConnection::reconnecting, this, &MainWindow::onReconnecting);
+    connect(m_connection, &ServerConnection::reconnected, this, &MainWindow::onReconnected);
     connect(m_connection, &ServerConnection::certificateNotTrusted, this, &MainWindow::askToTrust);
     connect(m_connection, &ServerConnection::certificateChanged, this, &MainWindow::warnCertificateChanged);
     connect(m_connection, &ServerConnection::offlineAcknowledged, this, [this](const QString &text) {
@@ -521,13 +523,34 @@ void MainWindow::cancelBatch()
 
 void MainWindow::onConnectionLost(const QString &reason)
 {
+    // Final: ServerConnection tried to reconnect first where that could help.
     m_lastError = reason;
     appendLog(reason);
     const int unsent = m_queue->pendingCount();
     if (unsent > 0)
-        appendLog(tr("%1 images are kept and will be sent after reconnecting.").arg(unsent));
+        appendLog(tr("%1 images are kept and will be sent after reconnecting (click Reconnect).").arg(unsent));
     updateStatus();
     updateActions();
+}
+
+void MainWindow::onReconnecting(int attempt, int maxAttempts, int delayMs, const QString &reason)
+{
+    // The status label says it from the connection's state; the log keeps why, attempt by attempt.
+    appendLog(tr("%1 Reconnecting in %2 s (attempt %3 of %4)…")
+                      .arg(reason)
+                      .arg(delayMs / 1000.0, 0, 'f', 1)
+                      .arg(attempt)
+                      .arg(maxAttempts));
+}
+
+void MainWindow::onReconnected()
+{
+    // Before the queue sends again: items still marked Sent were on the lost connection.
+    const int resent = m_batch->countWithStatus(ImageBatch::Status::Sent);
+    const QString sentence = resent > 0 ? tr("Reconnected — re-sending %1 images").arg(resent)
+                                        : tr("Reconnected to %1:%2").arg(m_connection->host()).arg(m_connection->port());
+    statusBar()->showMessage(sentence, 10000);
+    appendLog(sentence + QLatin1Char('.'));
 }
 
 ServerConnection::TlsOptions MainWindow::tlsOptions()
@@ -633,6 +656,8 @@ void MainWindow::updateStatus()
                                                                                              : tr("&Disconnect"));
     m_connectAction->setToolTip(m_connection->state() == ServerConnection::State::Disconnected
                                         ? tr("Connect to %1:%2 (Ctrl+K)").arg(m_settings.host).arg(m_settings.port)
+                                        : m_connection->isReconnecting()
+                                        ? tr("Stop reconnecting (Ctrl+K)")
                                         : tr("Say goodbye to the server and disconnect (Ctrl+K)"));
 }
 

@@ -31,8 +31,9 @@ class ResultsTableModel;
  * A thin layer over orchard_client: files load on worker threads (QtConcurrent), the
  * network is event-driven (ServerConnection), requests are pipelined (RequestQueue), so
  * nothing the user does waits on the disk or the network. The status bar always says
- * where the connection stands; when it drops, images and results stay, and the images
- * not yet diagnosed are sent after Reconnect.
+ * where the connection stands; when it drops, images and results stay, the connection
+ * reconnects by itself (the status bar counts the attempts) and the images not yet
+ * diagnosed are sent again; only once it gives up is Reconnect offered.
  */
 class MainWindow : public QMainWindow
 {
@@ -110,6 +111,8 @@ private:
     void onBatchFinished();
     void warnCertificateChanged(const QString &presented, const QString &pinned);
     void onConnectionLost(const QString &reason);
+    void onReconnecting(int attempt, int maxAttempts, int delayMs, const QString &reason);
+    void onReconnected();
     void askToTrust(const QString &fingerprint, const QString &subject);
     ServerConnection::TlsOptions tlsOptions();
 

@@ -28,6 +28,7 @@ TEST_CASE("predict arguments: the defaults are the client settings'")
     CHECK_FALSE(parsed.options.forceBinary);
     CHECK_FALSE(parsed.options.forceBase64);
     CHECK_FALSE(parsed.options.tls.enabled);
+    CHECK(parsed.options.reconnectAttempts == 5);
     CHECK(parsed.options.paths == QStringList { "photos/" });
 }
 
@@ -63,6 +64,10 @@ TEST_CASE("predict arguments: bad values are usage errors that name the option")
         { { "--ca", "/no/such/ca.pem", "a.jpg" }, "/no/such/ca.pem" },
         { { "--port", "5050" }, "no files or folders" },
         { { "--prune", "a.jpg" }, "prune" },
+        { { "--reconnect-attempts", "-1", "a.jpg" }, "--reconnect-attempts" },
+        { { "--reconnect-attempts", "101", "a.jpg" }, "from 0 to 100" },
+        { { "--reconnect-attempts", "some", "a.jpg" }, "\"some\"" },
+        { { "--reconnect-attempts", "2.5", "a.jpg" }, "--reconnect-attempts" },
     };
     for (const auto &bad : cases) {
         INFO(bad.arguments.join(' ').toStdString());
@@ -70,6 +75,14 @@ TEST_CASE("predict arguments: bad values are usage errors that name the option")
         CHECK(parsed.outcome == Outcome::UsageError);
         CHECK(parsed.text.contains(QLatin1String(bad.says)));
     }
+}
+
+TEST_CASE("predict arguments: --reconnect-attempts takes 0 (never) up to 100")
+{
+    CHECK(parse({ "--reconnect-attempts", "0", "a.jpg" }).options.reconnectAttempts == 0);
+    CHECK(parse({ "--reconnect-attempts", "12", "a.jpg" }).options.reconnectAttempts == 12);
+    CHECK(parse({ "--reconnect-attempts", "100", "a.jpg" }).options.reconnectAttempts == 100);
+    CHECK(parse({ "--reconnect-attempts=3", "a.jpg" }).options.reconnectAttempts == 3);
 }
 
 TEST_CASE("predict arguments: --model-name reads NAME or NAME:VERSION")
@@ -139,4 +152,6 @@ TEST_CASE("predict arguments: --help names the token variable and the exit codes
     CHECK(parsed.text.contains("64 bad options"));
     CHECK(parsed.text.contains("--model-name <NAME[:VERSION]>"));
     CHECK(parsed.text.contains("UNKNOWN_MODEL"));
+    CHECK(parsed.text.contains("--reconnect-attempts <N>"));
+    CHECK(parsed.text.contains("reconnected by itself"));
 }

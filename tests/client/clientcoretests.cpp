@@ -296,6 +296,9 @@ TEST_CASE("A server stopped mid-batch loses no job: they finish once after recon
     QList<SampleImage> samples = sampleImages();
     REQUIRE(samples.size() == 20);
     ServerConnection connection;
+    // The user's Reconnect, as after the last automatic attempt failed (or with
+    // --reconnect-attempts 0): reconnecting by itself is tests/client/failovertests.cpp's.
+    connection.setReconnectPolicy(ReconnectPolicy(0));
     RequestQueue queue(&connection);
     queue.setMaxInFlight(1); // one at a time, so the batch is still running when the server stops
     QueueRecorder recorder(queue);

@@ -26,6 +26,7 @@
 #include "client/core/clientsettings.h"
 #include "client/core/imagebatch.h"
 #include "client/core/imagelistmodel.h"
+#include "client/core/reconnectpolicy.h"
 #include "client/core/requestqueue.h"
 #include "client/core/resultstablemodel.h"
 #include "client/core/serverconnection.h"
@@ -315,6 +316,8 @@ TEST_CASE("Server killed mid-batch: error in the status bar, images kept, reconn
     WindowFixture fixture;
     fixture.load({ kSamples });
     fixture.window->queue()->setMaxInFlight(1);
+    // The manual path: no automatic reconnecting (tests/client/windowfailovertests.cpp has it).
+    fixture.window->connection()->setReconnectPolicy(ReconnectPolicy(0));
     auto first = std::make_unique<ServerProcess>();
     fixture.connectTo(first->port);
     REQUIRE(fixture.waitConnected());

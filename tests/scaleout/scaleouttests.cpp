@@ -10,9 +10,12 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -254,4 +257,76 @@ TEST_CASE("Draining a backend: no new sessions reach it, its session is still se
     CHECK(eventually([&] { return !cluster.backendRunning(drained); }));
     CHECK(cluster.backendRunning(other));
     CHECK(cluster.backendLog(drained).contains("draining"));
+}
+
+TEST_CASE("kill -9 of the backend while orchard-cli predict sends 40 photos: exit 0, 40 answers, none twice")
+{
+    Cluster cluster(3);
+    INFO(cluster.output().toStdString());
+    REQUIRE(cluster.started());
+
+    // 40 photos of 2400 x 1800, sent as they are: the batch takes long enough to be cut.
+    QTemporaryDir photos;
+    REQUIRE(photos.isValid());
+    QImage noise(2400, 1800, QImage::Format_RGB32);
+    quint32 state = 12345;
+    for (int y = 0; y < noise.height(); ++y) {
+        auto *line = reinterpret_cast<quint32 *>(noise.scanLine(y));
+        for (int x = 0; x < noise.width(); ++x)
+            line[x] = (state = state * 1664525u + 1013904223u) >> 8;
+    }
+    const QString first = photos.filePath(QStringLiteral("leaf-00.jpg"));
+    REQUIRE(noise.save(first, "JPEG", 90));
+    for (int i = 1; i < 40; ++i)
+        REQUIRE(QFile::copy(first, photos.filePath(QStringLiteral("leaf-%1.jpg").arg(i, 2, 10, QLatin1Char('0')))));
+
+    QProcess cli;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("ORCHARD_TOKEN"));
+    cli.setProcessEnvironment(environment);
+    cli.start(QStringLiteral(ORCHARD_CLI_PATH), { "predict", "--port", QString::number(cluster.port()), "--json",
+                                                  "--send-originals", photos.path() });
+    REQUIRE(cli.waitForStarted());
+    QByteArray out;
+    REQUIRE(eventually([&] {
+        out += cli.readAllStandardOutput();
+        return out.contains('\n');
+    }));
+
+    // The backend serving it: the one with a session now.
+    int serving = -1;
+    REQUIRE(eventually([&] {
+        for (int i = 0; i < cluster.backends().size(); ++i) {
+            const HttpReply metrics = httpGet(cluster.backends().at(i).httpPort, "/metrics");
+            if (sampleValue(metrics.body, "orchard_sessions_active").value_or(0) >= 1)
+                serving = i;
+        }
+        return serving >= 0;
+    }));
+    REQUIRE(::kill(static_cast<pid_t>(cluster.backends().at(serving).pid), SIGKILL) == 0);
+
+    REQUIRE(cli.waitForFinished(120'000));
+    out += cli.readAllStandardOutput();
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    INFO("stderr: " << err.toStdString());
+    CHECK(cli.exitStatus() == QProcess::NormalExit);
+    CHECK(cli.exitCode() == 0);
+    CHECK(err.contains("reconnecting"));
+    CHECK(err.contains("reconnected"));
+
+    QSet<QString> files;
+    int lines = 0;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        ++lines;
+        const QJsonObject object = QJsonDocument::fromJson(line).object();
+        INFO(line.toStdString());
+        CHECK_FALSE(object.contains("error"));
+        CHECK(object.value("label").isString());
+        files.insert(QFileInfo(object.value("file").toString()).fileName());
+    }
+    CHECK(lines == 40);
+    CHECK(files.size() == 40); // every photo once
+    CHECK_FALSE(cluster.backendRunning(serving));
 }
