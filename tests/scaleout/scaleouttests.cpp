@@ -148,7 +148,7 @@ TEST_CASE("3 backends x 2 workers behind HAProxy, 12 clients: every backend serv
         CHECK(count >= 3);
 }
 
-TEST_CASE("Through HAProxy the backend sees the client's own address; PROXY headers from elsewhere are refused")
+TEST_CASE("Through HAProxy the backend sees the client's own address, and PROXY headers from elsewhere are refused")
 {
     Cluster cluster(1);
     INFO(cluster.output().toStdString());
