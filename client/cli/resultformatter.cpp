@@ -84,7 +84,7 @@ QString ResultFormatter::resultLine(const QString &file, const PredictionReply &
         if (m_origin == Origin::Server)
             line += QStringLiteral("  ") + (reply.model.isEmpty() ? QStringLiteral("-")
                                                                   : modelText(reply.model, reply.modelVersion));
-        return line;
+        return line + notes(reply);
     }
     QJsonArray labels;
     for (int i = 0; i < std::min<int>(topK, reply.topK.size()); ++i) {
@@ -114,7 +114,23 @@ QString ResultFormatter::resultLine(const QString &file, const PredictionReply &
         line.insert(QStringLiteral("model"), reply.model);
     if (reply.modelVersion)
         line.insert(QStringLiteral("model_version"), *reply.modelVersion);
+    line.insert(QStringLiteral("uncertain"), reply.uncertain);
+    if (reply.quality)
+        line.insert(QStringLiteral("quality"),
+                    QJsonObject { { QStringLiteral("sharpness"), reply.quality->sharpness },
+                                  { QStringLiteral("brightness"), reply.quality->brightness },
+                                  { QStringLiteral("warnings"), QJsonArray::fromStringList(reply.quality->warnings) } });
     return compact(line);
+}
+
+QString ResultFormatter::notes(const PredictionReply &reply)
+{
+    QString text;
+    if (reply.uncertain)
+        text += QStringLiteral("  (not sure)");
+    if (reply.quality && !reply.quality->warnings.isEmpty())
+        text += QStringLiteral("  (photo: %1)").arg(reply.quality->warnings.join(QStringLiteral(", ")));
+    return text;
 }
 
 QString ResultFormatter::errorLine(const QString &file, const QString &message, const QString &code) const

@@ -16,7 +16,8 @@ namespace orchard {
  * differs, because one measures the engine here and the other the server's total, and a
  * server's table ends with the MODEL that answered (a server may serve several; classify
  * names its one model above the table). JSON lines carry "model" and "model_version"
- * whenever the answer names them.
+ * whenever the answer names them, "quality" when the server measured it, and "uncertain"
+ * always; a table row ends with "(not sure)" and the photo's warnings when there are any.
  */
 class ResultFormatter
 {
@@ -46,6 +47,8 @@ public:
     QString errorLine(const QString &file, const QString &message, const QString &code) const;
 
 private:
+    /** "  (not sure)  (photo: blurry, dark)", or empty: what follows a table row's columns. */
+    static QString notes(const PredictionReply &reply);
     QString timeTitle() const;
     int timeWidth() const;
 

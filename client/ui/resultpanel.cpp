@@ -7,6 +7,35 @@
 
 namespace orchard {
 
+namespace {
+
+// How many of the top-k an uncertain answer names: two or three is a choice a farmer can
+// check on the plant, more is a list.
+constexpr int kCandidates = 3;
+// Candidates under this share are not worth naming beside the first two.
+constexpr double kCandidateFloor = 0.05;
+
+QString percent(double score)
+{
+    return QStringLiteral("%1 %").arg(score * 100.0, 0, 'f', 1);
+}
+
+/** A quality warning of the wire in words; one a newer server sends is shown as it is. */
+QString describeWarning(const QString &warning)
+{
+    if (warning == QLatin1String("blurry"))
+        return ResultPanel::tr("The photo looks blurry.");
+    if (warning == QLatin1String("dark"))
+        return ResultPanel::tr("The photo is too dark.");
+    if (warning == QLatin1String("overexposed"))
+        return ResultPanel::tr("The photo is overexposed: parts of it are pure white.");
+    if (warning == QLatin1String("small"))
+        return ResultPanel::tr("The photo is smaller than the model's input.");
+    return ResultPanel::tr("Photo quality: %1.").arg(warning);
+}
+
+} // namespace
+
 ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
@@ -33,6 +62,11 @@ ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
     m_advice->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_advice->setFrameShape(QFrame::StyledPanel);
     m_advice->setMargin(6);
+    m_quality = new QLabel(this);
+    m_quality->setObjectName(QStringLiteral("qualityLabel"));
+    m_quality->setTextFormat(Qt::PlainText);
+    m_quality->setWordWrap(true);
+    m_quality->setStyleSheet(QStringLiteral("QLabel { color: #8a4b00; }")); // a warning, not an error
     m_model = new QLabel(this);
     m_model->setObjectName(QStringLiteral("modelLabel"));
     m_model->setTextFormat(Qt::PlainText); // a model's name comes from the server: shown as it is
@@ -48,6 +82,7 @@ ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
     layout->addSpacing(8);
     layout->addLayout(m_barsLayout);
     layout->addSpacing(8);
+    layout->addWidget(m_quality);
     layout->addWidget(m_advice);
     layout->addWidget(m_model);
     layout->addWidget(m_timing);
@@ -60,8 +95,8 @@ void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
 {
     clearBars();
     m_heading->setText(tr("Diagnosis for %1").arg(reply.name.isEmpty() ? tr("this image") : reply.name));
-    m_label->setText(reply.label);
-    m_confidence->setText(tr("%1 % confident").arg(reply.confidence * 100.0, 0, 'f', 1));
+    showAnswer(reply);
+    showQuality(reply);
     for (const LabelScore &entry : reply.topK) {
         auto *row = new QWidget(this);
         auto *grid = new QGridLayout(row);
@@ -79,8 +114,6 @@ void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
         m_barsLayout->addWidget(row);
         m_bars.append(row);
     }
-    m_advice->setVisible(!reply.advice.isEmpty());
-    m_advice->setText(tr("<b>What to do</b><br>%1").arg(reply.advice.toHtmlEscaped()));
     if (reply.model.isEmpty())
         m_model->clear();
     else if (reply.modelVersion)
@@ -95,6 +128,50 @@ void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
                               .arg(roundTripMs, 0, 'f', 0));
 }
 
+void ResultPanel::showAnswer(const PredictionReply &reply)
+{
+    if (!reply.uncertain) {
+        m_label->setText(reply.label);
+        m_confidence->setText(tr("%1 % confident").arg(reply.confidence * 100.0, 0, 'f', 1));
+        m_advice->setVisible(!reply.advice.isEmpty());
+        m_advice->setText(tr("<b>What to do</b><br>%1").arg(reply.advice.toHtmlEscaped()));
+        return;
+    }
+    // The label's own advice would be advice for a diagnosis the model does not stand by.
+    QStringList candidates;
+    for (int i = 0; i < reply.topK.size() && candidates.size() < kCandidates; ++i) {
+        const LabelScore &entry = reply.topK.at(i);
+        if (i >= 2 && entry.score < kCandidateFloor)
+            break;
+        candidates.append(tr("%1 (%2)").arg(entry.label, percent(entry.score)));
+    }
+    if (candidates.isEmpty())
+        candidates.append(tr("%1 (%2)").arg(reply.label, percent(reply.confidence)));
+    QFont plain = m_label->font();
+    plain.setBold(false); // a hesitation, not a diagnosis; clearBars() makes it bold again
+    m_label->setFont(plain);
+    m_label->setText(tr("Not sure"));
+    m_confidence->setText(candidates.size() == 1
+                                  ? tr("It could be %1.").arg(candidates.first())
+                                  : tr("It could be %1 or %2.")
+                                            .arg(candidates.mid(0, candidates.size() - 1).join(QStringLiteral(", ")),
+                                                 candidates.last()));
+    m_advice->setText(tr("<b>What to do</b><br>%1")
+                              .arg(tr("Take the photo closer, in daylight, or add more leaves of the plant.")));
+    m_advice->show();
+}
+
+void ResultPanel::showQuality(const PredictionReply &reply)
+{
+    QStringList sentences;
+    if (reply.quality) {
+        for (const QString &warning : reply.quality->warnings)
+            sentences.append(describeWarning(warning));
+    }
+    m_quality->setText(sentences.join(u' '));
+    m_quality->setVisible(!sentences.isEmpty());
+}
+
 void ResultPanel::showPending(const QString &fileName)
 {
     clearBars();
@@ -102,6 +179,7 @@ void ResultPanel::showPending(const QString &fileName)
     m_label->setText(tr("Waiting…"));
     m_confidence->setText(tr("The image is with the server."));
     m_advice->hide();
+    m_quality->hide();
     m_model->clear();
     m_timing->clear();
 }
@@ -113,6 +191,7 @@ void ResultPanel::showError(const QString &fileName, const QString &error)
     m_label->setText(tr("No diagnosis"));
     m_confidence->setText(error);
     m_advice->hide();
+    m_quality->hide();
     m_model->clear();
     m_timing->clear();
 }
@@ -124,6 +203,7 @@ void ResultPanel::showNothing()
     m_label->setText(QStringLiteral("—"));
     m_confidence->setText(tr("Select an image and click Predict (Ctrl+P)."));
     m_advice->hide();
+    m_quality->hide();
     m_model->clear();
     m_timing->clear();
 }
@@ -133,9 +213,19 @@ QString ResultPanel::labelText() const
     return m_label->text();
 }
 
+QString ResultPanel::confidenceText() const
+{
+    return m_confidence->text();
+}
+
 QString ResultPanel::adviceText() const
 {
     return m_advice->isHidden() ? QString() : m_advice->text();
+}
+
+QString ResultPanel::qualityText() const
+{
+    return m_quality->isHidden() ? QString() : m_quality->text();
 }
 
 QString ResultPanel::modelText() const
@@ -152,6 +242,10 @@ void ResultPanel::clearBars()
 {
     qDeleteAll(m_bars);
     m_bars.clear();
+    // Every state starts here, so the label's weight is reset here too.
+    QFont bold = m_label->font();
+    bold.setBold(true);
+    m_label->setFont(bold);
 }
 
 } // namespace orchard

@@ -13,7 +13,9 @@ namespace orchard {
 /**
  * The diagnosis for the selected image: the top label large with its confidence, a bar
  * per top-k label, the model's advice for that label, which model (and version) answered,
- * and where the time went.
+ * and where the time went. An answer the model is unsure of (the reply's "uncertain")
+ * shows "Not sure", its best two or three candidates and how to take a better photo
+ * instead; what the server found wrong with the photo is said in words for any answer.
  */
 class ResultPanel : public QWidget
 {
@@ -28,19 +30,27 @@ public:
     void showNothing();
 
     QString labelText() const;
+    /** "87.5 % confident", or for an uncertain answer the candidates: "It could be …". */
+    QString confidenceText() const;
     QString adviceText() const;
+    /** "The photo looks blurry. …"; empty when the server found nothing wrong or did not say. */
+    QString qualityText() const;
     /** "Answered by model apple-leaf, version 3."; empty while nothing is shown. */
     QString modelText() const;
     int barCount() const;
 
 private:
     void clearBars();
+    /** The label, or "Not sure" and the candidates; the advice to match. */
+    void showAnswer(const PredictionReply &reply);
+    void showQuality(const PredictionReply &reply);
 
     QLabel *m_heading = nullptr;
     QLabel *m_label = nullptr;
     QLabel *m_confidence = nullptr;
     QVBoxLayout *m_barsLayout = nullptr;
     QLabel *m_advice = nullptr;
+    QLabel *m_quality = nullptr;
     QLabel *m_model = nullptr;
     QLabel *m_timing = nullptr;
     QList<QWidget *> m_bars;

@@ -280,6 +280,60 @@ std::optional<ModelManifest::Metrics> parseMetrics(const QJsonObject &root)
     return metrics;
 }
 
+/** An optional number in [minimum, maximum]; fallback when the key is absent. */
+double optionalNumber(const QJsonObject &object, const QString &parent, const QString &key, double minimum,
+    double maximum, double fallback)
+{
+    const QString name = join(parent, key);
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined())
+        return fallback;
+    if (!value.isDouble() || !std::isfinite(value.toDouble()))
+        failType(name, QStringLiteral("a number"), value);
+    const double number = value.toDouble();
+    if (number < minimum || number > maximum)
+        fail(name, QStringLiteral("must be between %1 and %2, found %3").arg(minimum).arg(maximum).arg(number));
+    return number;
+}
+
+int optionalInteger(
+    const QJsonObject &object, const QString &parent, const QString &key, int minimum, int maximum, int fallback)
+{
+    if (object.value(key).isUndefined())
+        return fallback;
+    return requiredInteger(object, parent, key, minimum, maximum);
+}
+
+ModelManifest::Quality parseQuality(const QJsonObject &root)
+{
+    const QString parent = QStringLiteral("quality");
+    ModelManifest::Quality quality;
+    const QJsonValue value = root.value(parent);
+    if (value.isUndefined())
+        return quality;
+    if (!value.isObject())
+        failType(parent, QStringLiteral("an object"), value);
+    const QJsonObject object = value.toObject();
+    // A key this block does not know is a typo whose threshold would silently not apply.
+    const QStringList known = { QStringLiteral("sharpness_side"), QStringLiteral("blurry_below"),
+        QStringLiteral("dark_below"), QStringLiteral("overexposed_level"), QStringLiteral("overexposed_share") };
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!known.contains(it.key()))
+            fail(join(parent, it.key()),
+                QStringLiteral("is not one of %1").arg(known.join(QStringLiteral(", "))));
+    }
+    quality.sharpnessSide = optionalInteger(object, parent, QStringLiteral("sharpness_side"), 8, kMaxInputSide * 4,
+        quality.sharpnessSide);
+    quality.blurryBelow = optionalNumber(object, parent, QStringLiteral("blurry_below"), 0.0,
+        std::numeric_limits<double>::max(), quality.blurryBelow);
+    quality.darkBelow = optionalNumber(object, parent, QStringLiteral("dark_below"), 0.0, 1.0, quality.darkBelow);
+    quality.overexposedLevel = optionalInteger(object, parent, QStringLiteral("overexposed_level"), 1, 255,
+        quality.overexposedLevel);
+    quality.overexposedShare = optionalNumber(object, parent, QStringLiteral("overexposed_share"), 0.0, 1.0,
+        quality.overexposedShare);
+    return quality;
+}
+
 } // namespace
 
 QString ModelManifest::manifestPath() const
@@ -293,6 +347,11 @@ QString ModelManifest::modelPath() const
 }
 
 QString ModelManifest::description(const QString &label) const { return descriptions.value(label); }
+
+bool ModelManifest::isUncertain(double top1, double top2) const
+{
+    return top1 < minConfidence || top1 - top2 < minMargin;
+}
 
 InferenceResult<ModelManifest> ModelManifest::load(const QString &directory)
 {
@@ -333,6 +392,10 @@ InferenceResult<ModelManifest> ModelManifest::load(const QString &directory)
         manifest.descriptions = parseDescriptions(root, manifest.labels);
         manifest.input = parseInput(root);
         manifest.metrics = parseMetrics(root);
+        manifest.quality = parseQuality(root);
+        manifest.minConfidence
+            = optionalNumber(root, {}, QStringLiteral("min_confidence"), 0.0, 1.0, manifest.minConfidence);
+        manifest.minMargin = optionalNumber(root, {}, QStringLiteral("min_margin"), 0.0, 1.0, manifest.minMargin);
     } catch (const ManifestProblem &problem) {
         return InferenceError::invalidModel(
             QStringLiteral("%1: key \"%2\" %3").arg(path, problem.key, problem.text));

@@ -46,6 +46,25 @@ struct ModelManifest
         std::optional<double> top1; ///< absent or null for an untrained timing model
     };
 
+    /**
+     * The optional "quality" block: when PhotoQuality calls a photo blurry, dark or
+     * overexposed. Every key is optional; the defaults were calibrated as docs/models.md
+     * ("Photo quality") describes.
+     */
+    struct Quality
+    {
+        /** "sharpness_side": the long side, in pixels, sharpness is measured at (never enlarged). */
+        int sharpnessSide = 256;
+        /** "blurry_below": a sharpness (Laplacian variance) under this is blurry. */
+        double blurryBelow = 50.0;
+        /** "dark_below": a mean luminance (0..1) under this is dark. */
+        double darkBelow = 0.15;
+        /** "overexposed_level": a gray value (0..255) at or above which a pixel is blown out. */
+        int overexposedLevel = 250;
+        /** "overexposed_share": more blown-out pixels than this share is overexposed. */
+        double overexposedShare = 0.25;
+    };
+
     QString directory; ///< absolute path of the model folder
     QString name;
     QString version;
@@ -53,10 +72,20 @@ struct ModelManifest
     QHash<QString, QString> descriptions; ///< label → advice; labels without advice are absent
     Input input;
     std::optional<Metrics> metrics;
+    Quality quality;
+    /**
+     * "min_confidence": an answer whose top-1 probability is under this is "uncertain"
+     * (0, the default, never is).
+     */
+    double minConfidence = 0.0;
+    /** "min_margin": likewise for top-1 minus top-2 probability. */
+    double minMargin = 0.0;
 
     QString manifestPath() const; ///< <directory>/model.json
     QString modelPath() const; ///< <directory>/model.pt
     QString description(const QString &label) const;
+    /** Whether an answer with these top-1 and top-2 probabilities is below min_confidence or min_margin. */
+    bool isUncertain(double top1, double top2) const;
 
     /** Reads and validates <directory>/model.json; the error names the file and the key. */
     static InferenceResult<ModelManifest> load(const QString &directory);

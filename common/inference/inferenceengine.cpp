@@ -30,6 +30,7 @@
 
 #include "common/imaging/imagedecoder.h"
 #include "common/imaging/imagepreprocessor.h"
+#include "common/imaging/photoquality.h"
 #include "common/inference/modelrepository.h"
 
 namespace orchard {
@@ -497,6 +498,8 @@ InferenceResult<PreparedImage> InferenceEngine::prepare(const QByteArray &encode
             if (!image)
                 return image.error();
             decoded = Clock::now();
+            prepared.quality = PhotoQuality::measure(image->pixels, int(image->header.width),
+                                                     int(image->header.height), m_d->manifest.quality, spec);
             prepared.input = m_d->preprocessor.process(image->pixels);
             prepared.imageWidth = image->pixels.cols;
             prepared.imageHeight = image->pixels.rows;
@@ -559,6 +562,14 @@ Prediction InferenceEngine::finish(const PreparedImage &image, const std::vector
         const int index = order[i];
         prediction.topK.append({ m_d->manifest.labels.at(index), index, double(probabilities[index]) });
     }
+    // The runner-up from all the probabilities: the caller's top-k may be 1.
+    double second = 0.0;
+    for (int i = 0; i < count; ++i) {
+        if (i != order[0])
+            second = std::max(second, double(probabilities[i]));
+    }
+    prediction.uncertain = m_d->manifest.isUncertain(double(probabilities[order[0]]), second);
+    prediction.quality = image.quality;
     prediction.label = prediction.topK.first().label;
     prediction.index = prediction.topK.first().index;
     prediction.confidence = prediction.topK.first().score;

@@ -3,6 +3,7 @@
 #include <QString>
 #include <QVector>
 
+#include "common/imaging/photoquality.h"
 #include "common/protocol/labelscore.h"
 
 namespace orchard {
@@ -20,6 +21,9 @@ struct Prediction
     int index = 0; ///< its index in the manifest's labels
     double confidence = 0.0; ///< its softmax probability
     QVector<LabelScore> topK; ///< best first; topK.first() is the top-1 answer
+    /** Under the manifest's min_confidence or min_margin (top-1 minus top-2). */
+    bool uncertain = false;
+    PhotoQuality quality;
 
     int imageWidth = 0; ///< as decoded: a reduced JPEG decode gives the reduced size
     int imageHeight = 0;
@@ -28,7 +32,7 @@ struct Prediction
     int decodeReduction = 1; ///< 1, or 2/4/8 when JPEG's reduced-size decode was used
 
     double decodeMs = 0.0; ///< bytes → pixels (header check included)
-    double preprocessMs = 0.0; ///< colour, resize, normalise into the input buffer
+    double preprocessMs = 0.0; ///< photo quality, colour, resize, normalise into the input buffer
     double inferMs = 0.0; ///< forward pass, softmax and top-k
 
     double totalMs() const { return decodeMs + preprocessMs + inferMs; }

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "common/imaging/photoquality.h"
+
 namespace orchard {
 
 /**
@@ -21,6 +23,8 @@ struct PreparedImage
     int sourceWidth = 0; ///< as the file's header says
     int sourceHeight = 0;
     int decodeReduction = 1;
+    PhotoQuality quality; ///< measured on the decoded pixels, before they are let go
+
 
     double decodeMs = 0.0;
     double preprocessMs = 0.0;

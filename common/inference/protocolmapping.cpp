@@ -24,6 +24,12 @@ PredictionReply toPredictionReply(const Prediction &prediction, const ModelManif
     reply.timing.preprocess = prediction.preprocessMs;
     reply.timing.infer = prediction.inferMs;
     reply.timing.total = prediction.totalMs();
+    reply.uncertain = prediction.uncertain;
+    PhotoQualityReport quality;
+    quality.sharpness = prediction.quality.sharpness;
+    quality.brightness = prediction.quality.brightness;
+    quality.warnings = prediction.quality.warnings();
+    reply.quality = quality;
     return reply;
 }
 

@@ -19,8 +19,9 @@ struct ModelManifest;
 ErrorCode errorCodeFor(const InferenceError &error);
 
 /**
- * The engine's answer as a reply: label, top-k, the manifest's advice for the label, the
- * decoded size and the engine's stage timings. What only the caller knows (msg_id, the
+ * The engine's answer as a reply: label, top-k, whether it is uncertain, the photo's
+ * quality, the manifest's advice for the label, the decoded size and the engine's stage
+ * timings. What only the caller knows (msg_id, the
  * request's name, the wait before the engine and the total since the last body byte) is
  * left for it to fill; timing.total starts as the engine's own total.
  */

@@ -42,6 +42,12 @@ QJsonObject PredictionReply::toJson() const
         object.insert(QStringLiteral("model_version"), *modelVersion);
     if (!advice.isEmpty())
         object.insert(QStringLiteral("advice"), advice);
+    if (quality)
+        object.insert(QStringLiteral("quality"),
+                      QJsonObject { { QStringLiteral("sharpness"), quality->sharpness },
+                                    { QStringLiteral("brightness"), quality->brightness },
+                                    { QStringLiteral("warnings"), QJsonArray::fromStringList(quality->warnings) } });
+    object.insert(QStringLiteral("uncertain"), uncertain);
     return object;
 }
 
@@ -65,6 +71,13 @@ QByteArray PredictionReply::toBody() const
     if (messageId)
         json.key("msg_id").value(*messageId);
     json.key("name").value(name);
+    if (quality) {
+        json.key("quality").beginObject().key("brightness").value(quality->brightness);
+        json.key("sharpness").value(quality->sharpness).key("warnings").beginArray();
+        for (const QString &warning : quality->warnings)
+            json.value(warning);
+        json.endArray().endObject();
+    }
     json.key("timing_ms")
             .beginObject()
             .key("decode").value(timing.decode)
@@ -78,6 +91,7 @@ QByteArray PredictionReply::toBody() const
     for (const LabelScore &entry : topK)
         json.beginObject().key("index").value(entry.index).key("label").value(entry.label).key("score").value(entry.score).endObject();
     json.endArray();
+    json.key("uncertain").value(uncertain);
     json.endObject();
     return json.take();
 }
@@ -127,6 +141,20 @@ Result<PredictionReply> PredictionReply::fromBody(const QByteArray &body)
     reply.timing.infer = timing.value(QStringLiteral("infer")).toDouble();
     reply.batchSize = object.value(QStringLiteral("batch_size")).toInt(0);
     reply.timing.total = timing.value(QStringLiteral("total")).toDouble();
+    // Both optional: a server before photo quality sends neither.
+    const QJsonValue quality = object.value(QStringLiteral("quality"));
+    if (quality.isObject()) {
+        const QJsonObject fields = quality.toObject();
+        PhotoQualityReport report;
+        report.sharpness = fields.value(QStringLiteral("sharpness")).toDouble();
+        report.brightness = fields.value(QStringLiteral("brightness")).toDouble();
+        for (const QJsonValue &warning : fields.value(QStringLiteral("warnings")).toArray()) {
+            if (warning.isString())
+                report.warnings.append(warning.toString());
+        }
+        reply.quality = report;
+    }
+    reply.uncertain = object.value(QStringLiteral("uncertain")).toBool(false);
     return reply;
 }
 

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include "common/protocol/labelscore.h"
@@ -21,6 +22,19 @@ struct StageTimings
     double queue = 0.0;      ///< preprocessed, waiting for an inference thread (the batcher)
     double infer = 0.0;      ///< the model's forward pass (for the whole batch the image was in)
     double total = 0.0;      ///< from the last body byte to the reply being built
+};
+
+/** How good the photo was, as the server measured it before the model ran. */
+struct PhotoQualityReport
+{
+    double sharpness = 0.0;  ///< variance of the Laplacian at the model's analysis size
+    double brightness = 0.0; ///< mean luminance, 0..1
+    QStringList warnings;    ///< "blurry", "dark", "overexposed", "small"; empty when none
+
+    bool operator==(const PhotoQualityReport &other) const
+    {
+        return sharpness == other.sharpness && brightness == other.brightness && warnings == other.warnings;
+    }
 };
 
 /** The body of SERVER_PREDICTION: the diagnosis for one CLIENT_IMAGE. */
@@ -40,6 +54,10 @@ struct PredictionReply
     StageTimings timing;
     /** Images in the forward pass that classified this one (1: alone); 0: not said (older servers). */
     int batchSize = 0;
+    /** Absent from older servers' replies. */
+    std::optional<PhotoQualityReport> quality;
+    /** Under the model's min_confidence or min_margin; older servers do not say (false). */
+    bool uncertain = false;
 
     QJsonObject toJson() const;
     QByteArray toBody() const;

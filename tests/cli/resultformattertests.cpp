@@ -107,3 +107,30 @@ TEST_CASE("ResultFormatter: JSON lines carry the keys, the asked-for top-k and t
     CHECK(error.value("code") == "BAD_IMAGE");
     CHECK_FALSE(error.contains("label"));
 }
+
+TEST_CASE("ResultFormatter: quality and uncertain reach JSON lines, and the table marks them")
+{
+    const ResultFormatter json(ResultFormatter::Style::JsonLines, ResultFormatter::Origin::Server);
+    PredictionReply answer = reply();
+    const QJsonObject old = object(json.resultLine(QStringLiteral("a.jpg"), answer, 3));
+    CHECK_FALSE(old.contains("quality")); // an older server did not say
+    CHECK(old.value("uncertain") == false);
+
+    answer.uncertain = true;
+    answer.quality = PhotoQualityReport { 8.5, 0.1, { QStringLiteral("blurry"), QStringLiteral("dark") } };
+    const QJsonObject line = object(json.resultLine(QStringLiteral("a.jpg"), answer, 3));
+    CHECK(line.value("uncertain") == true);
+    const QJsonObject quality = line.value("quality").toObject();
+    CHECK(quality.value("sharpness").toDouble() == 8.5);
+    CHECK(quality.value("brightness").toDouble() == 0.1);
+    CHECK(quality.value("warnings").toArray() == QJsonArray { "blurry", "dark" });
+
+    ResultFormatter table(ResultFormatter::Style::Table, ResultFormatter::Origin::Local);
+    table.fitFiles({ QStringLiteral("a.jpg") });
+    const QString row = table.resultLine(QStringLiteral("a.jpg"), answer, 3);
+    CHECK(row.endsWith("3.8  (not sure)  (photo: blurry, dark)"));
+    CHECK(row.indexOf("Sneaker") == table.headerLine().indexOf("LABEL")); // the columns stay aligned
+    answer.uncertain = false;
+    answer.quality->warnings.clear();
+    CHECK(table.resultLine(QStringLiteral("a.jpg"), answer, 3).endsWith("3.8"));
+}

@@ -296,3 +296,91 @@ TEST_CASE("A missing or unreadable model.pt is reported with its path")
     CHECK(engine.error().message.startsWith(
         folder.modelPath() + ": LibTorch cannot load this file as TorchScript"));
 }
+
+TEST_CASE("The quality block and min_confidence are optional, with documented defaults")
+{
+    const ModelFolder folder;
+    folder.write(validManifest());
+    const InferenceResult<ModelManifest> defaults = ModelManifest::load(folder.path());
+    REQUIRE(defaults.ok());
+    const ModelManifest::Quality expected;
+    CHECK(defaults->quality.sharpnessSide == expected.sharpnessSide);
+    CHECK(defaults->quality.blurryBelow == expected.blurryBelow);
+    CHECK(defaults->quality.darkBelow == 0.15);
+    CHECK(defaults->quality.overexposedLevel == 250);
+    CHECK(defaults->minConfidence == 0.0);
+    CHECK(defaults->minMargin == 0.0);
+    CHECK_FALSE(defaults->isUncertain(0.11, 0.10)); // 0: never uncertain
+
+    QJsonObject manifest = validManifest();
+    manifest.insert("quality", QJsonObject { { "blurry_below", 12.5 }, { "dark_below", 0.05 },
+                                             { "overexposed_share", 0.5 }, { "sharpness_side", 128 } });
+    manifest.insert("min_confidence", 0.6);
+    manifest.insert("min_margin", 0.2);
+    folder.write(manifest);
+    const InferenceResult<ModelManifest> set = ModelManifest::load(folder.path());
+    REQUIRE(set.ok());
+    CHECK(set->quality.blurryBelow == 12.5);
+    CHECK(set->quality.darkBelow == 0.05);
+    CHECK(set->quality.overexposedShare == 0.5);
+    CHECK(set->quality.overexposedLevel == 250); // not given: the default
+    CHECK(set->quality.sharpnessSide == 128);
+    CHECK(set->minConfidence == 0.6);
+    CHECK(set->isUncertain(0.59, 0.1));
+    CHECK(set->isUncertain(0.7, 0.55)); // margin 0.15
+    CHECK_FALSE(set->isUncertain(0.7, 0.3));
+}
+
+TEST_CASE("A quality key with a typo, a wrong type or out of range is refused by name")
+{
+    const ModelFolder folder;
+    QJsonObject manifest = validManifest();
+    manifest.insert("quality", QJsonObject { { "blury_below", 10 } });
+    folder.write(manifest);
+    CHECK(folder.errorNaming("quality.blury_below").contains("blurry_below"));
+
+    manifest.insert("quality", QJsonObject { { "dark_below", 1.5 } });
+    folder.write(manifest);
+    folder.errorNaming("quality.dark_below");
+    manifest.insert("quality", QJsonObject { { "overexposed_level", "high" } });
+    folder.write(manifest);
+    folder.errorNaming("quality.overexposed_level");
+    manifest.insert("quality", 3);
+    folder.write(manifest);
+    folder.errorNaming("quality");
+
+    manifest.remove("quality");
+    manifest.insert("min_confidence", 2);
+    folder.write(manifest);
+    folder.errorNaming("min_confidence");
+}
+
+TEST_CASE("A manifest with min_confidence 0.999 makes the engine's answers uncertain")
+{
+    const ModelFolder folder(true);
+    folder.write(validManifest());
+    const auto sure = InferenceEngine::load(folder.path());
+    REQUIRE(sure.ok());
+    QJsonObject manifest = validManifest();
+    manifest.insert("min_confidence", 0.999);
+    folder.write(manifest);
+    const auto unsure = InferenceEngine::load(folder.path());
+    REQUIRE(unsure.ok());
+
+    int uncertain = 0;
+    for (const QString &path : testimages::samplePaths()) {
+        const QByteArray bytes = testimages::readFile(path);
+        const InferenceResult<Prediction> plain = (*sure)->predict(bytes, 3);
+        const InferenceResult<Prediction> strict = (*unsure)->predict(bytes, 3);
+        REQUIRE(plain.ok());
+        REQUIRE(strict.ok());
+        CHECK_FALSE(plain->uncertain);
+        CHECK(strict->uncertain == (strict->confidence < 0.999));
+        CHECK(strict->label == plain->label); // the answer is the same, only flagged
+        uncertain += strict->uncertain;
+        // The samples are the model's own size: measured, and not small.
+        CHECK_FALSE(plain->quality.small);
+        CHECK(plain->quality.sharpness > 0.0);
+    }
+    CHECK(uncertain > 0);
+}

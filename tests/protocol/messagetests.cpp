@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include "common/protocol/clientmessage.h"
@@ -228,6 +229,43 @@ TEST_CASE("A prediction reply round-trips every field")
     for (const char *key : { "msg_id", "name", "model", "label", "index", "confidence", "top_k",
                              "image", "timing_ms", "batch_size" })
         CHECK(json.contains(QLatin1String(key)));
+}
+
+TEST_CASE("A prediction reply carries quality and uncertain, and an older server reply has neither")
+{
+    PredictionReply reply;
+    reply.label = "Scab";
+    reply.confidence = 0.42;
+    reply.topK = { { "Scab", 1, 0.42 }, { "Rust", 2, 0.4 } };
+    reply.uncertain = true;
+    reply.quality = PhotoQualityReport { 123.25, 0.0625, { "blurry", "small" } };
+    const QByteArray body = reply.toBody();
+    // The direct writer and QJsonDocument agree byte for byte, new keys included.
+    CHECK(body == QJsonDocument(reply.toJson()).toJson(QJsonDocument::Compact));
+    CHECK(body.contains(R"("quality":{"brightness":0.0625,"sharpness":123.25,"warnings":["blurry","small"]})"));
+    CHECK(body.endsWith(R"("uncertain":true})"));
+    const Result<PredictionReply> back = PredictionReply::fromBody(body);
+    REQUIRE(back.ok());
+    CHECK(back->uncertain);
+    REQUIRE(back->quality);
+    CHECK(*back->quality == *reply.quality);
+
+    reply.uncertain = false;
+    reply.quality = PhotoQualityReport {};
+    const QByteArray plain = reply.toBody();
+    CHECK(plain.contains(R"("warnings":[])"));
+    CHECK(plain.contains(R"("uncertain":false)"));
+    CHECK(PredictionReply::fromBody(plain)->quality->warnings.isEmpty());
+
+    const Result<PredictionReply> old = PredictionReply::fromBody(R"({"label":"Scab","confidence":0.9,"top_k":[]})");
+    REQUIRE(old.ok());
+    CHECK_FALSE(old->quality);
+    CHECK_FALSE(old->uncertain);
+    const Result<PredictionReply> odd
+            = PredictionReply::fromBody(R"({"label":"Scab","confidence":0.9,"quality":{"warnings":["dark",3]}})");
+    REQUIRE(odd.ok());
+    REQUIRE(odd->quality);
+    CHECK(odd->quality->warnings == QStringList { "dark" });
 }
 
 TEST_CASE("A prediction reply without label is refused")

@@ -3,11 +3,18 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <vector>
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "common/protocol/clientmessage.h"
 #include "common/protocol/imagerequest.h"
@@ -119,6 +126,39 @@ TEST_CASE("Every sample image is diagnosed right in all three body forms")
     // is ~91% accurate, so allow a miss or two per form among 20 samples.
     CHECK(right >= 3 * 18);
     CHECK(right % 3 == 0);
+}
+
+TEST_CASE("An original base64 text client gets the photo's quality and uncertain in the reply")
+{
+    ServerFixture fixture;
+    auto client = welcomedClient(fixture.port());
+    // A dim photo of the kind a phone takes at night: 800 × 600, mean luminance about 2.5 %,
+    // under even the default model's dark_below (0.05: its garments are on black).
+    cv::Mat photo(600, 800, CV_8UC3, cv::Scalar::all(6));
+    cv::circle(photo, cv::Point(400, 300), 150, cv::Scalar(8, 16, 10), cv::FILLED);
+    std::vector<uchar> jpeg;
+    REQUIRE(cv::imencode(".jpg", photo, jpeg));
+    sendImage(*client, QByteArray(reinterpret_cast<const char *>(jpeg.data()), qsizetype(jpeg.size())),
+              ImageBodyForm::Base64Text, 1);
+    sendImage(*client, sampleBytes(), ImageBodyForm::Base64Text, 2);
+    REQUIRE(client->waitForFrames(1 + 2));
+
+    // What an original client reads: the JSON body as it is on the wire.
+    const Frame dim = client->next();
+    REQUIRE(dim.type() == MessageType::ServerPrediction);
+    const QJsonObject body = QJsonDocument::fromJson(dim.body).object();
+    INFO(dim.body.toStdString());
+    REQUIRE(body.value("quality").isObject());
+    const QJsonObject quality = body.value("quality").toObject();
+    CHECK(quality.value("sharpness").isDouble());
+    CHECK(quality.value("brightness").toDouble() < 0.05);
+    CHECK(quality.value("warnings").toArray().contains(QStringLiteral("dark")));
+    CHECK(body.value("uncertain").isBool());
+
+    const PredictionReply sample = predictionOf(client->next());
+    REQUIRE(sample.quality);
+    CHECK_FALSE(sample.quality->warnings.contains("small"));
+    CHECK(sample.quality->brightness > 0.0);
 }
 
 TEST_CASE("50 pipelined requests are answered in order with their msg_ids")
