@@ -40,7 +40,7 @@ sanitized_suites=(
     protocol_tests protocol_socket_tests
     server_unit_tests server_tests balancer_tests batching_tests hardening_tests
     http_unit_tests http_tests tls_tests access_token_tests
-    client_core_tests client_failover_tests reconnect_policy_tests photo_downscaler_tests
+    client_core_tests client_failover_tests reconnect_policy_tests photo_downscaler_tests plant_diagnosis_tests
     cli_unit_tests bench_unit_tests
 )
 

@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QTimer>
 
 #include "client/cli/securityoptions.h"
@@ -14,6 +15,7 @@
 #include "client/core/clientsettings.h"
 #include "client/core/imagebatch.h"
 #include "client/core/imageloader.h"
+#include "client/core/plantdiagnosis.h"
 #include "client/core/requestqueue.h"
 #include "client/core/serverconnection.h"
 #include "common/protocol/servermessage.h"
@@ -82,7 +84,10 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         "+/-20 %) before the tries, which stderr announces; every image not yet answered is\n"
         "sent again, none is answered twice. A refused token, a TLS failure or a server of\n"
         "another protocol is not tried again. Exit 0 once every image is answered, 2 when\n"
-        "the tries run out.\n") + QLatin1String(exitCodeHelp()));
+        "the tries run out.\n"
+        "With --as-plant the files are photos of one plant: after their lines comes one\n"
+        "more, the answers combined (mean of the log-probabilities over every label; see\n"
+        "docs/cli.md), how many photos agree, and which disagree or were skipped.\n") + QLatin1String(exitCodeHelp()));
     parser.addHelpOption();
     const ServerAddressOptions address;
     const SecurityOptions security;
@@ -107,8 +112,10 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
                        "up (default %1; 0: never, fail at once as before).")
                 .arg(ReconnectPolicy::kDefaultMaxAttempts),
         QStringLiteral("N"), QString::number(ReconnectPolicy::kDefaultMaxAttempts));
+    const QCommandLineOption plantOption(QStringLiteral("as-plant"),
+        QStringLiteral("The files are photos of one plant: end with one line that combines their answers."));
     parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption, modelOption,
-                        reconnectOption });
+                        reconnectOption, plantOption });
     parser.addOptions(security.options());
     addPathArguments(parser, name(), summary());
 
@@ -128,6 +135,7 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
     options.forceBinary = parser.isSet(binaryOption);
     options.forceBase64 = parser.isSet(base64Option);
     options.sendOriginals = parser.isSet(originalsOption);
+    options.asPlant = parser.isSet(plantOption);
     if (options.forceBinary && options.forceBase64)
         return Parsed::usageError(QStringLiteral("--binary and --base64 exclude each other"));
     options.reconnectAttempts = parser.value(reconnectOption).toInt(&ok);
@@ -391,7 +399,7 @@ void PredictCommand::send(int row)
     // smaller copy is checked once the copy is made.
     const auto tooLarge = m_queue->sendsCopies()
             ? std::nullopt
-            : m_queue->sizeError(m_batch->item(row).image.fileName, file.size(), m_options.topK);
+            : m_queue->sizeError(m_batch->item(row).image.fileName, file.size(), requestedTopK());
     if (tooLarge) {
         failLocally(row, QStringLiteral("TOO_LARGE"), tooLarge->message);
         return;
@@ -402,7 +410,14 @@ void PredictCommand::send(int row)
         return;
     }
     m_batch->setBytes(row, bytes);
-    m_batch->enqueue(row, m_options.topK);
+    m_batch->enqueue(row, requestedTopK());
+}
+
+int PredictCommand::requestedTopK() const
+{
+    // The photo lines still list --top-k labels (the formatter cuts the list); the plant
+    // line needs them all, or it would have to guess at the labels a photo left out.
+    return m_options.asPlant ? std::max(m_options.topK, PlantDiagnosis::kEveryLabel) : m_options.topK;
 }
 
 void PredictCommand::failLocally(int row, const QString &code, const QString &message)
@@ -446,10 +461,27 @@ void PredictCommand::finishIfDone()
         m_out << "\n";
         m_out.flush();
     }
+    if (m_options.asPlant)
+        printPlantLine();
     m_exitCode = diagnosed == total ? ExitSuccess : ExitSomeFailed;
     m_finishing = true;
     // Goodbye as the original clients said it; the loop ends when the server has closed.
     m_connection->disconnectFromServer();
+}
+
+void PredictCommand::printPlantLine()
+{
+    QList<int> rows;
+    for (int row = 0; row < m_batch->count(); ++row)
+        rows.append(row);
+    // Every label was asked for, so the lists are whole; the count matters only for a
+    // server that sends fewer than asked.
+    const PlantDiagnosis plant = PlantDiagnosis::ofRows(*m_batch, rows, *m_connection, PlantDiagnosis::PhotoNames::Paths);
+    if (m_lines.isJson())
+        m_out << QString::fromUtf8(QJsonDocument(plant.toJson(m_options.topK)).toJson(QJsonDocument::Compact)) << "\n";
+    else
+        m_out << plant.summaryLine() << "\n";
+    m_out.flush();
 }
 
 void PredictCommand::fail(const QString &sentence)

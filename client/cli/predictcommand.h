@@ -32,7 +32,9 @@ class ServerMessage;
  * line and the others still go; the exit code says what happened (client/cli/exitcode.h).
  * A connection lost mid-batch reconnects by itself (--reconnect-attempts, said on stderr)
  * and the images not yet answered are sent again: a batch that ends with every answer in
- * exits 0 however often it had to reconnect.
+ * exits 0 however often it had to reconnect. With --as-plant the files are photos of one
+ * plant: every label's probability is asked for, and after the per-photo lines one more
+ * line combines them (PlantDiagnosis says how, and which photos disagree or were skipped).
  */
 class PredictCommand : public QObject
 {
@@ -53,6 +55,8 @@ public:
         std::optional<qint64> modelVersion;
         /** --reconnect-attempts N: tries after a lost connection before giving up; 0: none. */
         int reconnectAttempts = ReconnectPolicy::kDefaultMaxAttempts;
+        /** --as-plant: the files are photos of one plant; a last line combines their answers. */
+        bool asPlant = false;
         ServerConnection::TlsOptions tls;
         QStringList paths; ///< files and folders, as given
     };
@@ -103,6 +107,10 @@ private:
     /** Says on stderr when the server does not list the model asked for (its answers will say why). */
     void warnAboutModel();
     void printFinishedLines();
+    /** --as-plant's last line: the answers so far combined into one diagnosis. */
+    void printPlantLine();
+    /** The top_k asked of the server: every label for --as-plant, else --top-k. */
+    int requestedTopK() const;
     void finishIfDone();
     void fail(const QString &sentence);
 

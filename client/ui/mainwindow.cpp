@@ -1,5 +1,7 @@
 #include "client/ui/mainwindow.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -31,11 +33,13 @@
 #include "client/core/imagebatch.h"
 #include "client/core/imagelistmodel.h"
 #include "client/core/modelchoice.h"
+#include "client/core/plantdiagnosis.h"
 #include "client/core/requestqueue.h"
 #include "client/core/resultstablemodel.h"
 #include "client/core/serverconnection.h"
 #include "client/ui/imagepreview.h"
 #include "client/ui/modelpicker.h"
+#include "client/ui/plantresultpanel.h"
 #include "client/ui/resultpanel.h"
 #include "client/ui/settingsdialog.h"
 #include "common/protocol/protocolerror.h"
@@ -106,7 +110,10 @@ void MainWindow::connectBatch()
             appendLog(tr("%1: %2").arg(item.image.fileName, item.error));
         if (item.errorCode == errorCodeName(ErrorCode::UnknownModel))
             onUnknownModel(item.error);
+        updatePlant();
     });
+    // A cancel sends the plant's photos back to New without finishing them.
+    connect(m_batch, &ImageBatch::itemChanged, this, &MainWindow::updatePlant);
     // Read when each photo is sent: a choice made mid-batch holds for the photos still waiting.
     connect(m_modelChoice, &ModelChoice::choiceChanged, this, [this] {
         m_queue->setModel(m_modelChoice->requestModel(), m_modelChoice->requestVersion());
@@ -114,6 +121,7 @@ void MainWindow::connectBatch()
     connect(m_queue, &RequestQueue::progressChanged, this, &MainWindow::updateProgress);
     connect(m_queue, &RequestQueue::batchFinished, this, &MainWindow::onBatchFinished);
     connect(m_imageList->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
+    connect(m_imageList->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
     connect(m_images, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from) {
         if (from.row() == m_imageList->currentIndex().row())
             showSelected();
@@ -255,6 +263,13 @@ void MainWindow::createActions()
     m_predictAllAction->setToolTip(tr("Diagnose every image in the list (Ctrl+Shift+P)"));
     connect(m_predictAllAction, &QAction::triggered, this, &MainWindow::predictAll);
 
+    m_plantAction = new QAction(style->standardIcon(QStyle::SP_FileDialogContentsView), tr("Diagnose as One P&lant"),
+                                this);
+    m_plantAction->setObjectName(QStringLiteral("plantAction"));
+    m_plantAction->setShortcut(Qt::CTRL | Qt::Key_L);
+    m_plantAction->setToolTip(tr("Combine the selected photos of one plant into one diagnosis (Ctrl+L)"));
+    connect(m_plantAction, &QAction::triggered, this, &MainWindow::diagnoseAsPlant);
+
     m_cancelAction = new QAction(style->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this);
     m_cancelAction->setShortcut(Qt::Key_Escape);
     m_cancelAction->setToolTip(tr("Stop sending the rest of the batch (Esc)"));
@@ -286,7 +301,7 @@ void MainWindow::createActions()
     for (QAction *action : { m_openAction, m_openFolderAction })
         toolbar->addAction(action);
     toolbar->addSeparator();
-    for (QAction *action : { m_predictAction, m_predictAllAction, m_cancelAction })
+    for (QAction *action : { m_predictAction, m_predictAllAction, m_plantAction, m_cancelAction })
         toolbar->addAction(action);
     toolbar->addSeparator();
     // Next to Predict: which model answers is part of what Predict does.
@@ -308,6 +323,9 @@ void MainWindow::createLayout()
     m_imageList->setUniformItemSizes(true);
     m_imageList->setSpacing(2);
     m_imageList->setMinimumWidth(240);
+    // Right-click on the selection: what can be done with it.
+    m_imageList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_imageList->addActions({ m_predictAction, m_plantAction });
 
     m_preview = new ImagePreview(this);
     m_preview->setObjectName(QStringLiteral("preview"));
@@ -326,9 +344,17 @@ void MainWindow::createLayout()
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
-    auto *tabs = new QTabWidget(this);
-    tabs->addTab(m_resultsView, tr("Results"));
-    tabs->addTab(m_log, tr("Log"));
+    m_plantPanel = new PlantResultPanel(this);
+    m_plantPanel->setObjectName(QStringLiteral("plantPanel"));
+    connect(m_plantPanel, &PlantResultPanel::photoActivated, this, [this](int photo) {
+        if (photo >= 0 && photo < m_plantRows.size())
+            m_imageList->setCurrentIndex(m_images->index(m_plantRows.at(photo)));
+    });
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("bottomTabs"));
+    m_tabs->addTab(m_resultsView, tr("Results"));
+    m_tabs->addTab(m_plantPanel, tr("Plant"));
+    m_tabs->addTab(m_log, tr("Log"));
 
     auto *top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_imageList);
@@ -338,7 +364,7 @@ void MainWindow::createLayout()
     top->setSizes({ 260, 560, 340 });
     auto *vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(top);
-    vertical->addWidget(tabs);
+    vertical->addWidget(m_tabs);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
     vertical->setSizes({ 520, 200 });
@@ -475,15 +501,78 @@ void MainWindow::dropEvent(QDropEvent *event)
     addPaths(paths);
 }
 
-void MainWindow::predictSelected()
+QList<int> MainWindow::selectedRows() const
 {
     QList<int> rows;
     for (const QModelIndex &index : m_imageList->selectionModel()->selectedIndexes())
         rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
+}
+
+void MainWindow::predictSelected()
+{
+    QList<int> rows = selectedRows();
     if (rows.isEmpty() && m_imageList->currentIndex().isValid())
         rows.append(m_imageList->currentIndex().row());
-    std::sort(rows.begin(), rows.end());
     enqueue(rows);
+}
+
+void MainWindow::diagnoseAsPlant()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.size() < 2)
+        return;
+    m_plantRows = rows;
+    m_plantWaiting = false; // not while sending: the rows not yet sent would look cancelled
+    QList<int> unsent;
+    for (int row : rows) {
+        if (m_batch->item(row).status == ImageBatch::Status::New)
+            unsent.append(row);
+    }
+    enqueue(unsent);
+    m_plantWaiting = true;
+    m_tabs->setCurrentWidget(m_plantPanel);
+    updatePlant();
+}
+
+void MainWindow::updatePlant()
+{
+    if (!m_plantWaiting)
+        return;
+    int answered = 0;
+    bool abandoned = false;
+    for (int row : std::as_const(m_plantRows)) {
+        const ImageBatch::Item &item = m_batch->item(row);
+        if (item.status == ImageBatch::Status::Done || item.status == ImageBatch::Status::Failed)
+            ++answered;
+        else if (item.status == ImageBatch::Status::New)
+            abandoned = true; // it was sent, so only a cancel brings it back here
+    }
+    if (abandoned) {
+        m_plantWaiting = false;
+        m_plantPanel->showAbandoned(tr("Not every photo of the plant was diagnosed (the batch was cancelled). "
+                                       "Click Diagnose as One Plant again."));
+        return;
+    }
+    if (answered < m_plantRows.size()) {
+        m_plantPanel->showPending(answered, int(m_plantRows.size()));
+        return;
+    }
+    m_plantWaiting = false;
+    showPlantDiagnosis();
+}
+
+void MainWindow::showPlantDiagnosis()
+{
+    const PlantDiagnosis plant =
+            PlantDiagnosis::ofRows(*m_batch, m_plantRows, *m_connection, PlantDiagnosis::PhotoNames::FileNames);
+    m_plantPanel->showDiagnosis(plant);
+    appendLog(plant.summaryLine());
+    statusBar()->showMessage(plant.isValid() ? tr("One plant — %1").arg(plant.agreementText())
+                                             : tr("None of the plant's photos could be diagnosed."),
+                             10000);
 }
 
 void MainWindow::predictAll()
@@ -666,6 +755,7 @@ void MainWindow::updateActions()
     const bool haveImages = m_images->count() > 0;
     m_predictAction->setEnabled(haveImages);
     m_predictAllAction->setEnabled(haveImages);
+    m_plantAction->setEnabled(selectedRows().size() >= 2);
     m_cancelAction->setEnabled(!m_queue->isIdle());
     m_exportAction->setEnabled(m_results->rowCount() > 0 || haveImages);
 }

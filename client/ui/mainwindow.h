@@ -11,6 +11,7 @@ class QLabel;
 class QListView;
 class QPlainTextEdit;
 class QProgressBar;
+class QTabWidget;
 class QTableView;
 class QToolButton;
 
@@ -21,6 +22,7 @@ class ImageListModel;
 class ImagePreview;
 class ModelChoice;
 class ModelPicker;
+class PlantResultPanel;
 class RequestQueue;
 class ResultPanel;
 class ResultsTableModel;
@@ -33,7 +35,9 @@ class ResultsTableModel;
  * nothing the user does waits on the disk or the network. The status bar always says
  * where the connection stands; when it drops, images and results stay, the connection
  * reconnects by itself (the status bar counts the attempts) and the images not yet
- * diagnosed are sent again; only once it gives up is Reconnect offered.
+ * diagnosed are sent again; only once it gives up is Reconnect offered. Several photos of
+ * one plant selected together can be diagnosed as one (the Plant tab): the photos not yet
+ * diagnosed are sent, and once all have answered PlantDiagnosis combines them.
  */
 class MainWindow : public QMainWindow
 {
@@ -47,6 +51,12 @@ public:
     void addPaths(const QStringList &paths);
     void predictSelected();
     void predictAll();
+    /**
+     * Diagnose as One Plant: the selected photos (two or more) combined into one diagnosis,
+     * shown in the Plant tab once every one of them has its answer; those never diagnosed
+     * are sent first.
+     */
+    void diagnoseAsPlant();
     void cancelBatch();
     /** Writes the results table as CSV; false (and a message for the user) on failure. */
     bool exportCsv(const QString &path);
@@ -64,6 +74,8 @@ public:
     ImageListModel *images() const { return m_images; }
     ResultsTableModel *results() const { return m_results; }
     ResultPanel *resultPanel() const { return m_resultPanel; }
+    PlantResultPanel *plantPanel() const { return m_plantPanel; }
+    QAction *plantAction() const { return m_plantAction; }
     ImagePreview *preview() const { return m_preview; }
     ModelChoice *modelChoice() const { return m_modelChoice; }
     ModelPicker *modelPicker() const { return m_modelPicker; }
@@ -90,6 +102,11 @@ private:
     void chooseCsvFile();
     void showSettings();
     void enqueue(const QList<int> &rows);
+    /** The selected rows of the image list, in list order. */
+    QList<int> selectedRows() const;
+    /** Called as the plant's photos are answered: shows the combination once all are. */
+    void updatePlant();
+    void showPlantDiagnosis();
     void showSelected();
     void updateStatus();
     void updateActions();
@@ -127,10 +144,14 @@ private:
     bool m_unknownModelReported = false; ///< one UNKNOWN_MODEL answer per batch is enough
     bool m_closeAfterDisconnect = false;
     bool m_connectAfterDisconnect = false; ///< Predict clicked while saying goodbye
+    QList<int> m_plantRows; ///< the photos of the plant asked about last, in list order
+    bool m_plantWaiting = false; ///< some of them are still being diagnosed
 
     QListView *m_imageList = nullptr;
     ImagePreview *m_preview = nullptr;
     ResultPanel *m_resultPanel = nullptr;
+    PlantResultPanel *m_plantPanel = nullptr;
+    QTabWidget *m_tabs = nullptr;
     ModelPicker *m_modelPicker = nullptr;
     QTableView *m_resultsView = nullptr;
     QPlainTextEdit *m_log = nullptr;
@@ -143,6 +164,7 @@ private:
     QAction *m_openFolderAction = nullptr;
     QAction *m_predictAction = nullptr;
     QAction *m_predictAllAction = nullptr;
+    QAction *m_plantAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_connectAction = nullptr;
     QAction *m_exportAction = nullptr;

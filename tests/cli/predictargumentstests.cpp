@@ -155,3 +155,13 @@ TEST_CASE("predict arguments: --help names the token variable and the exit codes
     CHECK(parsed.text.contains("--reconnect-attempts <N>"));
     CHECK(parsed.text.contains("reconnected by itself"));
 }
+
+TEST_CASE("predict arguments: --as-plant is off unless given, and keeps --top-k for the lines")
+{
+    CHECK_FALSE(parse({ "a.jpg", "b.jpg" }).options.asPlant);
+    const auto parsed = parse({ "--as-plant", "--top-k", "2", "a.jpg", "b.jpg" });
+    REQUIRE(parsed.shouldRun());
+    CHECK(parsed.options.asPlant);
+    CHECK(parsed.options.topK == 2);
+    CHECK(parsed.options.paths == QStringList { "a.jpg", "b.jpg" });
+}
