@@ -37,6 +37,9 @@ PACKAGES=(
     dpkg-dev file lintian desktop-file-utils appstream help2man
     # scale-out: the balancer in front of several servers (resources/haproxy, scripts/cluster.sh)
     haproxy
+    # the desktop client's and orchard-cli's diagnosis history (Qt SQL's SQLite driver plugin;
+    # Qt6::Sql itself comes with qt6-base-dev): client/core/historystore.cpp
+    libqt6sql6-sqlite
 )
 
 missing=()
