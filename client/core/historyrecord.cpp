@@ -71,11 +71,6 @@ QImage HistoryRecord::thumbnailImage() const
 
 QJsonObject HistoryRecord::toJson() const
 {
-    QJsonArray top;
-    for (const LabelScore &score : topK)
-        top.append(QJsonObject{{QStringLiteral("label"), score.label},
-                               {QStringLiteral("index"), score.index},
-                               {QStringLiteral("score"), score.score}});
     QJsonObject json{
         {QStringLiteral("id"), id},
         {QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
@@ -83,7 +78,7 @@ QJsonObject HistoryRecord::toJson() const
         {QStringLiteral("label"), label},
         {QStringLiteral("index"), index},
         {QStringLiteral("confidence"), confidence},
-        {QStringLiteral("top_k"), top},
+        {QStringLiteral("top_k"), topKJson(topK)},
         {QStringLiteral("quality_warnings"), QJsonArray::fromStringList(qualityWarnings)},
         {QStringLiteral("uncertain"), uncertain},
         {QStringLiteral("model"), model},
@@ -95,6 +90,16 @@ QJsonObject HistoryRecord::toJson() const
     };
     json.insert(QStringLiteral("model_version"), modelVersion ? QJsonValue(*modelVersion) : QJsonValue());
     return json;
+}
+
+QJsonArray HistoryRecord::topKJson(const QVector<LabelScore> &topK)
+{
+    QJsonArray array;
+    for (const LabelScore &score : topK)
+        array.append(QJsonObject{{QStringLiteral("label"), score.label},
+                                 {QStringLiteral("index"), score.index},
+                                 {QStringLiteral("score"), score.score}});
+    return array;
 }
 
 QString HistoryRecord::sourceName(Source source)

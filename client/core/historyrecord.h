@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -67,6 +68,8 @@ struct HistoryRecord
     QJsonObject toJson() const;
 
     static QString sourceName(Source source);
+    /** A top-k list as the reply's "top_k" array spells it: what toJson() and the store's column hold. */
+    static QJsonArray topKJson(const QVector<LabelScore> &topK);
 };
 
 } // namespace orchard

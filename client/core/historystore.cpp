@@ -58,12 +58,7 @@ const QString kColumns = QStringLiteral(
 
 QString topKJson(const QVector<LabelScore> &topK)
 {
-    QJsonArray array;
-    for (const LabelScore &score : topK)
-        array.append(QJsonObject{{QStringLiteral("label"), score.label},
-                                 {QStringLiteral("index"), score.index},
-                                 {QStringLiteral("score"), score.score}});
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(QJsonDocument(HistoryRecord::topKJson(topK)).toJson(QJsonDocument::Compact));
 }
 
 QVector<LabelScore> topKOfJson(const QString &text)
