@@ -16,6 +16,7 @@ ClientSettings ClientSettings::load()
     loaded.topK = std::clamp(settings.value(QStringLiteral("predict/topK"), loaded.topK).toInt(), 1, 20);
     loaded.connectOnStart = settings.value(QStringLiteral("server/connectOnStart"), loaded.connectOnStart).toBool();
     loaded.lastDirectory = settings.value(QStringLiteral("files/lastDirectory")).toString();
+    loaded.historyTag = settings.value(QStringLiteral("history/tag")).toString();
     loaded.accessToken = settings.value(QStringLiteral("server/accessToken")).toByteArray();
     loaded.useTls = settings.value(QStringLiteral("tls/enabled"), false).toBool();
     loaded.sendOriginals = settings.value(QStringLiteral("predict/sendOriginals"), false).toBool();
@@ -37,6 +38,7 @@ void ClientSettings::save() const
     settings.setValue(QStringLiteral("predict/topK"), topK);
     settings.setValue(QStringLiteral("server/connectOnStart"), connectOnStart);
     settings.setValue(QStringLiteral("files/lastDirectory"), lastDirectory);
+    settings.setValue(QStringLiteral("history/tag"), historyTag);
     settings.setValue(QStringLiteral("server/accessToken"), accessToken);
     settings.setValue(QStringLiteral("tls/enabled"), useTls);
     settings.setValue(QStringLiteral("predict/sendOriginals"), sendOriginals);

@@ -25,6 +25,8 @@ struct ClientSettings
     /** Its version; nullopt: the latest, so that a newer version the lab adds is used without asking. */
     std::optional<qint64> modelVersion;
     QString lastDirectory;
+    /** The field or plot tag new diagnoses are kept under in the history; empty: none. */
+    QString historyTag;
     /** The server's access token, if it asks for one. Kept in the settings file, never logged. */
     QByteArray accessToken;
     bool useTls = false;

@@ -13,6 +13,8 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include "client/core/csvcell.h"
+
 namespace orchard {
 
 namespace {
@@ -120,20 +122,6 @@ QVariant optionalValue(const std::optional<double> &value)
     return value ? QVariant(*value) : QVariant(QMetaType(QMetaType::Double));
 }
 
-/** A spreadsheet runs a cell beginning with these as a formula (CSV injection): defused with an apostrophe. */
-QString csvCell(QString text)
-{
-    if (!text.isEmpty()
-        && QStringLiteral("=+-@\t\r").contains(text.front()))
-        text.prepend(QLatin1Char('\''));
-    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n'))
-        || text.contains(QLatin1Char('\r'))) {
-        text.replace(QLatin1String("\""), QLatin1String("\"\""));
-        text = QLatin1Char('"') + text + QLatin1Char('"');
-    }
-    return text;
-}
-
 } // namespace
 
 QString HistoryStore::defaultPath()
@@ -207,15 +195,17 @@ bool HistoryStore::open()
         m_error = QStringLiteral("Cannot create the folder %1 for the history").arg(QDir::toNativeSeparators(info.absolutePath()));
         return false;
     }
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
-    if (!db.open()) {
-        fail(QStringLiteral("Cannot open the history"), db.lastError());
-        close();
-        return false;
+    bool opened = false;
+    {
+        // Scoped: close() removes the connection, which Qt refuses while a handle is alive.
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+        opened = db.open();
+        if (!opened)
+            fail(QStringLiteral("Cannot open the history"), db.lastError());
     }
-    if (!migrate()) {
+    if (!opened || !migrate()) {
         close();
         return false;
     }

@@ -5,6 +5,8 @@
 #include <QLocale>
 #include <QPainter>
 
+#include "client/core/diagnosistext.h"
+
 namespace orchard {
 
 ImageListModel::ImageListModel(ImageBatch *batch, QObject *parent)
@@ -35,8 +37,9 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         case Status::Sent:
             return tr("%1\nwaiting for diagnosis…").arg(item.image.fileName);
         case Status::Done:
-            return tr("%1\n%2 (%3 %)").arg(item.image.fileName, item.reply.label)
-                    .arg(item.reply.confidence * 100.0, 0, 'f', 0);
+            return tr("%1\n%2 (%3)").arg(item.image.fileName,
+                                          DiagnosisText::label(item.reply.label, item.reply.uncertain),
+                                          DiagnosisText::percent(item.reply.confidence, 0));
         case Status::Failed:
             return tr("%1\nerror").arg(item.image.fileName);
         }

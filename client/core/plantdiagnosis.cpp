@@ -238,6 +238,13 @@ QString PlantDiagnosis::ruleName(Rule rule)
                                             : QStringLiteral("mean-probability");
 }
 
+bool PlantDiagnosis::isCombined(int photo) const
+{
+    return isValid() && photo >= 0 && photo < given
+            && std::none_of(skipped.cbegin(), skipped.cend(),
+                            [photo](const SkippedPhoto &skippedPhoto) { return skippedPhoto.photo == photo; });
+}
+
 QString PlantDiagnosis::agreementText() const
 {
     if (!isValid())

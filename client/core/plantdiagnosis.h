@@ -124,6 +124,12 @@ public:
     /** "4 of 5 photos: Scab": the agreement in a few words, as the window heads its panel. */
     QString agreementText() const;
     /**
+     * Whether photo (its place among those given) is in the combination: answered, by the
+     * model that answered the plant, and not left out for its quality. What a history's
+     * plant group holds: the verdict speaks for the photos it counted.
+     */
+    bool isCombined(int photo) const;
+    /**
      * orchard-cli's plant line with --json: {"plant": true, "label", "index", "confidence",
      * "photos", "agree", "top_k" (at most topK), "disagree", "skipped", "rule", "model"…};
      * without a valid diagnosis "error" and "code" NO_DIAGNOSIS instead of the label.

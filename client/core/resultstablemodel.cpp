@@ -6,27 +6,20 @@
 #include <QBrush>
 #include <QColor>
 
+#include "client/core/csvcell.h"
+#include "client/core/diagnosistext.h"
 #include "client/core/imagebatch.h"
 
 namespace orchard {
 
 namespace {
 
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n'))
-        && !text.contains(QLatin1Char('\r')))
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
 /** A result as the table and the CSV show it: the last diagnosis, or why it failed. */
 struct ResultRow
 {
     QString file;
     QString label; ///< empty when the image failed
+    bool uncertain = false;
     double confidence = 0.0;
     double milliseconds = 0.0; ///< the server's total for this image
     QString error;
@@ -39,6 +32,7 @@ struct ResultRow
     {
         if (error.isEmpty()) {
             label = item.reply.label;
+            uncertain = item.reply.uncertain;
             confidence = item.reply.confidence;
             milliseconds = item.reply.timing.total;
             model = item.reply.model;
@@ -106,7 +100,7 @@ QVariant ResultsTableModel::data(const QModelIndex &index, int role) const
     case File:
         return row.file;
     case Label:
-        return row.error.isEmpty() ? row.label : tr("error: %1").arg(row.error);
+        return row.error.isEmpty() ? DiagnosisText::label(row.label, row.uncertain) : tr("error: %1").arg(row.error);
     case Confidence:
         return row.error.isEmpty() ? QStringLiteral("%1 %").arg(row.confidence * 100.0, 0, 'f', 1) : QString();
     case Milliseconds:
@@ -143,10 +137,10 @@ QString ResultsTableModel::toCsv() const
     QString csv = QStringLiteral("file,label,confidence,ms,error,model,model_version\r\n");
     for (int batchRow : m_batchRows) {
         const ResultRow row(m_batch->item(batchRow));
-        csv += csvField(row.file) + QLatin1Char(',') + csvField(row.label) + QLatin1Char(',')
+        csv += csvCell(row.file) + QLatin1Char(',') + csvCell(row.label) + QLatin1Char(',')
                 + (row.error.isEmpty() ? QString::number(row.confidence, 'f', 4) : QString()) + QLatin1Char(',')
                 + (row.error.isEmpty() ? QString::number(row.milliseconds, 'f', 2) : QString()) + QLatin1Char(',')
-                + csvField(row.error) + QLatin1Char(',') + csvField(row.model) + QLatin1Char(',')
+                + csvCell(row.error) + QLatin1Char(',') + csvCell(row.model) + QLatin1Char(',')
                 + (row.modelVersion ? QString::number(*row.modelVersion) : QString()) + QStringLiteral("\r\n");
     }
     return csv;

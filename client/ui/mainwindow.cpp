@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -12,7 +13,9 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QLocale>
 #include <QMessageBox>
@@ -28,8 +31,12 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUuid>
+#include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include "client/core/historyrecord.h"
+#include "client/core/historystore.h"
 #include "client/core/imagebatch.h"
 #include "client/core/imagelistmodel.h"
 #include "client/core/modelchoice.h"
@@ -37,6 +44,7 @@
 #include "client/core/requestqueue.h"
 #include "client/core/resultstablemodel.h"
 #include "client/core/serverconnection.h"
+#include "client/ui/historypanel.h"
 #include "client/ui/imagepreview.h"
 #include "client/ui/modelpicker.h"
 #include "client/ui/plantresultpanel.h"
@@ -49,6 +57,8 @@ namespace orchard {
 namespace {
 /** The preview is decoded at most this large: plenty for a screen, cheap for a 12 MP photo. */
 constexpr int kPreviewMaxSide = 1600;
+/** As long a tag as orchard-cli predict --tag accepts: a field's name, not a note. */
+constexpr int kMaxTagLength = 100;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -66,12 +76,21 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
     setAcceptDrops(true);
     m_queue->setSendsOriginals(m_settings.sendOriginals);
+    // Opened before the window shows: a first diagnosis must have somewhere to go. A
+    // history that cannot be opened is said in the log and the History tab, not a dialog:
+    // diagnosing does not need it.
+    m_history = std::make_unique<HistoryStore>(HistoryStore::defaultPath());
+    const bool historyOpen = m_history->open();
     createActions();
     createLayout();
     connectConnection();
     connectBatch();
     updateStatus();
     updateActions();
+    if (!historyOpen) {
+        appendLog(tr("History is off: %1").arg(m_history->errorString()));
+        statusBar()->showMessage(tr("History is off (see the History tab)."), 10000);
+    }
     resize(1180, 780);
 }
 
@@ -110,10 +129,16 @@ void MainWindow::connectBatch()
             appendLog(tr("%1: %2").arg(item.image.fileName, item.error));
         if (item.errorCode == errorCodeName(ErrorCode::UnknownModel))
             onUnknownModel(item.error);
+        if (item.status == ImageBatch::Status::Done)
+            recordDiagnosis(row);
         updatePlant();
     });
     // A cancel sends the plant's photos back to New without finishing them.
-    connect(m_batch, &ImageBatch::itemChanged, this, &MainWindow::updatePlant);
+    // Only that: a photo answered is itemFinished's, once it has been kept in the history.
+    connect(m_batch, &ImageBatch::itemChanged, this, [this](int row) {
+        if (m_batch->item(row).status == ImageBatch::Status::New)
+            updatePlant();
+    });
     // Read when each photo is sent: a choice made mid-batch holds for the photos still waiting.
     connect(m_modelChoice, &ModelChoice::choiceChanged, this, [this] {
         m_queue->setModel(m_modelChoice->requestModel(), m_modelChoice->requestVersion());
@@ -246,11 +271,13 @@ void MainWindow::createActions()
     m_openAction = new QAction(style->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Images…"), this);
     m_openAction->setShortcut(QKeySequence::Open);
     m_openAction->setToolTip(tr("Open leaf photos (Ctrl+O)"));
+    m_openAction->setIconText(tr("Open"));
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFiles);
 
     m_openFolderAction = new QAction(style->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder…"), this);
     m_openFolderAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
     m_openFolderAction->setToolTip(tr("Open every photo in a folder (Ctrl+Shift+O)"));
+    m_openFolderAction->setIconText(tr("Folder"));
     connect(m_openFolderAction, &QAction::triggered, this, &MainWindow::openFolder);
 
     m_predictAction = new QAction(style->standardIcon(QStyle::SP_MediaPlay), tr("&Predict"), this);
@@ -266,6 +293,8 @@ void MainWindow::createActions()
     m_plantAction = new QAction(style->standardIcon(QStyle::SP_FileDialogContentsView), tr("Diagnose as One P&lant"),
                                 this);
     m_plantAction->setObjectName(QStringLiteral("plantAction"));
+    // The toolbar's words: at the window's 1180 px every button must show, none behind "»".
+    m_plantAction->setIconText(tr("One Plant"));
     m_plantAction->setShortcut(Qt::CTRL | Qt::Key_L);
     m_plantAction->setToolTip(tr("Combine the selected photos of one plant into one diagnosis (Ctrl+L)"));
     connect(m_plantAction, &QAction::triggered, this, &MainWindow::diagnoseAsPlant);
@@ -287,6 +316,7 @@ void MainWindow::createActions()
     m_exportAction = new QAction(style->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export CSV…"), this);
     m_exportAction->setShortcut(Qt::CTRL | Qt::Key_E);
     m_exportAction->setToolTip(tr("Save the results table as a CSV file (Ctrl+E)"));
+    m_exportAction->setIconText(tr("Export"));
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::chooseCsvFile);
 
     m_settingsAction = new QAction(style->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Settings…"), this);
@@ -354,21 +384,32 @@ void MainWindow::createLayout()
     m_tabs->setObjectName(QStringLiteral("bottomTabs"));
     m_tabs->addTab(m_resultsView, tr("Results"));
     m_tabs->addTab(m_plantPanel, tr("Plant"));
+    m_historyPanel = new HistoryPanel(m_history.get(), this);
+    m_historyPanel->setObjectName(QStringLiteral("historyPanel"));
+    m_tabs->addTab(m_historyPanel, tr("History"));
+    connect(m_historyPanel, &HistoryPanel::photoRequested, this, &MainWindow::showPhoto);
     m_tabs->addTab(m_log, tr("Log"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::fitTabs);
 
+    // The tag sits over the photos it will be given to.
+    auto *imageSide = new QWidget(this);
+    auto *imageLayout = new QVBoxLayout(imageSide);
+    imageLayout->setContentsMargins(0, 0, 0, 0);
+    imageLayout->addWidget(createTagRow());
+    imageLayout->addWidget(m_imageList, 1);
     auto *top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(m_imageList);
+    top->addWidget(imageSide);
     top->addWidget(m_preview);
     top->addWidget(m_resultPanel);
     top->setStretchFactor(1, 1);
     top->setSizes({ 260, 560, 340 });
-    auto *vertical = new QSplitter(Qt::Vertical, this);
-    vertical->addWidget(top);
-    vertical->addWidget(m_tabs);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 1);
-    vertical->setSizes({ 520, 200 });
-    setCentralWidget(vertical);
+    m_vertical = new QSplitter(Qt::Vertical, this);
+    m_vertical->addWidget(top);
+    m_vertical->addWidget(m_tabs);
+    m_vertical->setStretchFactor(0, 3);
+    m_vertical->setStretchFactor(1, 1);
+    m_vertical->setSizes({ 520, 200 });
+    setCentralWidget(m_vertical);
     createStatusBar();
 }
 
@@ -569,10 +610,136 @@ void MainWindow::showPlantDiagnosis()
     const PlantDiagnosis plant =
             PlantDiagnosis::ofRows(*m_batch, m_plantRows, *m_connection, PlantDiagnosis::PhotoNames::FileNames);
     m_plantPanel->showDiagnosis(plant);
+    recordPlantGroup(plant);
     appendLog(plant.summaryLine());
     statusBar()->showMessage(plant.isValid() ? tr("One plant — %1").arg(plant.agreementText())
                                              : tr("None of the plant's photos could be diagnosed."),
                              10000);
+}
+
+QWidget *MainWindow::createTagRow()
+{
+    m_tagChooser = new QComboBox(this);
+    m_tagChooser->setObjectName(QStringLiteral("tagChooser"));
+    m_tagChooser->setEditable(true);
+    m_tagChooser->setInsertPolicy(QComboBox::NoInsert); // a tag joins the list once used
+    m_tagChooser->lineEdit()->setMaxLength(kMaxTagLength);
+    m_tagChooser->lineEdit()->setPlaceholderText(tr("no tag"));
+    m_tagChooser->lineEdit()->setClearButtonEnabled(true);
+    m_tagChooser->setToolTip(tr("The field or plot the photos come from: new diagnoses are kept under it "
+                                "in the history"));
+    if (m_history->isOpen())
+        m_tagChooser->addItems(m_history->tags());
+    m_tagChooser->setCurrentText(m_settings.historyTag);
+    connect(m_tagChooser->lineEdit(), &QLineEdit::editingFinished, this, &MainWindow::rememberTag);
+    connect(m_tagChooser, &QComboBox::activated, this, &MainWindow::rememberTag);
+
+    auto *row = new QWidget(this);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *label = new QLabel(tr("Field/&plot:"), row);
+    label->setBuddy(m_tagChooser);
+    layout->addWidget(label);
+    layout->addWidget(m_tagChooser, 1);
+    return row;
+}
+
+void MainWindow::showPhoto(const QString &path)
+{
+    const int row = m_batch->rowOf(path);
+    if (row >= 0) {
+        m_imageList->setCurrentIndex(m_images->index(row));
+        return;
+    }
+    // Loaded like any other photo (in the background), and shown once it is in the list.
+    auto *once = new QObject(this);
+    connect(this, &MainWindow::imagesLoaded, once, [this, path, once] {
+        once->deleteLater();
+        const int loaded = m_batch->rowOf(path);
+        if (loaded >= 0)
+            m_imageList->setCurrentIndex(m_images->index(loaded));
+    });
+    addPaths({ path });
+}
+
+void MainWindow::fitTabs()
+{
+    // The history's filters, table and detail need more than the strip the results table
+    // lives in: it takes the larger part of the window while shown, and gives it back after.
+    const bool history = m_tabs->currentWidget() == m_historyPanel;
+    const QList<int> sizes = m_vertical->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (history && m_sizesBeforeHistory.isEmpty() && sizes.value(1) < total * 55 / 100) {
+        m_sizesBeforeHistory = sizes;
+        m_vertical->setSizes({ total * 40 / 100, total - total * 40 / 100 });
+    } else if (!history && !m_sizesBeforeHistory.isEmpty()) {
+        m_vertical->setSizes(m_sizesBeforeHistory);
+        m_sizesBeforeHistory.clear();
+    }
+}
+
+void MainWindow::rememberTag()
+{
+    const QString tag = m_tagChooser->currentText().trimmed();
+    if (tag == m_settings.historyTag)
+        return;
+    m_settings.historyTag = tag;
+    ClientSettings saved = ClientSettings::load();
+    saved.historyTag = tag;
+    saved.save();
+}
+
+void MainWindow::recordDiagnosis(int row)
+{
+    m_historyIds.remove(row);
+    if (!m_history->isOpen())
+        return;
+    const ImageBatch::Item &item = m_batch->item(row);
+    const QString tag = m_tagChooser->currentText().trimmed();
+    const HistoryRecord record = HistoryRecord::ofReply(item.image.path, item.reply, item.image.thumbnail, tag,
+                                                        HistoryRecord::Source::Desktop);
+    const std::optional<qint64> id = m_history->add(record);
+    if (!id) {
+        reportHistoryFailure();
+        return;
+    }
+    m_historyFailureShown = false;
+    m_historyIds.insert(row, *id);
+    if (!tag.isEmpty() && m_tagChooser->findText(tag, Qt::MatchExactly) < 0) {
+        const QSignalBlocker quiet(m_tagChooser);
+        m_tagChooser->addItem(tag);
+        m_tagChooser->setCurrentText(tag);
+    }
+    m_historyPanel->recordsChanged();
+}
+
+void MainWindow::recordPlantGroup(const PlantDiagnosis &plant)
+{
+    if (!plant.isValid() || !m_history->isOpen())
+        return;
+    QList<qint64> ids;
+    for (int photo = 0; photo < m_plantRows.size(); ++photo) {
+        const int row = m_plantRows.at(photo);
+        if (plant.isCombined(photo) && m_historyIds.contains(row))
+            ids.append(m_historyIds.value(row));
+    }
+    if (ids.isEmpty())
+        return;
+    if (!m_history->setPlantGroup(ids, QUuid::createUuid().toString(QUuid::WithoutBraces), plant.agreementText())) {
+        reportHistoryFailure();
+        return;
+    }
+    m_historyPanel->recordsChanged();
+}
+
+void MainWindow::reportHistoryFailure()
+{
+    // A batch of 200 photos against a locked file would otherwise log 200 times.
+    if (m_historyFailureShown)
+        return;
+    m_historyFailureShown = true;
+    appendLog(tr("Not kept in the history: %1").arg(m_history->errorString()));
+    statusBar()->showMessage(tr("A diagnosis could not be kept in the history (see the log)."), 10000);
 }
 
 void MainWindow::predictAll()
@@ -851,6 +1018,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // Only the folder is remembered here: a --host/--port given for this run is not a setting.
     ClientSettings saved = ClientSettings::load();
     saved.lastDirectory = m_settings.lastDirectory;
+    saved.historyTag = m_tagChooser->currentText().trimmed();
     saved.save();
     event->accept();
 }

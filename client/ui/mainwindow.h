@@ -1,16 +1,21 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
+
+#include <memory>
 
 #include "client/core/clientsettings.h"
 #include "client/core/imageloader.h"
 #include "client/core/serverconnection.h"
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QListView;
 class QPlainTextEdit;
 class QProgressBar;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 class QToolButton;
@@ -20,12 +25,15 @@ namespace orchard {
 class ImageBatch;
 class ImageListModel;
 class ImagePreview;
+class HistoryPanel;
+class HistoryStore;
 class ModelChoice;
 class ModelPicker;
 class PlantResultPanel;
 class RequestQueue;
 class ResultPanel;
 class ResultsTableModel;
+class PlantDiagnosis;
 
 /**
  * The farmer's window: load leaf photos, look at them, click Predict, read the diagnosis.
@@ -38,6 +46,10 @@ class ResultsTableModel;
  * diagnosed are sent again; only once it gives up is Reconnect offered. Several photos of
  * one plant selected together can be diagnosed as one (the Plant tab): the photos not yet
  * diagnosed are sent, and once all have answered PlantDiagnosis combines them.
+ *
+ * Every diagnosis is kept in the history (HistoryStore, SQLite) under the field or plot
+ * tag chosen above the image list, and the History tab looks back over it. When the
+ * history cannot be opened or written, the window says why once and goes on without it.
  */
 class MainWindow : public QMainWindow
 {
@@ -83,6 +95,11 @@ public:
     QString statusText() const;
     QString logText() const;
     const ClientSettings &settings() const { return m_settings; }
+    /** The diagnosis history; open unless it could not be (then errorString() says why). */
+    HistoryStore *history() const { return m_history.get(); }
+    HistoryPanel *historyPanel() const { return m_historyPanel; }
+    /** The field or plot tag new diagnoses are kept under (editable, remembered). */
+    QComboBox *tagChooser() const { return m_tagChooser; }
 
 signals:
     /** A call of addPaths() finished: added images, and files that could not be read. */
@@ -107,6 +124,18 @@ private:
     /** Called as the plant's photos are answered: shows the combination once all are. */
     void updatePlant();
     void showPlantDiagnosis();
+    /** A photo was diagnosed: keeps it in the history under the chosen tag. */
+    void recordDiagnosis(int row);
+    /** The plant's combined photos share one plant group and its verdict in the history. */
+    void recordPlantGroup(const PlantDiagnosis &plant);
+    /** A history write failed: said once in the log and the status bar, until one succeeds. */
+    void reportHistoryFailure();
+    QWidget *createTagRow();
+    void rememberTag();
+    /** Gives the History tab room while it is shown. */
+    void fitTabs();
+    /** The History tab's "Open the Photo": the file selected in the list, loaded first if need be. */
+    void showPhoto(const QString &path);
     void showSelected();
     void updateStatus();
     void updateActions();
@@ -146,12 +175,20 @@ private:
     bool m_connectAfterDisconnect = false; ///< Predict clicked while saying goodbye
     QList<int> m_plantRows; ///< the photos of the plant asked about last, in list order
     bool m_plantWaiting = false; ///< some of them are still being diagnosed
+    std::unique_ptr<HistoryStore> m_history;
+    /** The history record of each row's latest diagnosis, for its plant group. */
+    QHash<int, qint64> m_historyIds;
+    bool m_historyFailureShown = false;
 
     QListView *m_imageList = nullptr;
     ImagePreview *m_preview = nullptr;
     ResultPanel *m_resultPanel = nullptr;
     PlantResultPanel *m_plantPanel = nullptr;
+    HistoryPanel *m_historyPanel = nullptr;
+    QComboBox *m_tagChooser = nullptr;
     QTabWidget *m_tabs = nullptr;
+    QSplitter *m_vertical = nullptr; ///< photos above, the tabs below
+    QList<int> m_sizesBeforeHistory; ///< the split to go back to when the History tab is left
     ModelPicker *m_modelPicker = nullptr;
     QTableView *m_resultsView = nullptr;
     QPlainTextEdit *m_log = nullptr;

@@ -20,21 +20,20 @@ QString percent(double score)
     return QStringLiteral("%1 %").arg(score * 100.0, 0, 'f', 1);
 }
 
-/** A quality warning of the wire in words; one a newer server sends is shown as it is. */
-QString describeWarning(const QString &warning)
+} // namespace
+
+QString ResultPanel::qualityWarningSentence(const QString &warning)
 {
     if (warning == QLatin1String("blurry"))
-        return ResultPanel::tr("The photo looks blurry.");
+        return tr("The photo looks blurry.");
     if (warning == QLatin1String("dark"))
-        return ResultPanel::tr("The photo is too dark.");
+        return tr("The photo is too dark.");
     if (warning == QLatin1String("overexposed"))
-        return ResultPanel::tr("The photo is overexposed: parts of it are pure white.");
+        return tr("The photo is overexposed: parts of it are pure white.");
     if (warning == QLatin1String("small"))
-        return ResultPanel::tr("The photo is smaller than the model's input.");
-    return ResultPanel::tr("Photo quality: %1.").arg(warning);
+        return tr("The photo is smaller than the model's input.");
+    return tr("Photo quality: %1.").arg(warning);
 }
-
-} // namespace
 
 ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
 {
@@ -166,7 +165,7 @@ void ResultPanel::showQuality(const PredictionReply &reply)
     QStringList sentences;
     if (reply.quality) {
         for (const QString &warning : reply.quality->warnings)
-            sentences.append(describeWarning(warning));
+            sentences.append(qualityWarningSentence(warning));
     }
     m_quality->setText(sentences.join(u' '));
     m_quality->setVisible(!sentences.isEmpty());

@@ -24,6 +24,12 @@ class ResultPanel : public QWidget
 public:
     explicit ResultPanel(QWidget *parent = nullptr);
 
+    /**
+     * A quality warning of the wire in words ("The photo looks blurry."), as every panel
+     * that shows a diagnosis says it; one a newer server sends is shown as it is.
+     */
+    static QString qualityWarningSentence(const QString &warning);
+
     void showReply(const PredictionReply &reply, double roundTripMs);
     void showPending(const QString &fileName);
     void showError(const QString &fileName, const QString &error);

@@ -34,6 +34,7 @@
 #include "client/ui/mainwindow.h"
 #include "client/ui/resultpanel.h"
 #include "client/ui/settingsdialog.h"
+#include "tests/clientgui/windowfixture.h"
 #include "tests/support/serverfixture.h"
 #include "tests/support/testclient.h"
 
@@ -42,50 +43,13 @@ using namespace orchard::test;
 
 namespace {
 
-constexpr int kWaitMs = 20000;
+constexpr int kWaitMs = kWindowWaitMs;
 const QString kSamples = QStringLiteral(ORCHARD_SOURCE_DIR "/resources/samples");
 
-/** Keeps the tests' settings away from the user's: QSettings writes under ~/.qttest. */
-struct IsolatedSettings
+/** The window with the shipped samples at hand. */
+struct SampleWindow : WindowFixture
 {
-    IsolatedSettings()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("OrchardTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("orchard-client-tests"));
-        QSettings().clear();
-        ClientSettings settings;
-        settings.connectOnStart = false;
-        settings.save();
-    }
-};
-
-struct WindowFixture : IsolatedSettings
-{
-    WindowFixture()
-    {
-        window = std::make_unique<MainWindow>();
-        window->show();
-        REQUIRE(QTest::qWaitForWindowExposed(window.get()));
-    }
-
-    void load(const QStringList &paths)
-    {
-        QSignalSpy loaded(window.get(), &MainWindow::imagesLoaded);
-        window->addPaths(paths);
-        REQUIRE((loaded.count() > 0 || loaded.wait(kWaitMs)));
-    }
-
-    void connectTo(quint16 port)
-    {
-        window->setServer(QStringLiteral("127.0.0.1"), port);
-        window->connectToServer();
-    }
-
-    bool waitConnected()
-    {
-        return QTest::qWaitFor([this] { return window->connection()->isConnected(); }, kWaitMs);
-    }
+    using WindowFixture::select;
 
     void select(const QString &fileName)
     {
@@ -102,18 +66,6 @@ struct WindowFixture : IsolatedSettings
         window->predictAll();
         REQUIRE(waitAllDone());
     }
-
-    bool waitAllDone()
-    {
-        return QTest::qWaitFor([this] {
-            return window->images()->count() > 0
-                    && window->images()->countWithStatus(ImageListModel::Status::Done)
-                    + window->images()->countWithStatus(ImageListModel::Status::Failed)
-                    == window->images()->count();
-        }, 60000);
-    }
-
-    std::unique_ptr<MainWindow> window;
 };
 
 /** A real orchard-server process on a free port, for tests that must kill it. */
@@ -151,7 +103,7 @@ struct ServerProcess
 
 TEST_CASE("Images load from a folder in natural order with thumbnails, without duplicates")
 {
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.load({ kSamples });
     ImageListModel *images = fixture.window->images();
     REQUIRE(images->count() == 20);
@@ -169,7 +121,7 @@ TEST_CASE("Images load from a folder in natural order with thumbnails, without d
 
 TEST_CASE("Dropping files onto the window loads them")
 {
-    WindowFixture fixture;
+    SampleWindow fixture;
     QMimeData mime;
     mime.setUrls({ QUrl::fromLocalFile(kSamples + "/bag_0.png"), QUrl::fromLocalFile(kSamples + "/coat_1.png") });
     QSignalSpy loaded(fixture.window.get(), &MainWindow::imagesLoaded);
@@ -185,7 +137,7 @@ TEST_CASE("Dropping files onto the window loads them")
 
 TEST_CASE("The preview keeps the aspect ratio and scales with the window")
 {
-    WindowFixture fixture;
+    SampleWindow fixture;
     QTemporaryDir directory;
     QImage wide(300, 100, QImage::Format_RGB32);
     wide.fill(Qt::darkGreen);
@@ -210,7 +162,7 @@ TEST_CASE("The preview keeps the aspect ratio and scales with the window")
 TEST_CASE("Predict shows the right label, bars, advice and timing for a sample")
 {
     ServerFixture server;
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.load({ kSamples });
     fixture.connectTo(server.port());
     REQUIRE(fixture.waitConnected());
@@ -231,7 +183,7 @@ TEST_CASE("Predict shows the right label, bars, advice and timing for a sample")
 TEST_CASE("Predict all fills the results table and the progress bar reaches 100%")
 {
     ServerFixture server;
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.predictAllSamples(server.port());
     CHECK(fixture.window->results()->rowCount() == 20);
     auto *progress = fixture.window->findChild<QProgressBar *>("batchProgress");
@@ -250,7 +202,7 @@ TEST_CASE("Predict all fills the results table and the progress bar reaches 100%
 TEST_CASE("CSV export writes every result with a header, quoting where needed")
 {
     ServerFixture server;
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.predictAllSamples(server.port());
 
     QTemporaryDir directory;
@@ -284,7 +236,7 @@ TEST_CASE("The status bar says when we wait for a free worker, and clears when s
     ServerFixture server(withWorkers(1));
     auto holder = std::make_unique<TestClient>(server.port());
     REQUIRE(holder->waitForNext());
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.connectTo(server.port());
     REQUIRE(QTest::qWaitFor([&] {
         return fixture.window->statusText() == "Waiting for a free server worker (position 1 of 1)";
@@ -301,7 +253,7 @@ TEST_CASE("An unreachable server is reported in words with Reconnect offered")
     REQUIRE(probe.listen(QHostAddress::LocalHost, 0));
     const quint16 closedPort = probe.serverPort();
     probe.close();
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.connectTo(closedPort);
     REQUIRE(QTest::qWaitFor([&] { return fixture.window->statusText().startsWith("Disconnected:"); }, kWaitMs));
     CHECK(fixture.window->statusText().contains(QStringLiteral("Cannot reach the server at 127.0.0.1:%1").arg(closedPort)));
@@ -313,7 +265,7 @@ TEST_CASE("An unreachable server is reported in words with Reconnect offered")
 
 TEST_CASE("Server killed mid-batch: error in the status bar, images kept, reconnect finishes the batch")
 {
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.load({ kSamples });
     fixture.window->queue()->setMaxInFlight(1);
     // The manual path: no automatic reconnecting (tests/client/windowfailovertests.cpp has it).
@@ -344,7 +296,7 @@ TEST_CASE("Closing the window sends the offline message and shows the server's r
 {
     ServerFixture server;
     QSignalSpy ended(server.server->events(), &ServerEvents::sessionEnded);
-    WindowFixture fixture;
+    SampleWindow fixture;
     fixture.connectTo(server.port());
     REQUIRE(fixture.waitConnected());
     fixture.window->close();
@@ -377,7 +329,7 @@ TEST_CASE("Settings chosen in the dialog persist for the next start")
 TEST_CASE("The window keeps handling events while a 10 MB photo uploads")
 {
     ServerFixture server;
-    WindowFixture fixture;
+    SampleWindow fixture;
     // Noise does not compress: a 1900 × 1800 RGB PNG of noise is about 10 MB.
     QImage noise(1900, 1800, QImage::Format_RGB888);
     for (int y = 0; y < noise.height(); ++y) {

@@ -18,6 +18,7 @@
 #include "client/core/imagelistmodel.h"
 #include "client/ui/mainwindow.h"
 #include "client/ui/plantresultpanel.h"
+#include "tests/clientgui/windowfixture.h"
 #include "tests/support/serverfixture.h"
 
 using namespace orchard;
@@ -28,41 +29,10 @@ namespace {
 constexpr int kPlantWaitMs = 30000;
 const QString kPlantSamples = QStringLiteral(ORCHARD_SOURCE_DIR "/resources/samples");
 
-struct PlantWindow
+/** The window, under its own settings and history. */
+struct PlantWindow : WindowFixture
 {
-    PlantWindow()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("OrchardTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("orchard-client-plant-tests"));
-        QSettings().clear();
-        ClientSettings settings;
-        settings.connectOnStart = false;
-        settings.save();
-        window = std::make_unique<MainWindow>();
-        window->show();
-        REQUIRE(QTest::qWaitForWindowExposed(window.get()));
-    }
-
-    void load(const QStringList &paths)
-    {
-        QSignalSpy loaded(window.get(), &MainWindow::imagesLoaded);
-        window->addPaths(paths);
-        REQUIRE((loaded.count() > 0 || loaded.wait(kPlantWaitMs)));
-    }
-
-    /** Selects these rows of the image list, and only these, as a Ctrl+click would. */
-    void select(const QList<int> &rows)
-    {
-        QItemSelectionModel *selection = window->imageList()->selectionModel();
-        selection->clearSelection();
-        for (int row : rows)
-            selection->select(window->images()->index(row), QItemSelectionModel::Select);
-    }
-
-    int rowOf(const QString &path) const { return window->images()->rowOf(path); }
-
-    std::unique_ptr<MainWindow> window;
+    PlantWindow() : WindowFixture(QStringLiteral("orchard-client-plant-tests")) {}
 };
 
 } // namespace
