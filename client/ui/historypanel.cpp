@@ -86,10 +86,10 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     header->setStretchLastSection(true); // the note takes what is left
     const QFontMetrics metrics = m_view->fontMetrics();
     header->resizeSection(HistoryTableModel::Time, metrics.horizontalAdvance(QStringLiteral("0000-00-00 00:00")) + 16);
-    header->resizeSection(HistoryTableModel::File, 170);
-    header->resizeSection(HistoryTableModel::Diagnosis, 150);
+    header->resizeSection(HistoryTableModel::File, 150);
+    header->resizeSection(HistoryTableModel::Diagnosis, 140);
     header->resizeSection(HistoryTableModel::Confidence, metrics.horizontalAdvance(QStringLiteral("Confidence")) + 16);
-    header->resizeSection(HistoryTableModel::Warnings, 90);
+    header->resizeSection(HistoryTableModel::Warnings, 80);
     header->resizeSection(HistoryTableModel::Tag, 90);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryPanel::showCurrent);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryPanel::updateButtons);
@@ -426,11 +426,7 @@ void HistoryPanel::showCurrent()
         plain.setBold(false);
         m_diagnosis->setFont(plain);
         m_diagnosis->setText(tr("Not sure"));
-        const QStringList candidates = scores.mid(0, 3);
-        m_confidence->setText(candidates.isEmpty()
-                                      ? tr("It could be %1 (%2).")
-                                                .arg(record.label, DiagnosisText::percent(record.confidence))
-                                      : tr("It could be %1.").arg(candidates.join(tr(", or "))));
+        m_confidence->setText(ResultPanel::candidatesSentence(record.topK, record.label, record.confidence));
     } else {
         QFont bold = m_diagnosis->font();
         bold.setBold(true);
@@ -438,7 +434,10 @@ void HistoryPanel::showCurrent()
         m_diagnosis->setText(record.label);
         m_confidence->setText(tr("%1 confident").arg(DiagnosisText::percent(record.confidence)));
     }
-    m_topK->setText(scores.isEmpty() ? QString() : tr("Top answers: %1").arg(scores.join(QStringLiteral(" · "))));
+    // An uncertain answer has named its candidates already.
+    m_topK->setText(scores.isEmpty() || record.uncertain ? QString()
+                                                         : tr("Top answers: %1").arg(scores.join(QStringLiteral(" · "))));
+    m_topK->setVisible(!m_topK->text().isEmpty());
 
     QStringList sentences;
     for (const QString &warning : record.qualityWarnings)
@@ -462,7 +461,7 @@ void HistoryPanel::showCurrent()
                               .arg(QDir::toNativeSeparators(record.filePath),
                                    QLocale().toString(record.time.toLocalTime(), QLocale::LongFormat), model,
                                    record.source == HistoryRecord::Source::Cli ? tr("orchard-cli")
-                                                                               : tr("this window")));
+                                                                               : tr("desktop client")));
 
     m_tagEdit->setEnabled(true);
     m_noteEdit->setEnabled(true);

@@ -370,6 +370,17 @@ void MainWindow::createLayout()
     m_resultsView->horizontalHeader()->setMinimumSectionSize(m_resultsView->fontMetrics().horizontalAdvance(QStringLiteral("000000.0")));
     m_resultsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_resultsView->horizontalHeader()->setSectionResizeMode(ResultsTableModel::File, QHeaderView::Stretch);
+    // The diagnosis and model columns are sized for their longest usual text, not to
+    // their contents: a header sized to its contents does not follow rows whose text
+    // changes ("waiting…" → "Not sure: T-shirt/top"), and the text wrapped, cut short.
+    const QFontMetrics metrics = m_resultsView->fontMetrics();
+    m_resultsView->setWordWrap(false);
+    m_resultsView->horizontalHeader()->setSectionResizeMode(ResultsTableModel::Label, QHeaderView::Interactive);
+    m_resultsView->horizontalHeader()->resizeSection(ResultsTableModel::Label,
+                                                     metrics.horizontalAdvance(tr("Not sure: T-shirt/top")) + 24);
+    m_resultsView->horizontalHeader()->setSectionResizeMode(ResultsTableModel::Model, QHeaderView::Interactive);
+    m_resultsView->horizontalHeader()->resizeSection(ResultsTableModel::Model,
+                                                     metrics.horizontalAdvance(QStringLiteral("fashion-mnist v10")) + 24);
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);

@@ -35,6 +35,23 @@ QString ResultPanel::qualityWarningSentence(const QString &warning)
     return tr("Photo quality: %1.").arg(warning);
 }
 
+QString ResultPanel::candidatesSentence(const QVector<LabelScore> &topK, const QString &label, double confidence)
+{
+    QStringList candidates;
+    for (int i = 0; i < topK.size() && candidates.size() < kCandidates; ++i) {
+        const LabelScore &entry = topK.at(i);
+        if (i >= 2 && entry.score < kCandidateFloor)
+            break;
+        candidates.append(tr("%1 (%2)").arg(entry.label, percent(entry.score)));
+    }
+    if (candidates.isEmpty())
+        candidates.append(tr("%1 (%2)").arg(label, percent(confidence)));
+    return candidates.size() == 1
+            ? tr("It could be %1.").arg(candidates.first())
+            : tr("It could be %1 or %2.")
+                      .arg(candidates.mid(0, candidates.size() - 1).join(QStringLiteral(", ")), candidates.last());
+}
+
 ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
@@ -137,24 +154,11 @@ void ResultPanel::showAnswer(const PredictionReply &reply)
         return;
     }
     // The label's own advice would be advice for a diagnosis the model does not stand by.
-    QStringList candidates;
-    for (int i = 0; i < reply.topK.size() && candidates.size() < kCandidates; ++i) {
-        const LabelScore &entry = reply.topK.at(i);
-        if (i >= 2 && entry.score < kCandidateFloor)
-            break;
-        candidates.append(tr("%1 (%2)").arg(entry.label, percent(entry.score)));
-    }
-    if (candidates.isEmpty())
-        candidates.append(tr("%1 (%2)").arg(reply.label, percent(reply.confidence)));
     QFont plain = m_label->font();
     plain.setBold(false); // a hesitation, not a diagnosis; clearBars() makes it bold again
     m_label->setFont(plain);
     m_label->setText(tr("Not sure"));
-    m_confidence->setText(candidates.size() == 1
-                                  ? tr("It could be %1.").arg(candidates.first())
-                                  : tr("It could be %1 or %2.")
-                                            .arg(candidates.mid(0, candidates.size() - 1).join(QStringLiteral(", ")),
-                                                 candidates.last()));
+    m_confidence->setText(candidatesSentence(reply.topK, reply.label, reply.confidence));
     m_advice->setText(tr("<b>What to do</b><br>%1")
                               .arg(tr("Take the photo closer, in daylight, or add more leaves of the plant.")));
     m_advice->show();

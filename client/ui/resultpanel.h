@@ -29,6 +29,12 @@ public:
      * that shows a diagnosis says it; one a newer server sends is shown as it is.
      */
     static QString qualityWarningSentence(const QString &warning);
+    /**
+     * What an uncertain answer says instead of a label: "It could be Scab (41.0 %), Rust
+     * (33.2 %) or Healthy (12.5 %)." — the two or three candidates worth checking on the
+     * plant (the label alone when there is no top-k).
+     */
+    static QString candidatesSentence(const QVector<LabelScore> &topK, const QString &label, double confidence);
 
     void showReply(const PredictionReply &reply, double roundTripMs);
     void showPending(const QString &fileName);

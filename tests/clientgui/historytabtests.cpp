@@ -223,7 +223,7 @@ TEST_CASE("History tab: an entry opens again, its tag and note are edited, entri
     CHECK(model->data(model->index(shirt, HistoryTableModel::Diagnosis)).toString() == "Not sure: Pullover");
     panel->view()->setCurrentIndex(model->index(shirt, HistoryTableModel::Time));
     INFO(panel->detailText().toStdString());
-    CHECK(panel->detailText().startsWith("Not sure\nIt could be Pullover 31.0 %, or Shirt 20.0 %."));
+    CHECK(panel->detailText().startsWith("Not sure\nIt could be Pullover (31.0 %) or Shirt (20.0 %)."));
     CHECK(panel->detailText().contains("fashion-mnist, version 1"));
     CHECK(panel->openPhotoButton()->isEnabled());
     // "Open the Photo" puts it back in the image list, selected.
