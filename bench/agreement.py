@@ -65,7 +65,7 @@ def free_port():
 def predict(cli, port, folder, extra):
     """{file: label index} for every line orchard-cli printed, and the seconds it took."""
     started = time.monotonic()
-    run = subprocess.run([cli, "predict", "--json", "--top-k", "1", "--port", str(port), *extra, str(folder)],
+    run = subprocess.run([cli, "predict", "--json", "--no-history", "--top-k", "1", "--port", str(port), *extra, str(folder)],
                          capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     answers = {}

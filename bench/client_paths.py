@@ -215,7 +215,8 @@ def downscale(args, workers):
         for i in range(args.rounds):
             runs = {}
             for mode in (("copies", "originals") if i % 2 == 0 else ("originals", "copies")):
-                command = [args.cli, "predict", "--host", "127.0.0.1", "--port", str(server.port), "--json"]
+                command = [args.cli, "predict", "--host", "127.0.0.1", "--port", str(server.port), "--json",
+                           "--no-history"]  # a benchmark is not a diagnosis to keep
                 if mode == "originals":
                     command.append("--send-originals")
                 cpu, read = server.cpu_seconds(), server.bytes_read()

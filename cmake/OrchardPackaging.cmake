@@ -259,22 +259,27 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA "${orchard_server_control_extra}")
 set(CPACK_DEBIAN_CLIENT_PACKAGE_NAME orchard-client)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_SUGGESTS orchard-server)
+# The diagnosis history is SQLite through Qt's QSQLITE driver, a plugin loaded at run
+# time that dpkg-shlibdeps cannot see; the shlibs-computed Depends are added to this.
+set(CPACK_DEBIAN_CLIENT_PACKAGE_DEPENDS libqt6sql6-sqlite)
 set(CPACK_DEBIAN_CLIENT_DESCRIPTION "desktop client to diagnose plant leaf disease from photos
 Orchard diagnoses plant leaf disease from photos. This package holds
 orchard-client, the Qt desktop application a farmer uses: open photos or a
 folder (or open them with Orchard from a file manager), send them to an
 Orchard server, and read the diagnosis, its confidence, the next most likely
-labels and what to do. It does not need LibTorch: the model runs on the
-server.")
+labels and what to do, and look back at every diagnosis in its history. It
+does not need LibTorch: the model runs on the server.")
 
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME orchard-cli)
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION science)
 # The bundled model that classify and bench --engine use by default is in orchard-server.
 set(CPACK_DEBIAN_CLI_PACKAGE_SUGGESTS orchard-server)
+set(CPACK_DEBIAN_CLI_PACKAGE_DEPENDS libqt6sql6-sqlite) # predict records, history lists: QSQLITE
 set(CPACK_DEBIAN_CLI_DESCRIPTION "command-line tools to diagnose leaf photos and test Orchard servers
 Orchard diagnoses plant leaf disease from photos. This package holds
 orchard-cli: predict sends photos to an Orchard server and prints its
-diagnoses as a table or JSON lines; qa saturation runs the pool-saturation
+diagnoses as a table or JSON lines, recording them in the history that
+history lists and exports; qa saturation runs the pool-saturation
 demo with a verdict; bench measures a server under closed-loop load.
 classify and bench --engine run a model folder in-process with LibTorch
 (the bundled model comes with orchard-server).")

@@ -9,6 +9,7 @@
 
 #include "client/cli/benchcommand.h"
 #include "client/cli/classifycommand.h"
+#include "client/cli/historycommand.h"
 #include "client/cli/predictcommand.h"
 #include "client/cli/qasaturationcommand.h"
 
@@ -30,6 +31,8 @@ QList<Command> commands()
             [](const QStringList &arguments) { return ClassifyCommand().run(arguments); } },
         { PredictCommand::name(), PredictCommand::summary(),
             [](const QStringList &arguments) { return PredictCommand().run(arguments); } },
+        { HistoryCommand::name(), HistoryCommand::summary(),
+            [](const QStringList &arguments) { return HistoryCommand().run(arguments); } },
         { BenchCommand::name(), BenchCommand::summary(),
             [](const QStringList &arguments) { return BenchCommand().run(arguments); } },
         { QaSaturationCommand::name(), QaSaturationCommand::summary(),

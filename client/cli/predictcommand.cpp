@@ -9,10 +9,13 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QTimer>
+#include <QUuid>
 
 #include "client/cli/securityoptions.h"
 #include "client/cli/serveraddressoptions.h"
 #include "client/core/clientsettings.h"
+#include "client/core/historyrecord.h"
+#include "client/core/historystore.h"
 #include "client/core/imagebatch.h"
 #include "client/core/imageloader.h"
 #include "client/core/plantdiagnosis.h"
@@ -87,7 +90,13 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         "the tries run out.\n"
         "With --as-plant the files are photos of one plant: after their lines comes one\n"
         "more, the answers combined (mean of the log-probabilities over every label; see\n"
-        "docs/cli.md), how many photos agree, and which disagree or were skipped.\n") + QLatin1String(exitCodeHelp()));
+        "docs/cli.md), how many photos agree, and which disagree or were skipped.\n"
+        "Every answered photo is recorded, with a thumbnail and the --tag given, in the\n"
+        "diagnosis history that 'orchard-cli history' lists: the desktop client's file, or the\n"
+        "one --history-file or ORCHARD_HISTORY names; --as-plant gives the photos it combined\n"
+        "one plant group and its verdict. --no-history records nothing. A history that cannot\n"
+        "be written is said once on stderr (\"history not saved: ...\"); the lines and the exit\n"
+        "status stay as they are.\n") + QLatin1String(exitCodeHelp()));
     parser.addHelpOption();
     const ServerAddressOptions address;
     const SecurityOptions security;
@@ -114,8 +123,19 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         QStringLiteral("N"), QString::number(ReconnectPolicy::kDefaultMaxAttempts));
     const QCommandLineOption plantOption(QStringLiteral("as-plant"),
         QStringLiteral("The files are photos of one plant: end with one line that combines their answers."));
+    const QCommandLineOption tagOption(QStringLiteral("tag"),
+        QStringLiteral("The field or plot the photos come from, stored with their history records "
+                       "(at most %1 characters).").arg(kMaxTagLength),
+        QStringLiteral("TAG"));
+    const QCommandLineOption noHistoryOption(QStringLiteral("no-history"),
+        QStringLiteral("Record nothing in the diagnosis history (benchmarks, tests)."));
+    const QCommandLineOption historyFileOption(QStringLiteral("history-file"),
+        QStringLiteral("The history file to record to (default %1: ORCHARD_HISTORY when set, else the "
+                       "desktop client's).")
+                .arg(HistoryStore::defaultPath()),
+        QStringLiteral("FILE"));
     parser.addOptions({ topKOption, jsonOption, binaryOption, base64Option, originalsOption, modelOption,
-                        reconnectOption, plantOption });
+                        reconnectOption, plantOption, tagOption, noHistoryOption, historyFileOption });
     parser.addOptions(security.options());
     addPathArguments(parser, name(), summary());
 
@@ -147,6 +167,30 @@ ParsedArguments<PredictCommand::Options> PredictCommand::parseArguments(const QS
         if (const auto wrong = readModelName(parser.value(modelOption), options.modelName, options.modelVersion))
             return Parsed::usageError(*wrong);
     }
+    options.recordsHistory = !parser.isSet(noHistoryOption);
+    // Asking for no history and saying where or under which tag to keep it is a mistake
+    // in the script, better said than half obeyed.
+    if (!options.recordsHistory && (parser.isSet(tagOption) || parser.isSet(historyFileOption)))
+        return Parsed::usageError(QStringLiteral("--no-history records nothing: leave out %1")
+                                          .arg(parser.isSet(tagOption) ? QStringLiteral("--tag")
+                                                                       : QStringLiteral("--history-file")));
+    if (parser.isSet(tagOption)) {
+        options.tag = parser.value(tagOption).trimmed();
+        if (options.tag.isEmpty())
+            return Parsed::usageError(QStringLiteral("--tag needs the name of a field or plot"));
+        if (options.tag.size() > kMaxTagLength)
+            return Parsed::usageError(QStringLiteral("--tag: a tag has at most %1 characters; \"%2\" has %3")
+                                              .arg(kMaxTagLength)
+                                              .arg(options.tag)
+                                              .arg(options.tag.size()));
+        for (const QChar c : std::as_const(options.tag)) {
+            if (c.category() == QChar::Other_Control)
+                return Parsed::usageError(QStringLiteral("--tag cannot contain control characters"));
+        }
+    }
+    options.historyFile = parser.isSet(historyFileOption) ? parser.value(historyFileOption) : HistoryStore::defaultPath();
+    if (options.recordsHistory && options.historyFile.trimmed().isEmpty())
+        return Parsed::usageError(QStringLiteral("--history-file needs a file's path"));
     return Parsed::run(options);
 }
 
@@ -275,7 +319,8 @@ void PredictCommand::connectSignals()
             onDisconnected();
     });
     connect(m_queue, &RequestQueue::jobSent, this, &PredictCommand::feed);
-    connect(m_batch, &ImageBatch::itemFinished, this, [this] {
+    connect(m_batch, &ImageBatch::itemFinished, this, [this](int row) {
+        recordAnswer(row);
         printFinishedLines();
         feed();
     });
@@ -411,6 +456,11 @@ void PredictCommand::send(int row)
     }
     m_batch->setBytes(row, bytes);
     m_batch->enqueue(row, requestedTopK());
+    // The batch lets the bytes go once answered, so the history's thumbnail is made now,
+    // while the request is already on its way (decoded at reduced size where JPEG allows).
+    // A row the queue failed at once is finished already and will never be recorded.
+    if (m_options.recordsHistory && !m_historyFailed && !m_batch->item(row).hasResult)
+        m_thumbnails.insert(row, ImageLoader::preview(bytes, HistoryRecord::kThumbnailSide));
 }
 
 int PredictCommand::requestedTopK() const
@@ -477,11 +527,76 @@ void PredictCommand::printPlantLine()
     // Every label was asked for, so the lists are whole; the count matters only for a
     // server that sends fewer than asked.
     const PlantDiagnosis plant = PlantDiagnosis::ofRows(*m_batch, rows, *m_connection, PlantDiagnosis::PhotoNames::Paths);
+    recordPlantGroup(plant);
     if (m_lines.isJson())
         m_out << QString::fromUtf8(QJsonDocument(plant.toJson(m_options.topK)).toJson(QJsonDocument::Compact)) << "\n";
     else
         m_out << plant.summaryLine() << "\n";
     m_out.flush();
+}
+
+void PredictCommand::recordAnswer(int row)
+{
+    const QImage thumbnail = m_thumbnails.take(row);
+    const ImageBatch::Item &item = m_batch->item(row);
+    if (!m_options.recordsHistory || item.status != ImageBatch::Status::Done || m_recordIds.contains(row)
+        || !historyReady())
+        return;
+    // What the line printed: --as-plant asks for every label, but the record keeps --top-k,
+    // as the desktop client's records keep its own top-k.
+    PredictionReply printed = item.reply;
+    if (printed.topK.size() > m_options.topK)
+        printed.topK.resize(m_options.topK);
+    const HistoryRecord record = HistoryRecord::ofReply(QFileInfo(item.image.path).absoluteFilePath(), printed,
+                                                        thumbnail, m_options.tag, HistoryRecord::Source::Cli);
+    if (const auto id = m_history->add(record))
+        m_recordIds.insert(row, *id);
+    else
+        giveUpHistory();
+}
+
+void PredictCommand::recordPlantGroup(const PlantDiagnosis &plant)
+{
+    if (!plant.isValid() || m_recordIds.isEmpty() || !historyReady())
+        return;
+    // The photos combined, not those skipped (failed, another model, poor quality): the
+    // group's verdict ("3 of 3 photos: Trouser") speaks for the photos it counted.
+    // printPlantLine() gives every row in order, so a photo's place is its row.
+    QList<qint64> ids;
+    for (int row = 0; row < m_batch->count(); ++row) {
+        if (plant.isCombined(row) && m_recordIds.contains(row))
+            ids.append(m_recordIds.value(row));
+    }
+    if (ids.isEmpty())
+        return;
+    if (!m_history->setPlantGroup(ids, QUuid::createUuid().toString(QUuid::WithoutBraces), plant.agreementText()))
+        giveUpHistory();
+}
+
+bool PredictCommand::historyReady()
+{
+    if (m_historyFailed)
+        return false;
+    if (m_history)
+        return true;
+    // Opened at the first answer, so that a server that cannot be reached leaves no file.
+    m_history = std::make_unique<HistoryStore>(m_options.historyFile);
+    if (m_history->open())
+        return true;
+    giveUpHistory();
+    return false;
+}
+
+void PredictCommand::giveUpHistory()
+{
+    // Once, and no more tries: a locked file would make each later write wait out the
+    // busy timeout (HistoryStore::kBusyTimeoutMs) and a 40-photo batch take minutes. The
+    // records already made stay; the predictions go on as if --no-history had been given.
+    m_historyFailed = true;
+    m_thumbnails.clear();
+    m_err << "orchard-cli: history not saved: " << (m_history ? m_history->errorString() : QString()) << "\n";
+    m_err.flush();
+    m_history.reset();
 }
 
 void PredictCommand::fail(const QString &sentence)

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHash>
+#include <QImage>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -16,7 +19,9 @@
 
 namespace orchard {
 
+class HistoryStore;
 class ImageBatch;
+class PlantDiagnosis;
 class RequestQueue;
 class ServerMessage;
 
@@ -35,6 +40,9 @@ class ServerMessage;
  * exits 0 however often it had to reconnect. With --as-plant the files are photos of one
  * plant: every label's probability is asked for, and after the per-photo lines one more
  * line combines them (PlantDiagnosis says how, and which photos disagree or were skipped).
+ * Every answered photo is recorded in the diagnosis history (HistoryStore), the desktop
+ * client's file unless --history-file names another; a history that cannot be written is
+ * said once on stderr and changes neither the lines nor the exit code.
  */
 class PredictCommand : public QObject
 {
@@ -57,6 +65,12 @@ public:
         int reconnectAttempts = ReconnectPolicy::kDefaultMaxAttempts;
         /** --as-plant: the files are photos of one plant; a last line combines their answers. */
         bool asPlant = false;
+        /** Whether answers go to the history (--no-history: not). */
+        bool recordsHistory = true;
+        /** --history-file FILE; HistoryStore::defaultPath() (ORCHARD_HISTORY honoured) when not given. */
+        QString historyFile;
+        /** --tag TAG: the field or plot the photos come from, stored with each record. */
+        QString tag;
         ServerConnection::TlsOptions tls;
         QStringList paths; ///< files and folders, as given
     };
@@ -81,6 +95,8 @@ public:
                                                 std::optional<qint64> &version);
     /** The most --reconnect-attempts takes: with 4 s between the later ones, some 6 minutes. */
     static constexpr int kMaxReconnectAttempts = 100;
+    /** The longest --tag: a field or plot's name, not a note. */
+    static constexpr int kMaxTagLength = 100;
 
     /** arguments: the whole command line, program name and "predict" included. */
     int run(const QStringList &arguments);
@@ -109,6 +125,14 @@ private:
     void printFinishedLines();
     /** --as-plant's last line: the answers so far combined into one diagnosis. */
     void printPlantLine();
+    /** The history's record of an answered row; opens the store at the first. */
+    void recordAnswer(int row);
+    /** --as-plant: the combined photos' records get one plant group and its verdict. */
+    void recordPlantGroup(const PlantDiagnosis &plant);
+    /** Whether the store is open, opening it if it is not yet; false once it has failed. */
+    bool historyReady();
+    /** Says once that the history is not saved, and records nothing more. */
+    void giveUpHistory();
     /** The top_k asked of the server: every label for --as-plant, else --top-k. */
     int requestedTopK() const;
     void finishIfDone();
@@ -123,6 +147,12 @@ private:
     ServerConnection *m_connection = nullptr;
     RequestQueue *m_queue = nullptr;
     ImageBatch *m_batch = nullptr;
+
+    std::unique_ptr<HistoryStore> m_history;
+    bool m_historyFailed = false; ///< said on stderr; nothing more is recorded
+    /** Thumbnails of the rows on the wire, made before their bytes are let go; taken when recorded. */
+    QHash<int, QImage> m_thumbnails;
+    QHash<int, qint64> m_recordIds; ///< batch row → its history record
 
     int m_nextToSend = 0;        ///< batch row of the next file to read
     int m_nextToPrint = 0;       ///< batch row of the next line to print

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace orchard::test {
@@ -10,11 +12,25 @@ namespace orchard::test {
 /** How long a CliProcess waits for what it waits for. */
 constexpr int kCliWaitMs = 60000;
 
+/**
+ * The diagnosis history every orchard-cli a test starts writes to unless told otherwise: a
+ * file in a folder of this test program's, removed when it ends, never the user's own.
+ */
+inline QString testHistoryFile()
+{
+    static QTemporaryDir folder;
+    return folder.filePath(QStringLiteral("history.sqlite"));
+}
+
 /** orchard-cli running alongside this thread's event loop, its output collected as it comes. */
 class CliProcess
 {
 public:
-    explicit CliProcess(const QStringList &arguments)
+    /** `orchard-cli predict <arguments>`. */
+    explicit CliProcess(const QStringList &arguments) : CliProcess(QStringLiteral("predict"), arguments) { }
+
+    /** `orchard-cli <command> <arguments>`, recording to historyFile (default: testHistoryFile()). */
+    CliProcess(const QString &command, const QStringList &arguments, const QString &historyFile = {})
     {
         QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
                          [this] { m_out += m_process.readAllStandardOutput(); });
@@ -25,7 +41,10 @@ public:
             if (error == QProcess::FailedToStart)
                 m_finished = true;
         });
-        m_arguments = QStringList { QStringLiteral("predict") } + arguments;
+        m_arguments = QStringList { command } + arguments;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("ORCHARD_HISTORY"), historyFile.isEmpty() ? testHistoryFile() : historyFile);
+        m_process.setProcessEnvironment(environment);
         m_process.start(QStringLiteral(ORCHARD_CLI_PATH), m_arguments);
     }
 

@@ -88,6 +88,10 @@ done
 case $(dpkg-deb -f "$(deb orchard-server)" Depends) in *libtorch*) ;; *) fail "orchard-server does not depend on LibTorch" ;; esac
 case $(dpkg-deb -f "$(deb orchard-cli)" Depends) in *libtorch*) ;; *) fail "orchard-cli does not depend on LibTorch" ;; esac
 case $(dpkg-deb -f "$(deb orchard-client)" Depends) in *libtorch*) fail "orchard-client pulls LibTorch" ;; esac
+# The history's SQLite driver is a Qt plugin, loaded at run time: dpkg-shlibdeps cannot see it.
+for name in orchard-client orchard-cli; do
+    case $(dpkg-deb -f "$(deb "$name")" Depends) in *libqt6sql6-sqlite*) ;; *) fail "$name does not depend on libqt6sql6-sqlite" ;; esac
+done
 grep -qx /etc/orchard/server.conf "$work/orchard-server.conffiles" \
     || echo "note: orchard-server ships no /etc/orchard/server.conf (server/dist/server.conf absent?)"
 
@@ -148,7 +152,7 @@ grep -q "^orchard-server: models fashion-mnist 1 (default fashion-mnist) from $r
     || { cat "$work/server.out" >&2; fail "the extracted server did not serve its packaged repository ($repository)"; }
 
 step "extracted orchard-cli predict --json resources/samples"
-env -u ORCHARD_TOKEN "$root/usr/bin/orchard-cli" predict --host 127.0.0.1 --port "$port" --json \
+env -u ORCHARD_TOKEN ORCHARD_HISTORY="$work/history.sqlite" "$root/usr/bin/orchard-cli" predict --host 127.0.0.1 --port "$port" --json \
     "$source_dir"/resources/samples/*.png >"$work/predictions.jsonl" 2>"$work/predict.err" \
     || { predict_status=$?; cat "$work/predict.err" >&2; fail "orchard-cli predict exited $predict_status"; }
 /usr/bin/python3 - "$work/predictions.jsonl" "$source_dir/resources/samples" <<'EOF' || fail "the predictions are wrong"
@@ -166,6 +170,12 @@ right = sum(key(os.path.basename(line["file"]).rsplit("_", 1)[0]) == key(line["l
 print(f"{right} of {len(lines)} samples diagnosed as the class they are named after")
 assert right >= 16, "fewer than 16 of 20 right"
 EOF
+
+step "extracted orchard-cli history --json: the 20 answers were recorded"
+ORCHARD_HISTORY="$work/history.sqlite" "$root/usr/bin/orchard-cli" history --json >"$work/history.jsonl" \
+    || fail "orchard-cli history exited $?"
+recorded=$(grep -c '"source":"cli"' "$work/history.jsonl" || true)
+[ "$recorded" -eq 20 ] || fail "the history holds $recorded records of the 20 predictions"
 
 step "SIGTERM: graceful stop"
 kill -TERM "$server_pid"

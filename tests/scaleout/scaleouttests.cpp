@@ -285,7 +285,7 @@ TEST_CASE("kill -9 of the backend while orchard-cli predict sends 40 photos: exi
     environment.remove(QStringLiteral("ORCHARD_TOKEN"));
     cli.setProcessEnvironment(environment);
     cli.start(QStringLiteral(ORCHARD_CLI_PATH), { "predict", "--port", QString::number(cluster.port()), "--json",
-                                                  "--send-originals", photos.path() });
+                                                  "--send-originals", "--no-history", photos.path() });
     REQUIRE(cli.waitForStarted());
     QByteArray out;
     REQUIRE(eventually([&] {
