@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -20,6 +22,17 @@ inline QString testHistoryFile()
 {
     static QTemporaryDir folder;
     return folder.filePath(QStringLiteral("history.sqlite"));
+}
+
+/** One of orchard-cli's --json lines as an object; fails the test when it is not one. */
+inline QJsonObject parseJsonLine(const QString &line)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(line.toUtf8(), &error);
+    INFO(line.toStdString());
+    REQUIRE(error.error == QJsonParseError::NoError);
+    REQUIRE(document.isObject());
+    return document.object();
 }
 
 /** orchard-cli running alongside this thread's event loop, its output collected as it comes. */

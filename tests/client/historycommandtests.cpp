@@ -36,16 +36,6 @@ QStringList samples(const QStringList &names)
     return paths;
 }
 
-QJsonObject objectOf(const QString &line)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(line.toUtf8(), &error);
-    INFO(line.toStdString());
-    REQUIRE(error.error == QJsonParseError::NoError);
-    REQUIRE(document.isObject());
-    return document.object();
-}
-
 /** `orchard-cli history <arguments>` on historyFile, run to its end. */
 struct HistoryRun
 {
@@ -59,7 +49,7 @@ struct HistoryRun
     {
         QList<QJsonObject> result;
         for (const QString &line : cli.lines())
-            result.append(objectOf(line));
+            result.append(parseJsonLine(line));
         return result;
     }
 
@@ -187,7 +177,7 @@ TEST_CASE("history: predict --as-plant gives the combined photos one plant group
     CHECK(predict.waitForExit() == 1);
     INFO(predict.description());
     REQUIRE(predict.lines().size() == 4);
-    CHECK(objectOf(predict.lines().at(3)).value("plant") == true);
+    CHECK(parseJsonLine(predict.lines().at(3)).value("plant") == true);
     const HistoryRun run(historyFile, { "--json" });
     const QList<QJsonObject> objects = run.objects();
     REQUIRE(objects.size() == 2);
@@ -309,7 +299,7 @@ TEST_CASE("history: a damaged history file is said in words, and predict still p
     CHECK(exitCode == 0);
     CHECK(predict.lines().size() == 3);
     for (const QString &line : predict.lines())
-        CHECK_FALSE(objectOf(line).contains("error"));
+        CHECK_FALSE(parseJsonLine(line).contains("error"));
     CHECK(predict.stderrText().count("orchard-cli: history not saved: ") == 1);
     QFile after(historyFile);
     REQUIRE(after.open(QIODevice::ReadOnly));

@@ -19,16 +19,6 @@ namespace {
 
 const QString kPlantSamples = QStringLiteral(ORCHARD_SOURCE_DIR "/resources/samples");
 
-QJsonObject jsonOf(const QString &line)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(line.toUtf8(), &error);
-    INFO(line.toStdString());
-    REQUIRE(error.error == QJsonParseError::NoError);
-    REQUIRE(document.isObject());
-    return document.object();
-}
-
 /**
  * Three photos of one trouser: the two samples and the first one mirrored (the samples
  * have two of each class; a mirrored trouser is still a trouser to the model).
@@ -57,14 +47,14 @@ TEST_CASE("predict --as-plant --json: a line per photo, then the plant line with
     const QStringList lines = cli.lines();
     REQUIRE(lines.size() == 4);
     for (int i = 0; i < 3; ++i) {
-        const QJsonObject photo = jsonOf(lines.at(i));
+        const QJsonObject photo = parseJsonLine(lines.at(i));
         CHECK(photo.value("file") == files.at(i));
         CHECK(photo.value("label") == "Trouser");
         CHECK_FALSE(photo.contains("plant"));
         // Every label was asked for, but the photo lines still list --top-k (3).
         CHECK(photo.value("top_k").toArray().size() == 3);
     }
-    const QJsonObject plant = jsonOf(lines.at(3));
+    const QJsonObject plant = parseJsonLine(lines.at(3));
     CHECK(plant.value("plant") == true);
     CHECK(plant.value("label") == "Trouser");
     CHECK(plant.value("index") == 1);

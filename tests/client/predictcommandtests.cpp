@@ -31,16 +31,6 @@ constexpr int kWaitMs = 60000;
 const QString kSamplesDir = QStringLiteral(ORCHARD_SOURCE_DIR "/resources/samples");
 
 
-QJsonObject parseLine(const QString &line)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(line.toUtf8(), &error);
-    INFO(line.toStdString());
-    REQUIRE(error.error == QJsonParseError::NoError);
-    REQUIRE(document.isObject());
-    return document.object();
-}
-
 QString portText(const ServerFixture &fixture) { return QString::number(fixture.port()); }
 
 } // namespace
@@ -60,7 +50,7 @@ TEST_CASE("predict --json over the samples folder: one complete line per image, 
 
     int right = 0;
     for (int i = 0; i < lines.size(); ++i) {
-        const QJsonObject object = parseLine(lines.at(i));
+        const QJsonObject object = parseJsonLine(lines.at(i));
         INFO(lines.at(i).toStdString());
         for (const char *key : { "file", "label", "index", "confidence", "top_k", "timing_ms" })
             CHECK(object.contains(key));
@@ -104,8 +94,8 @@ TEST_CASE("predict --top-k sets the list's length in both body forms, with the s
     INFO(binary.description() << "\n" << base64.description());
     REQUIRE(binary.lines().size() == 1);
     REQUIRE(base64.lines().size() == 1);
-    const QJsonObject fromBinary = parseLine(binary.lines().first());
-    const QJsonObject fromBase64 = parseLine(base64.lines().first());
+    const QJsonObject fromBinary = parseJsonLine(binary.lines().first());
+    const QJsonObject fromBase64 = parseJsonLine(base64.lines().first());
     CHECK(fromBinary.value("top_k").toArray().size() == 4); // binary says top_k in its header
     CHECK(fromBase64.value("top_k").toArray().size() == 5);
     CHECK(fromBinary.value("label") == fromBase64.value("label"));
@@ -151,7 +141,7 @@ TEST_CASE("predict --model-name asks for that model and the output names it")
     REQUIRE(json.waitForExit() == 0);
     INFO(json.description());
     REQUIRE(json.lines().size() == 1);
-    const QJsonObject line = parseLine(json.lines().first());
+    const QJsonObject line = parseJsonLine(json.lines().first());
     CHECK(line.value("model") == "fashion-mnist");
     CHECK(line.value("label") == "Sneaker");
 }
@@ -195,7 +185,7 @@ TEST_CASE("predict --model-name NAME:VERSION is answered by that model, as the t
     CHECK(jsonExit == 0);
     REQUIRE(json.lines().size() == 1);
     CHECK(json.lines().first().contains(R"("model":"leaf-demo","model_version":3)"));
-    const QJsonObject line = parseLine(json.lines().first());
+    const QJsonObject line = parseJsonLine(json.lines().first());
     CHECK(line.value("label") == "Sneaker");
 }
 
@@ -227,7 +217,7 @@ TEST_CASE("predict --model-name of a model the server does not serve gives UNKNO
     INFO(json.description());
     CHECK(jsonExit == 1);
     REQUIRE(json.lines().size() == 1);
-    const QJsonObject line = parseLine(json.lines().first());
+    const QJsonObject line = parseJsonLine(json.lines().first());
     CHECK(line.value("file").toString() == sample);
     CHECK(line.value("code").toString() == "UNKNOWN_MODEL");
     CHECK(line.value("error").toString() == sentence);
@@ -258,18 +248,18 @@ TEST_CASE("predict gives a missing file and a text file error lines and still di
     const QStringList lines = cli.lines();
     REQUIRE(lines.size() == 3);
 
-    const QJsonObject first = parseLine(lines.at(0));
+    const QJsonObject first = parseJsonLine(lines.at(0));
     CHECK(first.value("file").toString() == missing);
     CHECK(first.value("code").toString() == "UNREADABLE");
     CHECK(first.value("error").toString().contains("cannot open"));
     CHECK_FALSE(first.contains("label"));
 
-    const QJsonObject second = parseLine(lines.at(1));
+    const QJsonObject second = parseJsonLine(lines.at(1));
     CHECK(second.value("file").toString() == text);
     CHECK(second.value("code").toString() == "BAD_IMAGE");
     CHECK_FALSE(second.value("error").toString().isEmpty());
 
-    const QJsonObject third = parseLine(lines.at(2));
+    const QJsonObject third = parseJsonLine(lines.at(2));
     CHECK(third.value("file").toString() == sample);
     CHECK(third.value("label").toString() == "Sneaker");
     CHECK_FALSE(third.contains("error"));
@@ -346,7 +336,7 @@ TEST_CASE("predict and classify list a folder in the same natural order")
     const auto filesOf = [](const QStringList &lines) {
         QStringList files;
         for (const QString &line : lines)
-            files.append(parseLine(line).value("file").toString());
+            files.append(parseJsonLine(line).value("file").toString());
         return files;
     };
 
