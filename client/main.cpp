@@ -5,6 +5,7 @@
 #include <QTextStream>
 
 #include "client/ui/mainwindow.h"
+#include "common/i18n/uilanguage.h"
 
 using namespace orchard;
 
@@ -16,6 +17,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Orchard"));
     QApplication::setApplicationVersion(QStringLiteral(ORCHARD_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
+
+    // Before any window exists, so the first texts are already in the farmer's language.
+    UiLanguage::apply(QStringLiteral("orchard-client"), ClientSettings::load().language);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Orchard: diagnose leaf photos with an Orchard server."));

@@ -40,6 +40,12 @@ PACKAGES=(
     # the desktop client's and orchard-cli's diagnosis history (Qt SQL's SQLite driver plugin;
     # Qt6::Sql itself comes with qt6-base-dev): client/core/historystore.cpp
     libqt6sql6-sqlite
+    # the windows' languages (common/i18n/uilanguage.h): lupdate/lrelease and their CMake
+    # functions (qt6-tools-dev), Qt's own zh_CN catalog for its dialogs, and CJK glyphs so
+    # screenshots and offscreen tests draw Chinese rather than boxes
+    qt6-l10n-tools qt6-tools-dev qt6-translations-l10n fonts-noto-cjk
+    # the access token in the system keychain (client/core/tokenstore.cpp)
+    qtkeychain-qt6-dev
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include "common/i18n/uilanguage.h"
 #include "common/inference/inferenceengine.h"
 #include "server/core/accesstokens.h"
 #include "server/core/eventlogmodel.h"
@@ -427,6 +428,8 @@ int runServer(QCoreApplication &app, const ServerCommandLine &commandLine, const
 
     std::unique_ptr<MonitorWindow> window;
     if (!headless) {
+        // The window only: the log and the journal stay in English for whoever reads them.
+        UiLanguage::apply(QStringLiteral("orchard-monitor"), MonitorWindow::savedLanguage());
         window = std::make_unique<MonitorWindow>(&server, sessions.get(), &eventLog, &stats);
         QObject::connect(window.get(), &MonitorWindow::closed, &server,
                          [&server, &notifier] { shutDownAndQuit(server, notifier); });

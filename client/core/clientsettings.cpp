@@ -27,6 +27,7 @@ ClientSettings ClientSettings::load()
         loaded.modelVersion = version;
     loaded.caFile = settings.value(QStringLiteral("tls/caFile")).toString();
     loaded.pinnedFingerprint = settings.value(QStringLiteral("tls/pinnedFingerprint")).toString();
+    loaded.language = settings.value(QStringLiteral("display/language")).toString();
     return loaded;
 }
 
@@ -46,6 +47,7 @@ void ClientSettings::save() const
     settings.setValue(QStringLiteral("predict/modelVersion"), modelVersion.value_or(0));
     settings.setValue(QStringLiteral("tls/caFile"), caFile);
     settings.setValue(QStringLiteral("tls/pinnedFingerprint"), pinnedFingerprint);
+    settings.setValue(QStringLiteral("display/language"), language);
 }
 
 } // namespace orchard

@@ -32,6 +32,8 @@ struct ClientSettings
     bool useTls = false;
     QString caFile; ///< PEM CA certificate(s) that sign the server's certificate
     QString pinnedFingerprint; ///< the server certificate's SHA-256, trusted on first use
+    /** The windows' language ("en", "zh_CN"); empty: the system's (common/i18n/uilanguage.h). */
+    QString language;
 
     static ClientSettings load();
     void save() const;

@@ -13,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
@@ -437,6 +438,11 @@ void MonitorWindow::closeEvent(QCloseEvent *event)
 {
     emit closed();
     event->accept();
+}
+
+QString MonitorWindow::savedLanguage()
+{
+    return QSettings().value(QStringLiteral("display/language")).toString();
 }
 
 } // namespace orchard

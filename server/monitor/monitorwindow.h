@@ -40,6 +40,9 @@ public:
     MonitorWindow(OrchardServer *server, SessionTableModel *sessions, EventLogModel *eventLog,
                   ServerStats *stats, QWidget *parent = nullptr);
 
+    /** The language the lab chose in View > Language ("en", "zh_CN"); empty: the system's. */
+    static QString savedLanguage();
+
 signals:
     /** The user closed the window: the server should shut down. */
     void closed();
