@@ -12,6 +12,7 @@
 #include "client/cli/historycommand.h"
 #include "client/cli/predictcommand.h"
 #include "client/cli/qasaturationcommand.h"
+#include "common/i18n/uilanguage.h"
 
 using namespace orchard;
 
@@ -54,6 +55,8 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("orchard-cli"));
+    // Always English (scripts read it), with the plural forms of the texts shared with the window.
+    UiLanguage::apply(QStringLiteral("orchard-client"), QStringLiteral("en"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ORCHARD_VERSION));
 
     const QStringList arguments = QCoreApplication::arguments();
