@@ -233,6 +233,8 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME orchard-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
+# The monitor window in Chinese: Qt's own catalogs translate its dialogs' buttons.
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS qt6-translations-l10n)
 set(CPACK_DEBIAN_SERVER_DESCRIPTION "server that diagnoses plant leaf disease from photos
 Orchard diagnoses plant leaf disease from photos. This package holds
 orchard-server, which runs a TorchScript diagnosis model with LibTorch and
@@ -259,9 +261,12 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA "${orchard_server_control_extra}")
 set(CPACK_DEBIAN_CLIENT_PACKAGE_NAME orchard-client)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_SUGGESTS orchard-server)
-# The diagnosis history is SQLite through Qt's QSQLITE driver, a plugin loaded at run
-# time that dpkg-shlibdeps cannot see; the shlibs-computed Depends are added to this.
-set(CPACK_DEBIAN_CLIENT_PACKAGE_DEPENDS libqt6sql6-sqlite)
+# The diagnosis history is SQLite through Qt's QSQLITE driver and the window's icon is an
+# SVG drawn by Qt's SVG icon engine: plugins loaded at run time that dpkg-shlibdeps cannot
+# see; the shlibs-computed Depends are added to these. Qt's own catalogs translate its
+# dialogs' buttons when the window speaks Chinese (common/i18n/uilanguage.cpp).
+set(CPACK_DEBIAN_CLIENT_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6svg6")
+set(CPACK_DEBIAN_CLIENT_PACKAGE_RECOMMENDS qt6-translations-l10n)
 set(CPACK_DEBIAN_CLIENT_DESCRIPTION "desktop client to diagnose plant leaf disease from photos
 Orchard diagnoses plant leaf disease from photos. This package holds
 orchard-client, the Qt desktop application a farmer uses: open photos or a

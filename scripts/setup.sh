@@ -44,6 +44,8 @@ PACKAGES=(
     # functions (qt6-tools-dev), Qt's own zh_CN catalog for its dialogs, and CJK glyphs so
     # screenshots and offscreen tests draw Chinese rather than boxes
     qt6-l10n-tools qt6-tools-dev qt6-translations-l10n fonts-noto-cjk
+    # the window's SVG icon (Qt's SVG icon engine plugin)
+    libqt6svg6
     # the access token in the system keychain (client/core/tokenstore.cpp)
     qtkeychain-qt6-dev
 )

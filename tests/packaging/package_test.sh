@@ -92,6 +92,7 @@ case $(dpkg-deb -f "$(deb orchard-client)" Depends) in *libtorch*) fail "orchard
 for name in orchard-client orchard-cli; do
     case $(dpkg-deb -f "$(deb "$name")" Depends) in *libqt6sql6-sqlite*) ;; *) fail "$name does not depend on libqt6sql6-sqlite" ;; esac
 done
+case $(dpkg-deb -f "$(deb orchard-client)" Depends) in *libqt6svg6*) ;; *) fail "orchard-client does not depend on libqt6svg6 (its SVG icon)" ;; esac
 grep -qx /etc/orchard/server.conf "$work/orchard-server.conffiles" \
     || echo "note: orchard-server ships no /etc/orchard/server.conf (server/dist/server.conf absent?)"
 
