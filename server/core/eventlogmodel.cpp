@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 
 #include "common/protocol/clienttext.h"
 #include "common/protocol/errorcode.h"
@@ -72,42 +73,44 @@ QString EventLogModel::levelName(Level level)
 
 EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractTableModel(parent)
 {
+    // The details in English, not tr(): they go to the journal and the log file as they are
+    // (ServerLog), and the server's own messages they quote are English too.
     connect(events, &ServerEvents::listening, this, [this](const QString &address, quint16 port) {
-        add(0, QStringLiteral("listening"), tr("on %1 port %2").arg(address).arg(port),
+        add(0, QStringLiteral("listening"), QStringLiteral("on %1 port %2").arg(address).arg(port),
             { { QStringLiteral("address"), address }, { QStringLiteral("port"), port } });
     });
     connect(events, &ServerEvents::stopped, this,
-            [this] { add(0, QStringLiteral("stopped"), tr("no longer accepting connections")); });
+            [this] { add(0, QStringLiteral("stopped"), QStringLiteral("no longer accepting connections")); });
     connect(events, &ServerEvents::connectionQueued, this,
             [this](quint64 id, const QString &peer, int position) {
                 m_peers.insert(id, peer);
-                add(id, QStringLiteral("queued"), tr("all workers busy; waiting at position %1").arg(position),
+                add(id, QStringLiteral("queued"), QStringLiteral("all workers busy; waiting at position %1").arg(position),
                     { { QStringLiteral("position"), position } });
             });
     connect(events, &ServerEvents::connectionRejected, this,
             [this](const QString &peer, const QString &reason) {
-                add(0, QStringLiteral("busy"), tr("refused %1: %2").arg(peer, reason),
+                add(0, QStringLiteral("busy"), QStringLiteral("refused %1: %2").arg(peer, reason),
                     { { QStringLiteral("peer"), peer } }, Level::Warning);
             });
     connect(events, &ServerEvents::waitingConnectionLeft, this, [this](quint64 id) {
-        add(id, QStringLiteral("left"), tr("hung up while waiting"));
+        add(id, QStringLiteral("left"), QStringLiteral("hung up while waiting"));
         m_peers.remove(id);
     });
     connect(events, &ServerEvents::sessionStarted, this,
             [this](quint64 id, const QString &peer, double waitedMs) {
                 m_peers.insert(id, peer);
                 add(id, QStringLiteral("started"),
-                    waitedMs >= 100.0 ? tr("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
-                                    : tr("worker assigned"),
+                    waitedMs >= 100.0 ? QStringLiteral("worker assigned after waiting %1 s").arg(waitedMs / 1000.0, 0, 'f', 1)
+                                    : QStringLiteral("worker assigned"),
                     { { QStringLiteral("waited_ms"), waitedMs } });
             });
     connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {
-        add(id, QStringLiteral("auth"), tr("authenticated as %1").arg(label), { { QStringLiteral("user"), label } });
+        add(id, QStringLiteral("auth"), QStringLiteral("authenticated as %1").arg(label), { { QStringLiteral("user"), label } });
     });
     connect(events, &ServerEvents::predictionServed, this,
             [this](quint64 id, const QString &label, double confidence, double latencyMs) {
                 add(id, QStringLiteral("prediction"),
-                    tr("%1 %2% %3 ms").arg(label).arg(confidence * 100.0, 0, 'f', 1).arg(latencyMs, 0, 'f', 1),
+                    QStringLiteral("%1 %2% %3 ms").arg(label).arg(confidence * 100.0, 0, 'f', 1).arg(latencyMs, 0, 'f', 1),
                     { { QStringLiteral("label"), label },
                       { QStringLiteral("confidence"), confidence },
                       { QStringLiteral("latency_ms"), latencyMs } });
@@ -123,41 +126,41 @@ EventLogModel::EventLogModel(ServerEvents *events, QObject *parent) : QAbstractT
     connect(events, &ServerEvents::sessionEnded, this, [this](quint64 id, const QString &reason) {
         const bool offline = reason == QLatin1String("offline");
         add(id, offline ? QStringLiteral("offline") : QStringLiteral("closed"),
-            offline ? tr("client went offline") : reason);
+            offline ? QStringLiteral("client went offline") : reason);
         m_peers.remove(id);
     });
     connect(events, &ServerEvents::workerCountChanged, this, [this](int workers) {
-        add(0, QStringLiteral("workers"), tr("worker pool resized to %1").arg(workers),
+        add(0, QStringLiteral("workers"), QStringLiteral("worker pool resized to %1").arg(workers),
             { { QStringLiteral("workers"), workers } });
     });
     connect(events, &ServerEvents::draining, this, [this](const QString &why, qint64 seconds) {
         add(0, QStringLiteral("draining"),
-            tr("%1: not ready for new clients for %2 s while serving the ones here, then shutting down")
+            QStringLiteral("%1: not ready for new clients for %2 s while serving the ones here, then shutting down")
                     .arg(why)
                     .arg(seconds),
             { { QStringLiteral("reason"), why }, { QStringLiteral("drain_seconds"), seconds } }, Level::Warning);
     });
     connect(events, &ServerEvents::workersWarmed, this,
             [this](int threads, double wallMs, double slowestMs, const QString &error) {
-                const QString timing = tr("warmed up %1 worker thread%2 in %3 ms (slowest thread %4 ms)")
+                const QString timing = QStringLiteral("warmed up %1 worker thread%2 in %3 ms (slowest thread %4 ms)")
                                                .arg(threads)
                                                .arg(threads == 1 ? "" : "s")
                                                .arg(wallMs, 0, 'f', 1)
                                                .arg(slowestMs, 0, 'f', 1);
                 add(0, QStringLiteral("warm-up"),
-                    error.isEmpty() ? timing : tr("%1; a warm-up prediction failed: %2").arg(timing, error));
+                    error.isEmpty() ? timing : QStringLiteral("%1; a warm-up prediction failed: %2").arg(timing, error));
             });
     connect(events, &ServerEvents::modelEvent, this,
             [this](const QString &model, qint64 version, const QString &text, bool problem) {
                 QJsonObject fields;
-                QString subject = tr("repository");
+                QString subject = QStringLiteral("repository");
                 if (!model.isEmpty()) {
                     fields.insert(QStringLiteral("model"), model);
                     subject = model;
                 }
                 if (version > 0) {
                     fields.insert(QStringLiteral("model_version"), version);
-                    subject = tr("%1 version %2").arg(model).arg(version);
+                    subject = QStringLiteral("%1 version %2").arg(model).arg(version);
                 }
                 add(0, QStringLiteral("model"), QStringLiteral("%1 %2").arg(subject, text), fields,
                     problem ? Level::Warning : Level::Info);
@@ -192,20 +195,65 @@ int EventLogModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+namespace {
+
+/**
+ * The events the server logs. Each is its own Event column word in English; the catalog
+ * has it in the other languages (the event field of the log and the JSON stays English).
+ */
+const char *const kEventWords[] = {
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "listening"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "stopped"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "queued"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "busy"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "left"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "started"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "auth"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "prediction"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "timeout"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "error"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "offline"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "closed"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "workers"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "draining"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "warm-up"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "model"),
+    QT_TRANSLATE_NOOP("orchard::EventLogModel", "reload"),
+};
+
+} // namespace
+
+QString EventLogModel::eventText(const QString &event)
+{
+    for (const char *word : kEventWords) {
+        if (event == QLatin1String(word))
+            return tr(word);
+    }
+    return event;
+}
+
 QVariant EventLogModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || role != Qt::DisplayRole || index.row() >= rowCount())
+    if (!index.isValid() || index.row() >= rowCount())
         return {};
     const Entry &e = entry(index.row());
+    if (role == FilterTextRole) {
+        const QString shown = data(index, Qt::DisplayRole).toString();
+        return index.column() == Event && shown != e.event ? shown + QLatin1Char(' ') + e.event : shown;
+    }
+    if (role == Qt::ToolTipRole && index.column() == Details && !e.details.isEmpty())
+        return e.details; // a long one is cut off in the column
+    if (role != Qt::DisplayRole)
+        return {};
     switch (index.column()) {
     case Time:
-        return e.time.toString(QStringLiteral("HH:mm:ss.zzz"));
+        return QLocale().toString(e.time, QStringLiteral("HH:mm:ss.zzz"));
     case Session:
         return e.sessionId ? QStringLiteral("#%1").arg(e.sessionId) : QString();
     case Peer:
         return e.peer;
     case Event:
-        return e.event;
+        return eventText(e.event);
     case Details:
         return e.details;
     default:
@@ -217,8 +265,28 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *const kTitles[] = { "Time", "Session", "Peer", "Event", "Details" };
-    return section >= 0 && section < ColumnCount ? tr(kTitles[section]) : QVariant();
+    switch (section) {
+    case Time:
+        return tr("Time");
+    case Session:
+        return tr("Session");
+    case Peer:
+        return tr("Peer");
+    case Event:
+        return tr("Event");
+    case Details:
+        return tr("Details");
+    default:
+        return {};
+    }
+}
+
+void EventLogModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                         { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole, FilterTextRole });
 }
 
 } // namespace orchard

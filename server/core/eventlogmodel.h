@@ -20,6 +20,10 @@ class ServerEvents;
  * (or, with --log-format json, its toJson()) to stdout and the log file through entryAdded
  * (ServerLog). Each entry carries its event's facts as fields too, so a machine reading
  * the JSON need not parse the sentence.
+ *
+ * The details stay in English whatever language the monitor speaks: they are what the
+ * journal and the log file get, and what an operator searches for. The column titles and
+ * the Event column's words are the model's own and follow the language (retranslate()).
  */
 class EventLogModel : public QAbstractTableModel
 {
@@ -27,6 +31,10 @@ class EventLogModel : public QAbstractTableModel
 
 public:
     enum Column { Time, Session, Peer, Event, Details, ColumnCount };
+    enum Role {
+        /** What a filter matches: the text shown and, for the event, its English word too. */
+        FilterTextRole = Qt::UserRole + 1,
+    };
     static constexpr int kMaxEntries = 10'000;
     /** Characters of details an entry keeps; every error message we write is shorter. */
     static constexpr int kMaxDetails = 400;
@@ -62,6 +70,11 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /** The Event column's word for event ("queued") in the current language; unknown ones as they are. */
+    static QString eventText(const QString &event);
+    /** After a language switch: the titles and every row's texts changed. */
+    void retranslate();
 
     const Entry &entry(int row) const { return m_entries[static_cast<size_t>(row)]; }
     void add(quint64 sessionId, const QString &event, const QString &details, const QJsonObject &fields = {},

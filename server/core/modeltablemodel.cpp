@@ -5,6 +5,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <QLocale>
 
 namespace orchard {
 
@@ -138,12 +139,11 @@ QVariant ModelTableModel::display(const Row &row, int column) const
     case Version:
         return status.version;
     case State:
-        return row.answersUnnamed ? tr("%1 (default)").arg(ModelStore::stateName(status.state))
-                                  : ModelStore::stateName(status.state);
+        return stateText(row);
     case Requests:
         return served ? QVariant::fromValue<qulonglong>(status.requests) : QVariant(QString());
     case MeanMs:
-        return status.requests > 0 ? QString::number(status.meanMs, 'f', 1) : QString();
+        return status.requests > 0 ? QLocale().toString(status.meanMs, 'f', 1) : QString();
     case Details:
         // A version loading again after a failure still carries the old reason: that was
         // about other files, so it goes to the tooltip only.
@@ -153,6 +153,21 @@ QVariant ModelTableModel::display(const Row &row, int column) const
     default:
         return {};
     }
+}
+
+QString ModelTableModel::stateText(const Row &row)
+{
+    // Whole words per state, not ModelStore::stateName(): that is the English of the log
+    // and of /metrics, this the window's language.
+    switch (row.status.state) {
+    case ModelStore::State::Loading:
+        return row.answersUnnamed ? tr("loading (default)") : tr("loading");
+    case ModelStore::State::Failed:
+        return tr("failed");
+    case ModelStore::State::Ready:
+        break;
+    }
+    return row.answersUnnamed ? tr("ready (default)") : tr("ready");
 }
 
 QVariant ModelTableModel::toolTip(const Row &row, int column) const
@@ -177,6 +192,9 @@ QVariant ModelTableModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Mean total milliseconds of the requests this version answered");
     if (role == Qt::ToolTipRole && section == Requests)
         return tr("Requests this version answered since it was loaded");
+    if (role == Qt::ToolTipRole && section == State)
+        return tr("ready: serving; loading: being loaded and warmed up; failed: could not be loaded. "
+                  "(default): what requests that name no model get");
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -195,6 +213,14 @@ QVariant ModelTableModel::headerData(int section, Qt::Orientation orientation, i
     default:
         return {};
     }
+}
+
+void ModelTableModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                         { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole });
 }
 
 } // namespace orchard

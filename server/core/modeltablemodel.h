@@ -38,6 +38,8 @@ public:
 
     /** Reads the store's statuses again (statusChanged() and the counter timer call it). */
     void refresh();
+    /** After a language switch: the titles and every row's texts changed. */
+    void retranslate();
 
 private:
     struct Row
@@ -50,6 +52,8 @@ private:
     static QList<Row> rowsOf(const QList<ModelStore::VersionStatus> &statuses);
     QVariant display(const Row &row, int column) const;
     QVariant toolTip(const Row &row, int column) const;
+    /** The State column: "ready", "failed"…, "(default)" for the version unnamed requests get. */
+    static QString stateText(const Row &row);
 
     ModelStore *m_store;
     QList<Row> m_rows;

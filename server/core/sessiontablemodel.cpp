@@ -5,6 +5,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QHash>
+#include <QLocale>
 #include <QTimer>
 
 #include "server/core/serverevents.h"
@@ -22,7 +23,7 @@ SessionTableModel::SessionTableModel(ServerEvents *events, QObject *parent)
             });
     connect(events, &ServerEvents::waitingLineChanged, this, &SessionTableModel::updateQueuePositions);
     connect(events, &ServerEvents::waitingConnectionLeft, this,
-            [this](quint64 id) { close(id, tr("left while waiting")); });
+            [this](quint64 id) { close(id, QString(), true); });
     connect(events, &ServerEvents::sessionStarted, this,
             [this](quint64 id, const QString &peer, double) { place(id, peer, SessionState::Active, 0); });
     connect(events, &ServerEvents::sessionAuthenticated, this, [this](quint64 id, const QString &label) {
@@ -64,7 +65,7 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && row.state == SessionState::Closed)
         return QBrush(QColor(Qt::gray));
     if (role == Qt::ToolTipRole && row.state == SessionState::Closed)
-        return tr("Closed: %1").arg(row.endReason);
+        return closedText(row);
     if (role == Qt::TextAlignmentRole && index.column() != Peer && index.column() != State
         && index.column() != User)
         return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -91,20 +92,51 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
     case QueuePosition:
         return row.queuePosition > 0 ? QVariant(row.queuePosition) : QVariant(QString());
     case ConnectedSince:
-        return row.connectedSince.toString(QStringLiteral("HH:mm:ss"));
+        return QLocale().toString(row.connectedSince, QStringLiteral("HH:mm:ss"));
     case Images:
         return row.images;
     case LastMs:
-        return row.images > 0 ? QString::number(row.lastMs, 'f', 1) : QString();
+        return row.images > 0 ? QLocale().toString(row.lastMs, 'f', 1) : QString();
     case MeanMs:
-        return row.images > 0 ? QString::number(row.totalMs / row.images, 'f', 1) : QString();
+        return row.images > 0 ? QLocale().toString(row.totalMs / row.images, 'f', 1) : QString();
     default:
         return {};
     }
 }
 
+QString SessionTableModel::closedText(const Row &row)
+{
+    if (row.leftWhileWaiting)
+        return tr("Closed: left while waiting");
+    if (row.endReason == QLatin1String("offline"))
+        return tr("Closed: the client went offline");
+    // Any other reason is the session's own sentence, in English as in the log.
+    return tr("Closed: %1").arg(row.endReason);
+}
+
 QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        // The titles are short; these say what the columns count.
+        switch (section) {
+        case User:
+            return tr("The label of the access token the client proved it holds");
+        case State:
+            return tr("waiting: for a free worker; active: being served; closed: gone, shown for a few seconds");
+        case QueuePosition:
+            return tr("Place in the line of connections waiting for a worker");
+        case ConnectedSince:
+            return tr("When the client connected");
+        case Images:
+            return tr("Images classified for this session");
+        case LastMs:
+            return tr("Milliseconds the latest image took, end to end");
+        case MeanMs:
+            return tr("Mean milliseconds of this session's images");
+        default:
+            return {};
+        }
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -129,6 +161,14 @@ QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation,
     default:
         return {};
     }
+}
+
+void SessionTableModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                         { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole });
 }
 
 const SessionTableModel::Row *SessionTableModel::rowFor(quint64 sessionId) const
@@ -202,7 +242,7 @@ void SessionTableModel::rowChanged(int row)
     emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
-void SessionTableModel::close(quint64 sessionId, const QString &reason)
+void SessionTableModel::close(quint64 sessionId, const QString &reason, bool leftWhileWaiting)
 {
     const int row = indexOf(sessionId);
     if (row < 0)
@@ -210,6 +250,7 @@ void SessionTableModel::close(quint64 sessionId, const QString &reason)
     m_rows[row].state = SessionState::Closed;
     m_rows[row].queuePosition = 0;
     m_rows[row].endReason = reason;
+    m_rows[row].leftWhileWaiting = leftWhileWaiting;
     m_rows[row].closedAtMs = m_clock.elapsed();
     rowChanged(row);
     if (!m_sweep.isActive()) // a sweep at most every tenth of the linger (and of a second)

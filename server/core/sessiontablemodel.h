@@ -37,7 +37,8 @@ public:
         int images = 0;
         double lastMs = 0.0;
         double totalMs = 0.0;
-        QString endReason;
+        QString endReason; ///< the server's words (English), as the log has them
+        bool leftWhileWaiting = false; ///< hung up before a worker took it (endReason empty)
         qint64 closedAtMs = 0; ///< on the model's clock, once Closed
     };
 
@@ -47,6 +48,9 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /** After a language switch: the titles and every row's texts changed. */
+    void retranslate();
 
     const Row *rowFor(quint64 sessionId) const;
     int countInState(SessionState state) const;
@@ -61,7 +65,9 @@ private:
     void place(quint64 sessionId, const QString &peer, SessionState state, int queuePosition);
     void updateQueuePositions(const QList<quint64> &sessionIds);
     void rowChanged(int row);
-    void close(quint64 sessionId, const QString &reason);
+    void close(quint64 sessionId, const QString &reason, bool leftWhileWaiting = false);
+    /** The tooltip of a closed row: how it ended, in the current language where the words are ours. */
+    static QString closedText(const Row &row);
     /** Removes every closed row whose linger is over, then re-indexes once. */
     void removeExpiredRows();
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <deque>
 
+#include <QEvent>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -15,6 +17,19 @@ namespace {
 
 const QColor kP50Color(0x2e, 0x7d, 0x32);
 const QColor kP95Color(0xc6, 0x28, 0x28);
+
+/** The latency lines' pens: p95 dashed, so the two differ for whoever does not see the colours. */
+QPen p50Pen()
+{
+    return QPen(kP50Color, 2);
+}
+
+QPen p95Pen()
+{
+    QPen pen(kP95Color, 2);
+    pen.setStyle(Qt::DashLine);
+    return pen;
+}
 
 /** 1, 2, 5, 10, 20, 50… at or above value, so axis labels are round numbers. */
 double niceCeiling(double value)
@@ -48,7 +63,7 @@ PlotLayout layoutFor(const QSize &size, const QFontMetrics &metrics, const Sampl
 {
     PlotLayout layout;
     layout.leftMargin = metrics.horizontalAdvance(QStringLiteral("0000")) + 8;
-    layout.rightMargin = metrics.horizontalAdvance(QStringLiteral("0000 ms")) + 8;
+    layout.rightMargin = metrics.horizontalAdvance(ThroughputPlot::tr("%1 ms").arg(QStringLiteral("0000"))) + 8;
     const int top = metrics.height() + 6;
     const int bottom = metrics.height() + 4;
     layout.area = QRectF(layout.leftMargin, top, size.width() - layout.leftMargin - layout.rightMargin,
@@ -80,33 +95,45 @@ void drawAxes(QPainter &painter, const QPalette &palette, const QFontMetrics &me
         const double y = area.bottom() - area.height() * i / 4.0;
         painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
     }
+    const QLocale locale;
     painter.setPen(palette.color(QPalette::Text));
     painter.drawText(QRectF(0, area.top() - metrics.height() / 2.0, layout.leftMargin - 4, metrics.height()),
-                     Qt::AlignRight, QString::number(layout.imagesScale));
+                     Qt::AlignRight, locale.toString(layout.imagesScale));
     painter.drawText(QRectF(0, area.bottom() - metrics.height() / 2.0, layout.leftMargin - 4, metrics.height()),
-                     Qt::AlignRight, QStringLiteral("0"));
+                     Qt::AlignRight, locale.toString(0));
     painter.drawText(QRectF(area.right() + 4, area.top() - metrics.height() / 2.0, layout.rightMargin,
                             metrics.height()),
-                     Qt::AlignLeft, QStringLiteral("%1 ms").arg(layout.latencyScale));
+                     Qt::AlignLeft, ThroughputPlot::tr("%1 ms").arg(locale.toString(layout.latencyScale)));
     painter.drawText(QRectF(area.left(), 0, area.width(), metrics.height() + 2), Qt::AlignLeft,
                      ThroughputPlot::tr("images/s (bars)"));
 }
 
-/** Right-aligned above the plot: "latency p50 p95" with each name in its line's colour. */
+/**
+ * Right-aligned above the plot: "latency (lines): ── p50 ‐ ‐ p95", each name after a
+ * piece of its line and in its colour. Spaces are the painter's, not the translations'.
+ */
 void drawLegend(QPainter &painter, const QPalette &palette, const QFontMetrics &metrics, const QRectF &area)
 {
-    const QString p95Text = ThroughputPlot::tr("p95");
-    const QString p50Text = ThroughputPlot::tr("p50 ");
-    const QString latencyText = ThroughputPlot::tr("latency (lines): ");
-    double x = area.right() - metrics.horizontalAdvance(p95Text);
-    painter.setPen(kP95Color);
-    painter.drawText(QPointF(x, metrics.ascent() + 1), p95Text);
-    x -= metrics.horizontalAdvance(p50Text);
-    painter.setPen(kP50Color);
-    painter.drawText(QPointF(x, metrics.ascent() + 1), p50Text);
-    x -= metrics.horizontalAdvance(latencyText);
+    const double baseline = metrics.ascent() + 1;
+    const double lineY = baseline - metrics.xHeight() / 2.0;
+    const double gap = metrics.horizontalAdvance(QLatin1Char(' '));
+    const double swatch = metrics.horizontalAdvance(QStringLiteral("MM"));
+    double x = area.right();
+    const auto item = [&](const QString &text, const QPen &pen) {
+        x -= metrics.horizontalAdvance(text);
+        painter.setPen(pen.color());
+        painter.drawText(QPointF(x, baseline), text);
+        x -= gap + swatch;
+        painter.setPen(pen);
+        painter.drawLine(QPointF(x, lineY), QPointF(x + swatch, lineY));
+        x -= 2 * gap;
+    };
+    item(ThroughputPlot::tr("p95"), p95Pen());
+    item(ThroughputPlot::tr("p50"), p50Pen());
+    const QString latencyText = ThroughputPlot::tr("latency (lines):");
+    x -= metrics.horizontalAdvance(latencyText) - gap;
     painter.setPen(palette.color(QPalette::Text));
-    painter.drawText(QPointF(x, metrics.ascent() + 1), latencyText);
+    painter.drawText(QPointF(x, baseline), latencyText);
 }
 
 void drawTimeAxis(QPainter &painter, const QPalette &palette, const QFontMetrics &metrics, const PlotLayout &layout)
@@ -115,8 +142,8 @@ void drawTimeAxis(QPainter &painter, const QPalette &palette, const QFontMetrics
     const int span = layout.span;
     painter.setPen(palette.color(QPalette::Text));
     painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), metrics.height()), Qt::AlignLeft,
-                     span % 60 == 0 ? ThroughputPlot::tr("-%1 min").arg(span / 60)
-                                    : ThroughputPlot::tr("-%1 s").arg(span));
+                     span % 60 == 0 ? ThroughputPlot::tr("-%1 min").arg(QLocale().toString(span / 60))
+                                    : ThroughputPlot::tr("-%1 s").arg(QLocale().toString(span)));
     painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), metrics.height()), Qt::AlignRight,
                      ThroughputPlot::tr("now"));
 }
@@ -137,7 +164,7 @@ void drawBars(QPainter &painter, const QPalette &palette, const PlotLayout &layo
 
 /** One latency line; seconds without images break it. */
 void drawLatency(QPainter &painter, const PlotLayout &layout, const Samples &samples,
-                 double ServerStats::Sample::*field, const QColor &color)
+                 double ServerStats::Sample::*field, const QPen &pen)
 {
     QPainterPath path;
     bool started = false;
@@ -156,7 +183,7 @@ void drawLatency(QPainter &painter, const PlotLayout &layout, const Samples &sam
             path.moveTo(x, y);
         started = true;
     }
-    painter.setPen(QPen(color, 2));
+    painter.setPen(pen);
     painter.drawPath(path);
 }
 
@@ -166,9 +193,51 @@ ThroughputPlot::ThroughputPlot(const ServerStats *stats, QWidget *parent)
     : QWidget(parent)
     , m_stats(stats)
 {
-    connect(stats, &ServerStats::sampleAdded, this, qOverload<>(&QWidget::update));
-    setToolTip(tr("Images per second (bars, left axis) and p50/p95 latency in ms (lines, right axis) "
-                  "over the last %1 minutes").arg(ServerStats::kHistorySeconds / 60));
+    setObjectName(QStringLiteral("throughputPlot"));
+    connect(stats, &ServerStats::sampleAdded, this, &ThroughputPlot::showLatestSample);
+    retranslateUi();
+}
+
+void ThroughputPlot::retranslateUi()
+{
+    setToolTip(tr("Images per second (bars, left axis) and p50/p95 latency in ms (lines, right axis; "
+                  "p95 dashed) over the last %n minute(s)",
+                  nullptr, ServerStats::kHistorySeconds / 60));
+    setAccessibleName(tr("Throughput and latency plot"));
+    setAccessibleDescription(describeSamples());
+    update(); // the axes' and the legend's words
+}
+
+void ThroughputPlot::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ThroughputPlot::showLatestSample()
+{
+    setAccessibleDescription(describeSamples());
+    update();
+}
+
+QString ThroughputPlot::describeSamples() const
+{
+    const Samples &samples = m_stats->samples();
+    if (samples.empty())
+        return tr("No figures yet: a bar is added every second.");
+    const QLocale locale;
+    const ServerStats::Sample &latest = samples.back();
+    const QString latestText = latest.images == 0
+            ? tr("Last second: no images served.")
+            : tr("Last second: %n image(s) per second, latency p50 %1 ms, p95 %2 ms.", nullptr, latest.images)
+                      .arg(locale.toString(latest.p50, 'f', 1), locale.toString(latest.p95, 'f', 1));
+    int highest = 0;
+    for (const auto &sample : samples)
+        highest = std::max(highest, sample.images);
+    const QString highestText = tr("Highest over the last %1 s: %n image(s) per second.", nullptr, highest)
+                                        .arg(locale.toString(static_cast<int>(samples.size())));
+    return latestText + QLatin1Char(' ') + highestText;
 }
 
 QSize ThroughputPlot::sizeHint() const
@@ -198,8 +267,8 @@ void ThroughputPlot::paintEvent(QPaintEvent *)
     if (samples.empty())
         return;
     drawBars(painter, palette(), layout, samples);
-    drawLatency(painter, layout, samples, &ServerStats::Sample::p50, kP50Color);
-    drawLatency(painter, layout, samples, &ServerStats::Sample::p95, kP95Color);
+    drawLatency(painter, layout, samples, &ServerStats::Sample::p50, p50Pen());
+    drawLatency(painter, layout, samples, &ServerStats::Sample::p95, p95Pen());
 }
 
 } // namespace orchard

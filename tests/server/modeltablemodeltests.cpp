@@ -196,3 +196,30 @@ TEST_CASE("A version whose folder goes leaves the table on the next reload")
     CHECK(cell(model, 0, ModelTableModel::Model) == "fashion-mnist");
     CHECK(reset.count() == 1);
 }
+
+TEST_CASE("retranslate() tells the views that every title and every row's text changed")
+{
+    Repository repository;
+    repository.addVersion(QStringLiteral("fashion-mnist"), 1);
+    repository.addVersion(QStringLiteral("fashion-mnist"), 2);
+    repository.writeConfig(QStringLiteral("fashion-mnist"), R"({"version_policy": {"latest": 2}})");
+    const auto store = loadedStore(repository);
+    ModelTableModel model(store.get());
+    REQUIRE(model.rowCount() == 2);
+
+    QSignalSpy headers(&model, &QAbstractItemModel::headerDataChanged);
+    QSignalSpy cells(&model, &QAbstractItemModel::dataChanged);
+    model.retranslate();
+    REQUIRE(headers.count() == 1);
+    CHECK(headers.first().at(0).value<Qt::Orientation>() == Qt::Horizontal);
+    CHECK(headers.first().at(1).toInt() == 0);
+    CHECK(headers.first().at(2).toInt() == ModelTableModel::ColumnCount - 1);
+    REQUIRE(cells.count() == 1);
+    CHECK(cells.first().at(0).toModelIndex() == model.index(0, 0));
+    CHECK(cells.first().at(1).toModelIndex() == model.index(1, ModelTableModel::ColumnCount - 1));
+    const auto roles = cells.first().at(2).value<QList<int>>();
+    CHECK(roles.contains(Qt::DisplayRole));
+    CHECK(roles.contains(Qt::ToolTipRole));
+    // The headers say what their short titles count.
+    CHECK_FALSE(model.headerData(ModelTableModel::State, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
+}

@@ -1,13 +1,32 @@
 #include <catch2/catch.hpp>
 
+#include <QCoreApplication>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTranslator>
 
 #include "server/core/serverevents.h"
 #include "server/core/sessiontablemodel.h"
 
 using namespace orchard;
 using State = SessionTableModel::SessionState;
+
+namespace {
+
+/** A stand-in catalog: every text of ours comes back marked, as a translation would. */
+class MarkingTranslator : public QTranslator
+{
+public:
+    static inline const QString kMark = QStringLiteral("[zh] ");
+
+    bool isEmpty() const override { return false; }
+    QString translate(const char *context, const char *sourceText, const char *, int) const override
+    {
+        return QByteArray(context).startsWith("orchard::") ? kMark + QString::fromUtf8(sourceText) : QString();
+    }
+};
+
+} // namespace
 
 TEST_CASE("Session rows follow a connection from waiting to active to closed and away")
 {
@@ -82,4 +101,62 @@ TEST_CASE("Closed rows leave in batches and every other row is still found by it
     emit events.sessionStarted(299, "10.0.0.49:4000", 5.0);
     CHECK(model.rowFor(299)->state == State::Active);
     CHECK(model.index(199, SessionTableModel::Id).data().toString().contains("299"));
+}
+
+TEST_CASE("retranslate() tells the views that every title and every row's text changed")
+{
+    ServerEvents events;
+    SessionTableModel model(&events);
+    emit events.connectionQueued(1, "10.0.0.2:4000", 1);
+    emit events.sessionStarted(2, "10.0.0.3:4000", 0.0);
+    REQUIRE(model.rowCount() == 2);
+
+    QSignalSpy headers(&model, &QAbstractItemModel::headerDataChanged);
+    QSignalSpy cells(&model, &QAbstractItemModel::dataChanged);
+    model.retranslate();
+    REQUIRE(headers.count() == 1);
+    CHECK(headers.first().at(0).value<Qt::Orientation>() == Qt::Horizontal);
+    CHECK(headers.first().at(1).toInt() == 0);
+    CHECK(headers.first().at(2).toInt() == SessionTableModel::ColumnCount - 1);
+    REQUIRE(cells.count() == 1);
+    CHECK(cells.first().at(0).toModelIndex() == model.index(0, 0));
+    CHECK(cells.first().at(1).toModelIndex() == model.index(1, SessionTableModel::ColumnCount - 1));
+    const auto roles = cells.first().at(2).value<QList<int>>();
+    CHECK(roles.contains(Qt::DisplayRole));
+    CHECK(roles.contains(Qt::ToolTipRole));
+
+    // An empty model has no rows to announce, only its titles.
+    SessionTableModel empty(&events);
+    QSignalSpy emptyCells(&empty, &QAbstractItemModel::dataChanged);
+    empty.retranslate();
+    CHECK(emptyCells.isEmpty());
+}
+
+TEST_CASE("A closed row says how it ended in the current language, the server's reasons as they are")
+{
+    ServerEvents events;
+    SessionTableModel model(&events);
+    emit events.connectionQueued(1, "10.0.0.2:4000", 1);
+    emit events.waitingConnectionLeft(1);
+    emit events.sessionStarted(2, "10.0.0.3:4000", 0.0);
+    emit events.sessionEnded(2, "offline");
+    emit events.sessionStarted(3, "10.0.0.4:4000", 0.0);
+    emit events.sessionEnded(3, "client unreachable");
+    REQUIRE(model.rowCount() == 3);
+    const auto toolTip = [&](int row) { return model.index(row, SessionTableModel::Peer).data(Qt::ToolTipRole).toString(); };
+    CHECK(toolTip(0) == "Closed: left while waiting");
+    CHECK(toolTip(1) == "Closed: the client went offline");
+    CHECK(toolTip(2) == "Closed: client unreachable");
+    CHECK(model.index(0, SessionTableModel::State).data().toString() == "closed");
+    CHECK(model.headerData(SessionTableModel::Peer, Qt::Horizontal, Qt::DisplayRole).toString() == "Peer");
+
+    // Asked again after the switch, not kept from the moment the row closed.
+    MarkingTranslator marking;
+    REQUIRE(QCoreApplication::installTranslator(&marking));
+    CHECK(toolTip(0) == "[zh] Closed: left while waiting");
+    CHECK(toolTip(2) == "[zh] Closed: client unreachable");
+    CHECK(model.index(0, SessionTableModel::State).data().toString() == "[zh] closed");
+    CHECK(model.headerData(SessionTableModel::Peer, Qt::Horizontal, Qt::DisplayRole).toString() == "[zh] Peer");
+    QCoreApplication::removeTranslator(&marking);
+    CHECK(toolTip(0) == "Closed: left while waiting");
 }
