@@ -16,6 +16,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("orchard-client"));
     QApplication::setApplicationDisplayName(QStringLiteral("Orchard"));
     QApplication::setApplicationVersion(QStringLiteral(ORCHARD_VERSION));
+    // The window sets the SVG icon (MainWindow), with the PNG for a Qt without its SVG plugin.
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
 
     // Before any window exists, so the first texts are already in the farmer's language.

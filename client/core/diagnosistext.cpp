@@ -1,5 +1,7 @@
 #include "client/core/diagnosistext.h"
 
+#include <QLocale>
+
 namespace orchard {
 
 QString DiagnosisText::label(const QString &label, bool uncertain)
@@ -9,7 +11,20 @@ QString DiagnosisText::label(const QString &label, bool uncertain)
 
 QString DiagnosisText::percent(double share, int decimals)
 {
-    return tr("%1 %").arg(share * 100.0, 0, 'f', decimals);
+    return tr("%1 %").arg(QLocale().toString(share * 100.0, 'f', decimals));
+}
+
+QString DiagnosisText::warningWord(const QString &warning)
+{
+    if (warning == QLatin1String("blurry"))
+        return tr("blurry");
+    if (warning == QLatin1String("dark"))
+        return tr("dark");
+    if (warning == QLatin1String("overexposed"))
+        return tr("overexposed");
+    if (warning == QLatin1String("small"))
+        return tr("small");
+    return warning;
 }
 
 } // namespace orchard

@@ -1,10 +1,12 @@
 #include "client/core/historytablemodel.h"
 
-#include <QFileInfo>
 #include <QDir>
+#include <QFileInfo>
+#include <QLocale>
 
 #include "client/core/diagnosistext.h"
 #include "client/core/historystore.h"
+#include "client/core/imageloader.h"
 
 namespace orchard {
 
@@ -44,13 +46,32 @@ int HistoryTableModel::columnCount(const QModelIndex &parent) const
 
 QImage HistoryTableModel::icon(int row) const
 {
+    // data() runs on the GUI thread. A window moved to a screen of another density makes
+    // the icons again, sharp there.
+    const qreal ratio = ImageLoader::screenPixelRatio();
+    if (ratio != m_iconRatio) {
+        m_iconRatio = ratio;
+        m_icons.fill(QImage());
+        m_iconDecoded.fill(false);
+    }
     if (!m_iconDecoded.at(row)) {
         m_iconDecoded[row] = true;
-        const QImage thumbnail = m_records.at(row).thumbnailImage();
-        if (!thumbnail.isNull())
-            m_icons[row] = thumbnail.scaled(kIconSide, kIconSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        m_icons[row] = ImageLoader::thumbnail(m_records.at(row).thumbnailImage(), kIconSide, ratio);
     }
     return m_icons.at(row);
+}
+
+void HistoryTableModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (!m_records.isEmpty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                         { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole });
+}
+
+QString HistoryTableModel::timeText(const QDateTime &time)
+{
+    return QLocale().toString(time.toLocalTime(), QLocale::ShortFormat);
 }
 
 QVariant HistoryTableModel::data(const QModelIndex &index, int role) const
@@ -63,7 +84,7 @@ QVariant HistoryTableModel::data(const QModelIndex &index, int role) const
     case Qt::EditRole:
         switch (index.column()) {
         case Time:
-            return record.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+            return timeText(record.time);
         case File:
             return QFileInfo(record.filePath).fileName();
         case Diagnosis:
@@ -72,8 +93,12 @@ QVariant HistoryTableModel::data(const QModelIndex &index, int role) const
             return DiagnosisText::label(record.label, record.uncertain);
         case Confidence:
             return DiagnosisText::percent(record.confidence);
-        case Warnings:
-            return record.qualityWarnings.join(QStringLiteral(", "));
+        case Warnings: {
+            QStringList words;
+            for (const QString &warning : record.qualityWarnings)
+                words.append(DiagnosisText::warningWord(warning));
+            return words.join(tr(", ", "between quality warnings"));
+        }
         case Tag:
             return record.tag;
         case Note:
@@ -96,7 +121,7 @@ QVariant HistoryTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == Note && !record.note.isEmpty())
             return record.note;
         if (index.column() == Time)
-            return record.time.toLocalTime().toString(Qt::ISODate);
+            return QLocale().toString(record.time.toLocalTime(), QLocale::LongFormat);
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == Confidence)

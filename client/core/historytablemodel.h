@@ -23,7 +23,10 @@ class HistoryTableModel : public QAbstractTableModel
 public:
     enum Column { Time, File, Diagnosis, Confidence, Warnings, Tag, Note, ColumnCount };
 
-    /** Side of the thumbnail the File column shows: an icon beside the name, not a picture. */
+    /**
+     * Side of the thumbnail the File column shows, in device-independent pixels: an icon
+     * beside the name, not a picture. Made for the screen's density (sharp at 2×).
+     */
     static constexpr int kIconSide = 32;
 
     /** store: where edits go; may be null (then nothing is editable). Not owned. */
@@ -45,6 +48,11 @@ public:
     /** Stores a record's tag and note and shows them; false (and storeFailed) when the store refused. */
     bool setTagAndNote(int row, const QString &tag, const QString &note);
 
+    /** The headers and every row's texts (times, words) again, in the language now installed. */
+    void retranslate();
+    /** The Time column's text: the local time, as the language in use writes it short. */
+    static QString timeText(const QDateTime &time);
+
 signals:
     /** The store refused an edit: its errorString(), for the user. */
     void storeFailed(const QString &error);
@@ -61,6 +69,7 @@ private:
      */
     mutable QVector<QImage> m_icons;
     mutable QVector<bool> m_iconDecoded;
+    mutable qreal m_iconRatio = 0.0; ///< the density m_icons were made for; another one makes them again
 };
 
 } // namespace orchard

@@ -1,6 +1,7 @@
 #include "client/core/imagebatch.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "client/core/requestqueue.h"
 
@@ -100,6 +101,59 @@ void ImageBatch::cancel()
         emit itemChanged(it.value());
     }
     m_rowOfJob.clear();
+}
+
+void ImageBatch::remove(QList<int> rows)
+{
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [this](int row) { return row < 0 || row >= count(); }),
+               rows.end());
+    if (rows.isEmpty())
+        return;
+    // The requests go before any row moves: cancelling may send the next photo (jobSent)
+    // or end the batch (batchFinished), and whoever hears that must find the batch whole.
+    // Out of m_rowOfJob, an answer already on its way finds no row and is dropped.
+    QList<int> jobs;
+    for (int row : std::as_const(rows)) {
+        Item &item = m_items[row];
+        if (!item.isPending())
+            continue;
+        jobs.append(item.jobId);
+        m_rowOfJob.remove(item.jobId);
+        item.status = Status::New;
+        item.jobId = 0;
+    }
+    if (!jobs.isEmpty())
+        m_queue->cancelJobs(jobs);
+    // The last range first: the rows of the ranges before it stay where they are.
+    int last = static_cast<int>(rows.size()) - 1;
+    while (last >= 0) {
+        int first = last;
+        while (first > 0 && rows.at(first - 1) == rows.at(first) - 1)
+            --first;
+        removeRange(rows.at(first), rows.at(last));
+        last = first - 1;
+    }
+}
+
+void ImageBatch::clear()
+{
+    QList<int> rows(count());
+    std::iota(rows.begin(), rows.end(), 0);
+    remove(rows);
+}
+
+void ImageBatch::removeRange(int first, int last)
+{
+    const int removed = last - first + 1;
+    emit itemsAboutToBeRemoved(first, last);
+    m_items.remove(first, removed);
+    for (auto it = m_rowOfJob.begin(); it != m_rowOfJob.end(); ++it) {
+        if (it.value() > last)
+            it.value() -= removed;
+    }
+    emit itemsRemoved(first, last);
 }
 
 void ImageBatch::onJobSent(int jobId)

@@ -23,7 +23,13 @@ class RequestQueue;
  * An item is New until it is queued; Queued while it waits in the RequestQueue, Sent
  * once it is on the wire, then Done (with the server's reply) or Failed (with why). A
  * re-run of an item keeps its last result until the new one arrives, so the results
- * table never loses a row. Items are never removed: rows stay stable for the views.
+ * table never loses a row to it.
+ *
+ * Items leave only when the user takes them out (remove(), clear()): the request of one
+ * still pending is cancelled first and an answer already on its way is dropped, then the
+ * rows behind it move up. A row number is therefore good until the next removal; the
+ * views follow through itemsAboutToBeRemoved()/itemsRemoved(), and code that keeps rows
+ * across one (a plant's photos) must renumber them or look them up again by path.
  */
 class ImageBatch : public QObject
 {
@@ -78,6 +84,14 @@ public:
     void fail(int row, const QString &code, const QString &message);
     /** Drops every pending request; those items go back to New. */
     void cancel();
+    /**
+     * Takes these rows out of the batch (rows not in it are passed over): their pending
+     * requests are cancelled, then each contiguous range goes, the last range first, and
+     * the rows behind it move up.
+     */
+    void remove(QList<int> rows);
+    /** Takes every item out, cancelling whatever is pending. */
+    void clear();
 
 signals:
     void itemAboutToBeAdded(int row);
@@ -85,9 +99,19 @@ signals:
     void itemChanged(int row);
     /** The item got its answer or its error (its status is Done or Failed). */
     void itemFinished(int row);
+    /**
+     * Rows first to last (inclusive, contiguous) are about to go; they are still there.
+     * A removal of scattered rows sends one pair per range, the last range first, so the
+     * rows a later pair names have not moved yet.
+     */
+    void itemsAboutToBeRemoved(int first, int last);
+    /** Rows first to last are gone; the rows that were behind them are last − first + 1 lower. */
+    void itemsRemoved(int first, int last);
 
 private:
     int insert(const LoadedImage &image);
+    /** Takes out one contiguous range whose requests are cancelled already. */
+    void removeRange(int first, int last);
     /** The row waiting for this job, no longer waiting; -1 when none is. */
     int takeRowOfJob(int jobId);
     void onJobSent(int jobId);

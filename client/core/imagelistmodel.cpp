@@ -1,13 +1,57 @@
 #include "client/core/imagelistmodel.h"
 
 #include <QDir>
-#include <QFileInfo>
 #include <QLocale>
 #include <QPainter>
+#include <QPainterPath>
 
 #include "client/core/diagnosistext.h"
 
 namespace orchard {
+
+namespace {
+
+/** The badge's square in the thumbnail's corner, in device-independent pixels. */
+constexpr qreal kBadgeSide = 20.0;
+constexpr qreal kBadgeMargin = 4.0;
+
+/**
+ * The mark inside the badge, so that the state reads without its colour: a tick for
+ * done, a cross for failed, three dots for waiting. Lines, not glyphs: no font is needed,
+ * and orchard-cli's tests paint without a GUI.
+ */
+void paintMark(QPainter &painter, const QRectF &badge, ImageBatch::Status status)
+{
+    const QPointF c = badge.center();
+    const qreal r = badge.width() / 2.0;
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(Qt::white, 2.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    switch (status) {
+    case ImageBatch::Status::Done: {
+        QPainterPath tick;
+        tick.moveTo(c + QPointF(-0.45 * r, 0.0));
+        tick.lineTo(c + QPointF(-0.1 * r, 0.38 * r));
+        tick.lineTo(c + QPointF(0.5 * r, -0.35 * r));
+        painter.drawPath(tick);
+        break;
+    }
+    case ImageBatch::Status::Failed:
+        painter.drawLine(c + QPointF(-0.38 * r, -0.38 * r), c + QPointF(0.38 * r, 0.38 * r));
+        painter.drawLine(c + QPointF(-0.38 * r, 0.38 * r), c + QPointF(0.38 * r, -0.38 * r));
+        break;
+    case ImageBatch::Status::Queued:
+    case ImageBatch::Status::Sent:
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(Qt::white);
+        for (qreal dx : { -0.45 * r, 0.0, 0.45 * r })
+            painter.drawEllipse(c + QPointF(dx, 0.0), 0.13 * r, 0.13 * r);
+        break;
+    case ImageBatch::Status::New:
+        break;
+    }
+}
+
+} // namespace
 
 ImageListModel::ImageListModel(ImageBatch *batch, QObject *parent)
     : QAbstractListModel(parent)
@@ -16,11 +60,38 @@ ImageListModel::ImageListModel(ImageBatch *batch, QObject *parent)
     connect(batch, &ImageBatch::itemAboutToBeAdded, this, [this](int row) { beginInsertRows({}, row, row); });
     connect(batch, &ImageBatch::itemAdded, this, [this] { endInsertRows(); });
     connect(batch, &ImageBatch::itemChanged, this, [this](int row) { emit dataChanged(index(row), index(row)); });
+    connect(batch, &ImageBatch::itemsAboutToBeRemoved, this,
+            [this](int first, int last) { beginRemoveRows({}, first, last); });
+    connect(batch, &ImageBatch::itemsRemoved, this, [this] { endRemoveRows(); });
 }
 
 int ImageListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : m_batch->count();
+}
+
+void ImageListModel::retranslate()
+{
+    if (m_batch->count() > 0)
+        emit dataChanged(index(0), index(m_batch->count() - 1),
+                         { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole, Qt::AccessibleDescriptionRole });
+}
+
+QString ImageListModel::statusText(const Item &item)
+{
+    switch (item.status) {
+    case Status::New:
+        return tr("Not diagnosed yet");
+    case Status::Queued:
+    case Status::Sent:
+        return tr("Waiting");
+    case Status::Done:
+        return tr("Done: %1 %2").arg(DiagnosisText::label(item.reply.label, item.reply.uncertain),
+                                     DiagnosisText::percent(item.reply.confidence, 0));
+    case Status::Failed:
+        return tr("Failed: %1").arg(item.error);
+    }
+    return {};
 }
 
 QVariant ImageListModel::data(const QModelIndex &index, int role) const
@@ -45,14 +116,18 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::DecorationRole:
-        return badged(item);
+        // data() runs on the GUI thread: the screens' density is safe to read here.
+        return badged(item, ImageLoader::screenPixelRatio());
     case Qt::ToolTipRole:
-        return tr("%1\n%2 × %3 pixels, %4%5")
-                .arg(QDir::toNativeSeparators(item.image.path))
-                .arg(item.image.dimensions.width())
-                .arg(item.image.dimensions.height())
-                .arg(QLocale().formattedDataSize(item.image.bytes.size()))
-                .arg(item.status == Status::Failed ? QStringLiteral("\n") + item.error : QString());
+    case Qt::AccessibleDescriptionRole:
+        // The file, its size, and last what the badge says, for the eye and the screen reader.
+        return tr("%1\n%2 × %3 pixels, %4\n%5")
+                .arg(QDir::toNativeSeparators(item.image.path), QLocale().toString(item.image.dimensions.width()),
+                     QLocale().toString(item.image.dimensions.height()),
+                     QLocale().formattedDataSize(item.image.bytes.size()), statusText(item));
+    case Qt::AccessibleTextRole:
+        // What a screen reader names the item by: the file, then its state.
+        return tr("%1, %2").arg(item.image.fileName, statusText(item));
     case PathRole:
         return item.image.path;
     case StatusRole:
@@ -62,39 +137,54 @@ QVariant ImageListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QImage ImageListModel::badged(const Item &item) const
+QImage ImageListModel::badged(const Item &item, qreal devicePixelRatio)
 {
     const int side = ImageLoader::kThumbnailSize;
-    QImage canvas(side, side, QImage::Format_ARGB32_Premultiplied);
+    const qreal ratio = devicePixelRatio > 0 ? devicePixelRatio : 1.0;
+    QImage canvas(qRound(side * ratio), qRound(side * ratio), QImage::Format_ARGB32_Premultiplied);
+    canvas.setDevicePixelRatio(ratio);
     canvas.fill(Qt::transparent);
+    // Painted in device-independent pixels; the painter puts ratio real pixels into each.
     QPainter painter(&canvas);
     painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
     if (!item.image.thumbnail.isNull()) {
-        const QImage thumb = item.image.thumbnail.scaled(side, side, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-        painter.drawImage((side - thumb.width()) / 2, (side - thumb.height()) / 2, thumb);
+        const QImage thumb = ImageLoader::thumbnail(item.image.thumbnail, side, ratio);
+        const QSizeF size = thumb.deviceIndependentSize();
+        painter.drawImage(QRectF((side - size.width()) / 2.0, (side - size.height()) / 2.0, size.width(), size.height()),
+                          thumb);
     } else {
-        painter.fillRect(canvas.rect(), QColor(0xee, 0xee, 0xee));
-        painter.drawText(canvas.rect(), Qt::AlignCenter, QStringLiteral("?"));
+        // No thumbnail (a format this computer cannot show): a grey square with a question mark.
+        painter.fillRect(QRectF(0, 0, side, side), QColor(0xee, 0xee, 0xee));
+        painter.setPen(QPen(QColor(0x75, 0x75, 0x75), 3.0, Qt::SolidLine, Qt::RoundCap));
+        QPainterPath question;
+        question.moveTo(side * 0.40, side * 0.38);
+        question.cubicTo(side * 0.40, side * 0.24, side * 0.60, side * 0.24, side * 0.60, side * 0.38);
+        question.cubicTo(side * 0.60, side * 0.48, side * 0.50, side * 0.48, side * 0.50, side * 0.58);
+        painter.drawPath(question);
+        painter.drawPoint(QPointF(side * 0.50, side * 0.70));
     }
-    // The badge: a coloured dot in the corner says where this image stands at a glance.
-    QColor badge;
+    // The badge: a coloured disc in the corner with a mark of its own, where the image stands.
+    QColor colour;
     switch (item.status) {
     case Status::New:
         return canvas;
     case Status::Queued:
     case Status::Sent:
-        badge = QColor(0xf9, 0xa8, 0x25);
+        colour = QColor(0xf9, 0xa8, 0x25);
         break;
     case Status::Done:
-        badge = QColor(0x2e, 0x7d, 0x32);
+        colour = QColor(0x2e, 0x7d, 0x32);
         break;
     case Status::Failed:
-        badge = QColor(0xc6, 0x28, 0x28);
+        colour = QColor(0xc6, 0x28, 0x28);
         break;
     }
+    const QRectF badge(side - kBadgeSide - kBadgeMargin, side - kBadgeSide - kBadgeMargin, kBadgeSide, kBadgeSide);
     painter.setPen(QPen(Qt::white, 2));
-    painter.setBrush(badge);
-    painter.drawEllipse(QRectF(side - 24, side - 24, 20, 20));
+    painter.setBrush(colour);
+    painter.drawEllipse(badge);
+    paintMark(painter, badge, item.status);
     return canvas;
 }
 

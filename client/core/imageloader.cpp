@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QImageReader>
 #include <QLocale>
 
@@ -78,19 +79,37 @@ QStringList ImageLoader::expand(const QStringList &paths)
     return files;
 }
 
-LoadedImage ImageLoader::load(const QString &path, int thumbnailSize)
+QImage ImageLoader::thumbnail(const QImage &image, int side, qreal devicePixelRatio)
+{
+    if (image.isNull() || side <= 0)
+        return {};
+    const qreal ratio = devicePixelRatio > 0 ? devicePixelRatio : 1.0;
+    const int pixels = qRound(side * ratio);
+    QImage scaled = image.size() == image.size().scaled(pixels, pixels, Qt::KeepAspectRatio)
+            ? image
+            : image.scaled(pixels, pixels, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    scaled.setDevicePixelRatio(ratio);
+    return scaled;
+}
+
+qreal ImageLoader::screenPixelRatio()
+{
+    return qGuiApp ? qGuiApp->devicePixelRatio() : 1.0;
+}
+
+LoadedImage ImageLoader::load(const QString &path, int thumbnailSize, qreal devicePixelRatio)
 {
     LoadedImage image;
     image.path = path;
     image.fileName = QFileInfo(path).fileName();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        image.error = QObject::tr("cannot open the file: %1").arg(file.errorString());
+        image.error = tr("cannot open the file: %1").arg(file.errorString());
         return image;
     }
     image.bytes = file.readAll();
     if (image.bytes.isEmpty()) {
-        image.error = QObject::tr("the file is empty");
+        image.error = tr("the file is empty");
         return image;
     }
     QBuffer buffer(&image.bytes);
@@ -99,10 +118,12 @@ LoadedImage ImageLoader::load(const QString &path, int thumbnailSize)
     image.dimensions = reader.size();
     if (reader.transformation() & QImageIOHandler::TransformationRotate90)
         image.dimensions.transpose();
-    image.thumbnail = readScaled(reader, thumbnailSize);
+    const qreal ratio = devicePixelRatio > 0 ? devicePixelRatio : 1.0;
+    image.thumbnail = readScaled(reader, qRound(thumbnailSize * ratio));
+    image.thumbnail.setDevicePixelRatio(ratio);
     if (image.thumbnail.isNull()) {
         // Still sendable: the server decodes more formats than Qt's plugins may. Say so.
-        image.error = QObject::tr("not an image this computer can display (%1)").arg(reader.errorString());
+        image.error = tr("not an image this computer can display (%1)").arg(reader.errorString());
     }
     return image;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QImage>
 #include <QSize>
 #include <QString>
@@ -15,6 +16,7 @@ struct LoadedImage
     QString fileName;
     QByteArray bytes; ///< the file, read once and never re-encoded
     QSize dimensions; ///< as displayed (EXIF orientation applied)
+    /** At most the thumbnail size asked for, in pixels of the screen it was made for (its devicePixelRatio). */
     QImage thumbnail;
     QString error; ///< why it could not be read; empty when it could
 
@@ -27,7 +29,10 @@ struct LoadedImage
  */
 class ImageLoader
 {
+    Q_DECLARE_TR_FUNCTIONS(ImageLoader)
+
 public:
+    /** A thumbnail's side in device-independent pixels, whatever the screen's density. */
     static constexpr int kThumbnailSize = 96;
 
     /**
@@ -41,8 +46,25 @@ public:
     /** The same suffixes as file-dialog patterns ("*.jpg"…). */
     static QStringList nameFilters();
 
-    /** Reads the bytes and makes the thumbnail (decoded at reduced size where the format allows). */
-    static LoadedImage load(const QString &path, int thumbnailSize = kThumbnailSize);
+    /**
+     * Reads the bytes and makes the thumbnail (decoded at reduced size where the format
+     * allows): at most thumbnailSize device-independent pixels on its longer side, made
+     * with devicePixelRatio pixels to each (screenPixelRatio(), read on the GUI thread),
+     * so that it is sharp on a high-density screen.
+     */
+    static LoadedImage load(const QString &path, int thumbnailSize = kThumbnailSize, qreal devicePixelRatio = 1.0);
+
+    /**
+     * image scaled to fit side × side device-independent pixels (aspect kept, smaller ones
+     * enlarged), made of side × devicePixelRatio real pixels and marked with that ratio:
+     * every thumbnail the client draws is made by this.
+     */
+    static QImage thumbnail(const QImage &image, int side, qreal devicePixelRatio);
+    /**
+     * The density thumbnails are made for: the largest of the screens' (QGuiApplication),
+     * 1 without a GUI (orchard-cli). Call it on the GUI thread and hand it to workers.
+     */
+    static qreal screenPixelRatio();
 
     /** A display copy no larger than maxSide on its longer side, orientation applied. */
     static QImage preview(const QByteArray &bytes, int maxSide);

@@ -32,6 +32,14 @@ QVariant ModelChoice::data(const QModelIndex &index, int role) const
     }
 }
 
+void ModelChoice::retranslate()
+{
+    // The names are the server's; only the tooltips' words are ours.
+    emit headerDataChanged(Qt::Horizontal, 0, 0);
+    if (!m_models.isEmpty())
+        emit dataChanged(index(0), index(rowCount() - 1), { Qt::ToolTipRole });
+}
+
 void ModelChoice::setOffer(const QList<ServedModelInfo> &models, const QString &welcomeModel)
 {
     beginResetModel();

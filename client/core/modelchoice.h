@@ -41,6 +41,9 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
+    /** Every row's tooltip again, in the language now installed (the picker's retranslateUi() calls it). */
+    void retranslate();
+
     /**
      * A welcome's offer: models as its "models" list, welcomeModel its "model" (the only
      * one when the list is empty). Resets the choice to the default model's latest version.

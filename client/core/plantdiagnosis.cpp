@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonValue>
+#include <QLocale>
 #include <QStringList>
 
 #include "client/core/imagebatch.h"
@@ -22,6 +23,7 @@ QString percentText(double probability)
     return QString::number(probability * 100.0, 'f', 1) + QStringLiteral(" %");
 }
 
+/** orchard-cli's words (summaryLine()), not translated: the CLI speaks English only. */
 QString photosText(int count)
 {
     return count == 1 ? QStringLiteral("1 photo") : QStringLiteral("%1 photos").arg(count);
@@ -162,8 +164,8 @@ PlantDiagnosis PlantDiagnosis::combine(const QVector<PlantPhoto> &photos, int la
             reference = &photo;
         if (!sameModel(photo.reply, reference->reply)) {
             diagnosis.skipped.append({ i, photo.name, QStringLiteral("OTHER_MODEL"),
-                                       QStringLiteral("answered by model %1, not %2")
-                                               .arg(photo.reply.model, reference->reply.model) });
+                                       tr("answered by model %1, not %2").arg(photo.reply.model,
+                                                                                reference->reply.model) });
             continue;
         }
         const QString warnings = qualityWarnings(photo.reply);
@@ -248,8 +250,8 @@ bool PlantDiagnosis::isCombined(int photo) const
 QString PlantDiagnosis::agreementText() const
 {
     if (!isValid())
-        return QStringLiteral("No photo of the plant could be diagnosed");
-    return QStringLiteral("%1 of %2: %3").arg(agree).arg(photosText(photos), label);
+        return tr("No photo of the plant could be diagnosed");
+    return tr("%1 of %n photo(s): %2", nullptr, photos).arg(QLocale().toString(agree), label);
 }
 
 QString PlantDiagnosis::summaryLine() const

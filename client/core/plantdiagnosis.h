@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -51,6 +52,8 @@ struct PlantPhoto
  */
 class PlantDiagnosis
 {
+    Q_DECLARE_TR_FUNCTIONS(PlantDiagnosis)
+
 public:
     enum class Rule { MeanLogProbability, MeanProbability };
 
@@ -118,10 +121,14 @@ public:
 
     /**
      * orchard-cli's plant line without --json: "Plant (5 photos): Scab 91.2 % — 4 of 5
-     * photos agree", then who disagrees and who was skipped.
+     * photos agree", then who disagrees and who was skipped. In English, as everything
+     * orchard-cli prints, whatever language the window speaks.
      */
     QString summaryLine() const;
-    /** "4 of 5 photos: Scab": the agreement in a few words, as the window heads its panel. */
+    /**
+     * "4 of 5 photos: Scab": the agreement in a few words, as the window heads its panel
+     * and the history keeps it, in the language in use (orchard-cli's is English).
+     */
     QString agreementText() const;
     /**
      * Whether photo (its place among those given) is in the combination: answered, by the

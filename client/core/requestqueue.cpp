@@ -4,6 +4,8 @@
 #include <functional>
 
 #include <QFutureWatcher>
+#include <QLocale>
+#include <QSet>
 #include <QtConcurrent>
 
 #include "client/core/serverconnection.h"
@@ -62,8 +64,8 @@ std::optional<ProtocolError> RequestQueue::sizeError(const QString &name, qint64
         return std::nullopt;
     return ProtocolError { ErrorCode::TooLarge,
                            tr("The image is %1 MiB to send; the server accepts at most %2 MiB.")
-                                   .arg(length / 1048576.0, 0, 'f', 1)
-                                   .arg(m_connection->maxMessageLength() / 1048576.0, 0, 'f', 1),
+                                   .arg(QLocale().toString(length / 1048576.0, 'f', 1),
+                                        QLocale().toString(m_connection->maxMessageLength() / 1048576.0, 'f', 1)),
                            std::nullopt };
 }
 
@@ -79,6 +81,38 @@ void RequestQueue::cancel()
         emit progressChanged(m_done, m_total);
         emit batchFinished();
     }
+}
+
+void RequestQueue::cancelJobs(const QList<int> &jobIds)
+{
+    const QSet<int> cancelled(jobIds.cbegin(), jobIds.cend());
+    const bool hadWork = !isIdle();
+    const auto kept = std::remove_if(m_pending.begin(), m_pending.end(),
+                                     [&cancelled](const Job &job) { return cancelled.contains(job.id); });
+    int dropped = static_cast<int>(std::distance(kept, m_pending.end()));
+    m_pending.erase(kept, m_pending.end());
+    for (auto it = m_inFlight.begin(); it != m_inFlight.end();) {
+        if (!cancelled.contains(it->id)) {
+            ++it;
+            continue;
+        }
+        m_ignored.insert(it.key(), true);
+        it = m_inFlight.erase(it);
+        ++dropped;
+    }
+    if (dropped == 0)
+        return;
+    m_total -= dropped;
+    emit progressChanged(m_done, m_total);
+    if (hadWork && isIdle()) {
+        emit batchFinished();
+        return;
+    }
+    // An ignored answer does not pump (onPrediction), so the photos behind a cancelled one
+    // would wait for an answer that is never counted: send them now. The server may then
+    // hold one or two requests more than maxInFlight for as long as it works on the
+    // cancelled ones; a stalled line would be worse.
+    pump();
 }
 
 double RequestQueue::imagesPerSecond() const

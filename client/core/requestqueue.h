@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QSize>
 #include <QString>
@@ -69,6 +70,11 @@ public:
     std::optional<ProtocolError> sizeError(const QString &name, qint64 imageBytes, int topK) const;
     /** Drops jobs not yet sent; replies to the ones in flight are ignored. */
     void cancel();
+    /**
+     * Drops these jobs alone, wherever they are: not sent yet, or in flight (their replies
+     * are ignored); ids no longer queued are passed over. The rest of the line moves up.
+     */
+    void cancelJobs(const QList<int> &jobIds);
 
     /**
      * The served model that answers from now on (docs/protocol.md, "Choosing a model"): a

@@ -5,6 +5,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QLocale>
 
 #include "client/core/csvcell.h"
 #include "client/core/diagnosistext.h"
@@ -56,6 +57,43 @@ ResultsTableModel::ResultsTableModel(ImageBatch *batch, QObject *parent)
     const QList<int> rows = batch->rowsWithResult();
     m_batchRows = QVector<int>(rows.cbegin(), rows.cend());
     connect(batch, &ImageBatch::itemChanged, this, &ResultsTableModel::onItemChanged);
+    connect(batch, &ImageBatch::itemsAboutToBeRemoved, this, &ResultsTableModel::onItemsAboutToBeRemoved);
+    connect(batch, &ImageBatch::itemsRemoved, this, &ResultsTableModel::onItemsRemoved);
+}
+
+void ResultsTableModel::retranslate()
+{
+    emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    if (!m_batchRows.isEmpty())
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                         { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole });
+}
+
+void ResultsTableModel::onItemsAboutToBeRemoved(int first, int last)
+{
+    // The batch rows with a result among first..last are one run of table rows (ascending).
+    const auto from = std::lower_bound(m_batchRows.cbegin(), m_batchRows.cend(), first);
+    const auto to = std::upper_bound(from, m_batchRows.cend(), last);
+    m_removing.first = static_cast<int>(from - m_batchRows.cbegin());
+    m_removing.last = static_cast<int>(to - m_batchRows.cbegin()) - 1;
+    if (m_removing.last >= m_removing.first)
+        beginRemoveRows({}, m_removing.first, m_removing.last);
+}
+
+void ResultsTableModel::onItemsRemoved(int first, int last)
+{
+    const bool rowsGo = m_removing.last >= m_removing.first;
+    if (rowsGo)
+        m_batchRows.remove(m_removing.first, m_removing.last - m_removing.first + 1);
+    // The rows behind moved up in the batch; in the table they stay where they were.
+    const int removed = last - first + 1;
+    for (int &batchRow : m_batchRows) {
+        if (batchRow > last)
+            batchRow -= removed;
+    }
+    m_removing = {};
+    if (rowsGo)
+        endRemoveRows();
 }
 
 void ResultsTableModel::onItemChanged(int batchRow)
@@ -92,6 +130,9 @@ QVariant ResultsTableModel::data(const QModelIndex &index, int role) const
         return QBrush(QColor(0xb7, 0x1c, 0x1c));
     if (role == Qt::ToolTipRole && !row.error.isEmpty())
         return row.error;
+    if (role == Qt::AccessibleTextRole && index.column() == File)
+        // Red says "failed" only to the eye: a screen reader hears it in words.
+        return row.error.isEmpty() ? row.file : tr("%1, failed: %2").arg(row.file, row.error);
     if (role == Qt::TextAlignmentRole && (index.column() == Confidence || index.column() == Milliseconds))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
@@ -102,9 +143,9 @@ QVariant ResultsTableModel::data(const QModelIndex &index, int role) const
     case Label:
         return row.error.isEmpty() ? DiagnosisText::label(row.label, row.uncertain) : tr("error: %1").arg(row.error);
     case Confidence:
-        return row.error.isEmpty() ? QStringLiteral("%1 %").arg(row.confidence * 100.0, 0, 'f', 1) : QString();
+        return row.error.isEmpty() ? DiagnosisText::percent(row.confidence) : QString();
     case Milliseconds:
-        return row.error.isEmpty() ? QString::number(row.milliseconds, 'f', 1) : QString();
+        return row.error.isEmpty() ? QLocale().toString(row.milliseconds, 'f', 1) : QString();
     case Model:
         return row.modelText();
     default:

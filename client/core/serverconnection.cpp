@@ -1,6 +1,7 @@
 #include "client/core/serverconnection.h"
 
 #include <QCryptographicHash>
+#include <QLocale>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -204,15 +205,15 @@ QString ServerConnection::statusText() const
     case State::Waiting:
         return tr("Waiting for a free server worker (position %1 of %2)").arg(m_queuePosition).arg(m_queueLength);
     case State::Connected: {
-        QString text = tr("Connected to %1 at %2:%3").arg(m_serverName, m_host).arg(m_port);
-        if (m_tls.enabled)
-            text += tr(" (TLS)");
+        // Whole clauses, each a translator can reorder: where, as whom, which model.
+        QString text = m_tls.enabled ? tr("Connected to %1 at %2:%3 (TLS)").arg(m_serverName, m_host).arg(m_port)
+                                     : tr("Connected to %1 at %2:%3").arg(m_serverName, m_host).arg(m_port);
         if (!m_authenticatedAs.isEmpty())
-            text += tr(" as %1").arg(m_authenticatedAs);
+            text = tr("%1 as %2", "connected to a server as the label its token names").arg(text, m_authenticatedAs);
         // With several models the picker says which one answers; here only how many there are.
         if (m_models.size() > 1)
-            return text + tr(", %1 models (default %2)").arg(m_models.size()).arg(m_modelName);
-        return text + tr(", model %1").arg(m_modelName);
+            return tr("%1, %n models (default %2)", nullptr, int(m_models.size())).arg(text, m_modelName);
+        return tr("%1, model %2").arg(text, m_modelName);
     }
     case State::Closing:
         return tr("Disconnecting…");
@@ -220,7 +221,7 @@ QString ServerConnection::statusText() const
         return tr("Connection lost — reconnecting (attempt %1 of %2) in %3 s…")
                 .arg(m_reconnectPolicy.attemptsMade())
                 .arg(m_reconnectPolicy.maxAttempts())
-                .arg(m_reconnectDelayMs / 1000.0, 0, 'f', 1);
+                .arg(QLocale().toString(m_reconnectDelayMs / 1000.0, 'f', 1));
     }
     return {};
 }
@@ -387,11 +388,10 @@ void ServerConnection::lose(const QString &reason, ReconnectPolicy::Loss loss)
     const bool wasReconnecting = m_reconnecting;
     const int attempts = m_reconnectPolicy.attemptsMade();
     const QString finalReason = retry
-            ? tr("Gave up reconnecting to %1:%2 after %3 %4. %5")
+            ? tr("Gave up reconnecting to %1:%2 after %n attempt(s). %3", nullptr, attempts)
                       .arg(m_host)
                       .arg(m_port)
-                      .arg(attempts)
-                      .arg(attempts == 1 ? tr("attempt") : tr("attempts"), reason)
+                      .arg(reason)
             : reason;
     stopReconnecting();
     m_sessionEstablished = false;

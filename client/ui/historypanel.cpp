@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -15,6 +16,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPixmap>
 #include <QPlainTextEdit>
@@ -29,6 +31,7 @@
 
 #include "client/core/diagnosistext.h"
 #include "client/core/historytablemodel.h"
+#include "client/core/imageloader.h"
 #include "client/ui/resultpanel.h"
 
 namespace orchard {
@@ -52,6 +55,15 @@ void restoreChoice(QComboBox *combo, const QString &text)
 {
     const int found = text.isEmpty() ? -1 : combo->findText(text, Qt::MatchExactly);
     combo->setCurrentIndex(found > 0 ? found : 0);
+}
+
+/** The language's short date, with the year in full: a filter of "1/2/26" would be ambiguous. */
+QString dateFormat()
+{
+    QString format = QLocale().dateFormat(QLocale::ShortFormat);
+    if (!format.contains(QLatin1String("yyyy")))
+        format.replace(QLatin1String("yy"), QLatin1String("yyyy"));
+    return format;
 }
 
 } // namespace
@@ -84,11 +96,9 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setStretchLastSection(true); // the note takes what is left
-    const QFontMetrics metrics = m_view->fontMetrics();
-    header->resizeSection(HistoryTableModel::Time, metrics.horizontalAdvance(QStringLiteral("0000-00-00 00:00")) + 16);
+    // Time and Confidence are sized to their words in retranslateUi().
     header->resizeSection(HistoryTableModel::File, 150);
     header->resizeSection(HistoryTableModel::Diagnosis, 140);
-    header->resizeSection(HistoryTableModel::Confidence, metrics.horizontalAdvance(QStringLiteral("Confidence")) + 16);
     header->resizeSection(HistoryTableModel::Warnings, 80);
     header->resizeSection(HistoryTableModel::Tag, 90);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryPanel::showCurrent);
@@ -96,25 +106,25 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     connect(m_model, &HistoryTableModel::storeFailed, this, &HistoryPanel::showStoreError);
     // An edit in the table shows in the detail pane, and a new tag among the filter's choices.
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this] {
+        if (m_retranslating)
+            return; // new words, not new records: retranslateUi() shows the entry again itself
         reloadChoices();
         showCurrent();
     });
 
-    auto *deleteAction = new QAction(tr("Delete"), m_view);
-    deleteAction->setShortcut(QKeySequence::Delete);
-    deleteAction->setShortcutContext(Qt::WidgetShortcut);
-    connect(deleteAction, &QAction::triggered, this, &HistoryPanel::confirmDelete);
-    m_view->addAction(deleteAction);
+    m_deleteAction = new QAction(m_view);
+    m_deleteAction->setShortcut(QKeySequence::Delete);
+    m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(m_deleteAction, &QAction::triggered, this, &HistoryPanel::confirmDelete);
+    m_view->addAction(m_deleteAction);
 
     m_countLabel = new QLabel(this);
     m_countLabel->setObjectName(QStringLiteral("historyCount"));
     m_countLabel->setTextFormat(Qt::PlainText); // the store's error may quote a path
     m_countLabel->setWordWrap(true);
-    m_deleteButton = new QPushButton(tr("Delete"), this);
-    m_deleteButton->setToolTip(tr("Delete the selected entries from the history (Del)"));
+    m_deleteButton = new QPushButton(this);
     connect(m_deleteButton, &QPushButton::clicked, this, &HistoryPanel::confirmDelete);
-    m_exportButton = new QPushButton(tr("Export CSV…"), this);
-    m_exportButton->setToolTip(tr("Save the entries shown (as filtered) as a CSV file"));
+    m_exportButton = new QPushButton(this);
     connect(m_exportButton, &QPushButton::clicked, this, &HistoryPanel::chooseCsvFile);
 
     auto *buttons = new QHBoxLayout;
@@ -144,8 +154,119 @@ HistoryPanel::HistoryPanel(HistoryStore *store, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createFilters());
     layout->addWidget(splitter, 1);
+    orderTabs();
     showNothing();
     updateButtons();
+    retranslateUi();
+}
+
+void HistoryPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+// Long but flat: every word of the tab, widget by widget in the order they are laid out,
+// then what it shows written again.
+void HistoryPanel::retranslateUi()
+{
+    setAccessibleName(tr("History"));
+    m_fromCheck->setText(tr("From"));
+    m_fromCheck->setToolTip(tr("Only diagnoses made on or after this day"));
+    m_fromCheck->setAccessibleName(tr("From a day"));
+    m_fromCheck->setAccessibleDescription(m_fromCheck->toolTip());
+    m_toCheck->setText(tr("To"));
+    m_toCheck->setToolTip(tr("Only diagnoses made on or before this day"));
+    m_toCheck->setAccessibleName(tr("To a day"));
+    m_toCheck->setAccessibleDescription(m_toCheck->toolTip());
+    for (QDateEdit *edit : { m_fromEdit, m_toEdit }) {
+        // QLocale::setDefault() reaches no widget made before it: say it to these. The
+        // dates stay; nothing is read again.
+        const QSignalBlocker quiet(edit);
+        edit->setLocale(QLocale());
+        edit->setDisplayFormat(dateFormat());
+    }
+    m_fromEdit->setAccessibleName(tr("First day"));
+    m_fromEdit->setAccessibleDescription(tr("The first day whose diagnoses are listed, when From is ticked"));
+    m_toEdit->setAccessibleName(tr("Last day"));
+    m_toEdit->setAccessibleDescription(tr("The last day whose diagnoses are listed, when To is ticked"));
+
+    m_labelFilterLabel->setText(tr("Label:"));
+    m_labelCombo->setToolTip(tr("Only diagnoses with this label"));
+    m_labelCombo->setAccessibleName(tr("Label filter"));
+    m_labelCombo->setAccessibleDescription(m_labelCombo->toolTip());
+    m_labelCombo->setItemText(0, tr("Any label")); // the labels after it are the model's
+    m_tagFilterLabel->setText(tr("Tag:"));
+    m_tagCombo->setToolTip(tr("Only diagnoses of this field or plot"));
+    m_tagCombo->setAccessibleName(tr("Tag filter"));
+    m_tagCombo->setAccessibleDescription(m_tagCombo->toolTip());
+    m_tagCombo->setItemText(0, tr("Any tag"));
+    m_uncertainCheck->setText(tr("Not sure only"));
+    m_uncertainCheck->setToolTip(tr("Only answers the model was not sure of"));
+    m_uncertainCheck->setAccessibleName(tr("Not sure only"));
+    m_uncertainCheck->setAccessibleDescription(m_uncertainCheck->toolTip());
+    m_searchEdit->setPlaceholderText(tr("Search notes and files…"));
+    m_searchEdit->setAccessibleName(tr("Search notes and files"));
+    m_searchEdit->setAccessibleDescription(tr("Only diagnoses whose note or file name contains these words"));
+
+    m_view->setAccessibleName(tr("Diagnoses in the history"));
+    m_view->setAccessibleDescription(
+            tr("One row per diagnosis, newest first; Tag and Note can be edited in place, Delete removes the selection"));
+    m_deleteAction->setText(tr("Delete"));
+    m_deleteButton->setText(tr("Delete"));
+    m_deleteButton->setToolTip(tr("Delete the selected entries from the history (Del)"));
+    m_deleteButton->setAccessibleName(tr("Delete"));
+    m_deleteButton->setAccessibleDescription(m_deleteButton->toolTip());
+    m_exportButton->setText(tr("Export CSV…"));
+    m_exportButton->setToolTip(tr("Save the entries shown (as filtered) as a CSV file"));
+    m_exportButton->setAccessibleName(tr("Export CSV"));
+    m_exportButton->setAccessibleDescription(m_exportButton->toolTip());
+
+    m_thumbnail->setAccessibleName(tr("Thumbnail of the entry"));
+    m_tagEditLabel->setText(tr("Tag:"));
+    m_tagEdit->setPlaceholderText(tr("no tag"));
+    m_tagEdit->setAccessibleName(tr("Tag of the entry"));
+    m_tagEdit->setAccessibleDescription(tr("The field or plot this diagnosis belongs to"));
+    m_noteEditLabel->setText(tr("Note:"));
+    m_noteEdit->setPlaceholderText(tr("A note for this diagnosis (what you saw, what you did)"));
+    m_noteEdit->setAccessibleName(tr("Note of the entry"));
+    m_noteEdit->setAccessibleDescription(m_noteEdit->placeholderText());
+    m_saveButton->setText(tr("Save"));
+    m_saveButton->setToolTip(tr("Keep this tag and note for the entry"));
+    m_saveButton->setAccessibleName(tr("Save"));
+    m_saveButton->setAccessibleDescription(m_saveButton->toolTip());
+    m_openPhotoButton->setText(tr("Open the Photo"));
+    m_openPhotoButton->setAccessibleName(tr("Open the photo"));
+
+    // Sized to the words and times of the language (a user's own widths are lost on a switch).
+    const QFontMetrics metrics = m_view->fontMetrics();
+    QHeaderView *header = m_view->horizontalHeader();
+    const QDateTime longTime(QDate(2000, 12, 28), QTime(23, 58));
+    header->resizeSection(HistoryTableModel::Time,
+                          metrics.horizontalAdvance(HistoryTableModel::timeText(longTime.toUTC())) + 16);
+    header->resizeSection(HistoryTableModel::Confidence, metrics.horizontalAdvance(tr("Confidence")) + 16);
+
+    m_retranslating = true;
+    m_model->retranslate();
+    m_retranslating = false;
+    showCountText(m_countText);
+    showCurrent(); // the entry shown (its tooltip on Open the Photo too), or "Select an entry"
+}
+
+void HistoryPanel::orderTabs()
+{
+    const QList<QWidget *> order { m_fromCheck, m_fromEdit,     m_toCheck,      m_toEdit,       m_labelCombo,
+                                   m_tagCombo,  m_uncertainCheck, m_searchEdit, m_view,         m_deleteButton,
+                                   m_exportButton, m_tagEdit,   m_noteEdit,     m_openPhotoButton, m_saveButton };
+    for (int i = 1; i < order.size(); ++i)
+        QWidget::setTabOrder(order.at(i - 1), order.at(i));
+}
+
+void HistoryPanel::showCountText(std::function<QString()> text)
+{
+    m_countText = std::move(text);
+    m_countLabel->setText(m_countText ? m_countText() : QString());
 }
 
 QWidget *HistoryPanel::createFilters()
@@ -157,15 +278,12 @@ QWidget *HistoryPanel::createFilters()
     auto makeDate = [this](const QDate &date) {
         auto *edit = new QDateEdit(date, this);
         edit->setCalendarPopup(true);
-        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
         edit->setEnabled(false); // until its box is ticked
         return edit;
     };
-    m_fromCheck = new QCheckBox(tr("From"), this);
-    m_fromCheck->setToolTip(tr("Only diagnoses made on or after this day"));
+    m_fromCheck = new QCheckBox(this);
     m_fromEdit = makeDate(today.addDays(-30));
-    m_toCheck = new QCheckBox(tr("To"), this);
-    m_toCheck->setToolTip(tr("Only diagnoses made on or before this day"));
+    m_toCheck = new QCheckBox(this);
     m_toEdit = makeDate(today);
     connect(m_fromCheck, &QCheckBox::toggled, m_fromEdit, &QWidget::setEnabled);
     connect(m_toCheck, &QCheckBox::toggled, m_toEdit, &QWidget::setEnabled);
@@ -178,22 +296,20 @@ QWidget *HistoryPanel::createFilters()
     m_labelCombo->setObjectName(QStringLiteral("historyLabelFilter"));
     m_labelCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_labelCombo->setMinimumContentsLength(10);
-    m_labelCombo->setToolTip(tr("Only diagnoses with this label"));
+    m_labelCombo->addItem(QString()); // "Any label", in retranslateUi()
     m_tagCombo = new QComboBox(this);
     m_tagCombo->setObjectName(QStringLiteral("historyTagFilter"));
     m_tagCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_tagCombo->setMinimumContentsLength(10);
-    m_tagCombo->setToolTip(tr("Only diagnoses of this field or plot"));
+    m_tagCombo->addItem(QString()); // "Any tag"
     for (QComboBox *combo : { m_labelCombo, m_tagCombo })
         connect(combo, &QComboBox::currentIndexChanged, this, &HistoryPanel::reloadRows);
 
-    m_uncertainCheck = new QCheckBox(tr("Not sure only"), this);
-    m_uncertainCheck->setToolTip(tr("Only answers the model was not sure of"));
+    m_uncertainCheck = new QCheckBox(this);
     connect(m_uncertainCheck, &QCheckBox::toggled, this, &HistoryPanel::reloadRows);
 
     m_searchEdit = new QLineEdit(this);
     m_searchEdit->setObjectName(QStringLiteral("historySearch"));
-    m_searchEdit->setPlaceholderText(tr("Search notes and files…"));
     m_searchEdit->setClearButtonEnabled(true);
     connect(m_searchEdit, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchEdit, &QLineEdit::returnPressed, this, &HistoryPanel::reloadRows);
@@ -203,9 +319,13 @@ QWidget *HistoryPanel::createFilters()
     row->addWidget(m_toCheck);
     row->addWidget(m_toEdit);
     row->addSpacing(8);
-    row->addWidget(new QLabel(tr("Label:"), this));
+    m_labelFilterLabel = new QLabel(this);
+    m_labelFilterLabel->setBuddy(m_labelCombo);
+    row->addWidget(m_labelFilterLabel);
     row->addWidget(m_labelCombo);
-    row->addWidget(new QLabel(tr("Tag:"), this));
+    m_tagFilterLabel = new QLabel(this);
+    m_tagFilterLabel->setBuddy(m_tagCombo);
+    row->addWidget(m_tagFilterLabel);
     row->addWidget(m_tagCombo);
     row->addWidget(m_uncertainCheck);
     row->addWidget(m_searchEdit, 1);
@@ -245,16 +365,12 @@ QWidget *HistoryPanel::createDetail()
     m_origin->setForegroundRole(QPalette::PlaceholderText);
 
     m_tagEdit = new QLineEdit(m_detail);
-    m_tagEdit->setPlaceholderText(tr("no tag"));
     m_noteEdit = new QPlainTextEdit(m_detail);
-    m_noteEdit->setPlaceholderText(tr("A note for this diagnosis (what you saw, what you did)"));
     m_noteEdit->setTabChangesFocus(true);
     m_noteEdit->setFixedHeight(m_noteEdit->fontMetrics().lineSpacing() * 3 + 12);
-    m_saveButton = new QPushButton(tr("Save"), m_detail);
-    m_saveButton->setToolTip(tr("Keep this tag and note for the entry"));
+    m_saveButton = new QPushButton(m_detail);
     connect(m_saveButton, &QPushButton::clicked, this, &HistoryPanel::saveDetail);
-    m_openPhotoButton = new QPushButton(tr("Open the Photo"), m_detail);
-    m_openPhotoButton->setToolTip(tr("Show the photo in the image list again, to look at it or diagnose it anew"));
+    m_openPhotoButton = new QPushButton(m_detail);
     connect(m_openPhotoButton, &QPushButton::clicked, this, [this] {
         const int row = m_model->rowOfId(m_shownId);
         if (row >= 0)
@@ -272,8 +388,10 @@ QWidget *HistoryPanel::createDetail()
     top->addWidget(m_thumbnail, 0, Qt::AlignTop);
     top->addLayout(text, 1);
     auto *editors = new QFormLayout;
-    editors->addRow(tr("Tag:"), m_tagEdit);
-    editors->addRow(tr("Note:"), m_noteEdit);
+    m_tagEditLabel = new QLabel(m_detail);
+    m_noteEditLabel = new QLabel(m_detail);
+    editors->addRow(m_tagEditLabel, m_tagEdit); // buddies, so Alt and the label's letter reach the field
+    editors->addRow(m_noteEditLabel, m_noteEdit);
     auto *layout = new QVBoxLayout(m_detail);
     layout->addLayout(top);
     layout->addLayout(editors);
@@ -351,8 +469,8 @@ void HistoryPanel::reloadRows()
     m_filters->setEnabled(open);
     if (!open) {
         m_model->setRecords({});
-        m_countLabel->setText(m_store ? tr("History is off: %1").arg(m_store->errorString())
-                                      : tr("History is off."));
+        const QString error = m_store ? m_store->errorString() : QString();
+        showCountText([error] { return error.isEmpty() ? tr("History is off.") : tr("History is off: %1").arg(error); });
         showNothing();
         updateButtons();
         emit refreshed(0);
@@ -361,10 +479,13 @@ void HistoryPanel::reloadRows()
     const qint64 current = m_shownId;
     const QVector<HistoryRecord> records = m_store->find(filter());
     m_model->setRecords(records);
-    if (records.isEmpty() && !m_store->errorString().isEmpty())
-        m_countLabel->setText(tr("The history cannot be read: %1").arg(m_store->errorString()));
-    else
-        m_countLabel->setText(records.size() == 1 ? tr("1 diagnosis") : tr("%1 diagnoses").arg(records.size()));
+    if (records.isEmpty() && !m_store->errorString().isEmpty()) {
+        const QString error = m_store->errorString();
+        showCountText([error] { return tr("The history cannot be read: %1").arg(error); });
+    } else {
+        const int count = static_cast<int>(records.size());
+        showCountText([count] { return tr("%n diagnosis(es)", nullptr, count); });
+    }
     // The entry open in the detail pane stays open when it still matches.
     const int row = m_model->rowOfId(current);
     if (row >= 0) {
@@ -394,6 +515,9 @@ void HistoryPanel::showNothing()
     m_noteEdit->setEnabled(false);
     m_saveButton->setEnabled(false);
     m_openPhotoButton->setEnabled(false);
+    m_openPhotoButton->setToolTip(tr("Show the photo in the image list again, to look at it or diagnose it anew"));
+    m_openPhotoButton->setAccessibleDescription(m_openPhotoButton->toolTip());
+    m_thumbnail->setAccessibleDescription(tr("no picture"));
 }
 
 // Long but flat: one block per line of the detail pane, in the order shown.
@@ -413,9 +537,11 @@ void HistoryPanel::showCurrent()
         m_thumbnail->clear();
         m_thumbnail->setText(tr("no picture"));
     } else {
-        m_thumbnail->setPixmap(QPixmap::fromImage(
-                thumbnail.scaled(kDetailPictureSide, kDetailPictureSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        // Made for the screen's density: the label shows it at kDetailPictureSide device-independent pixels.
+        m_thumbnail->setPixmap(QPixmap::fromImage(ImageLoader::thumbnail(thumbnail, kDetailPictureSide, devicePixelRatioF())));
     }
+    m_thumbnail->setAccessibleDescription(thumbnail.isNull() ? tr("no picture")
+                                                             : tr("The photo of %1").arg(QFileInfo(record.filePath).fileName()));
 
     QStringList scores;
     for (const LabelScore &entry : record.topK.mid(0, kDetailTopK))
@@ -448,8 +574,7 @@ void HistoryPanel::showCurrent()
     QString plant;
     if (!record.plantGroup.isEmpty() && m_store) {
         const int others = std::max(0, static_cast<int>(m_store->plantGroup(record.plantGroup).size()) - 1);
-        plant = others == 1 ? tr("Diagnosed with 1 other photo as one plant: %1").arg(record.plantSummary)
-                            : tr("Diagnosed with %1 other photos as one plant: %2").arg(others).arg(record.plantSummary);
+        plant = tr("Diagnosed with %n other photo(s) as one plant: %1", nullptr, others).arg(record.plantSummary);
     }
     m_plant->setText(plant);
     m_plant->setVisible(!plant.isEmpty());
@@ -471,6 +596,7 @@ void HistoryPanel::showCurrent()
     m_openPhotoButton->setEnabled(photoThere);
     m_openPhotoButton->setToolTip(photoThere ? tr("Show the photo in the image list again, to look at it or diagnose it anew")
                                              : tr("The photo is no longer at %1").arg(QDir::toNativeSeparators(record.filePath)));
+    m_openPhotoButton->setAccessibleDescription(m_openPhotoButton->toolTip());
     // A refresh while the farmer is typing must not throw the typing away.
     if (!sameEntry || (!m_tagEdit->isModified() && !m_noteEdit->document()->isModified())) {
         m_tagEdit->setText(record.tag);
@@ -529,8 +655,8 @@ void HistoryPanel::confirmDelete()
     // Deleting history cannot be undone: worth asking.
     const auto answer = QMessageBox::question(
             this, tr("Delete from the history"),
-            rows.size() == 1 ? tr("Delete this diagnosis from the history? This cannot be undone.")
-                             : tr("Delete these %1 diagnoses from the history? This cannot be undone.").arg(rows.size()),
+            tr("Delete %n diagnosis(es) from the history? This cannot be undone.", nullptr,
+               static_cast<int>(rows.size())),
             QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     if (answer == QMessageBox::Yes)
         deleteRows(rows);
@@ -545,7 +671,9 @@ bool HistoryPanel::exportCsv(const QString &path)
                              tr("Cannot write %1:\n%2").arg(QDir::toNativeSeparators(path), error));
         return false;
     }
-    m_countLabel->setText(tr("Saved %1 diagnoses to %2").arg(m_model->rowCount()).arg(QDir::toNativeSeparators(path)));
+    const int count = m_model->rowCount();
+    const QString shownPath = QDir::toNativeSeparators(path);
+    showCountText([count, shownPath] { return tr("Saved %n diagnosis(es) to %1", nullptr, count).arg(shownPath); });
     return true;
 }
 
@@ -562,7 +690,7 @@ void HistoryPanel::chooseCsvFile()
 void HistoryPanel::showStoreError(const QString &error)
 {
     // Not a dialog: the edit is simply not kept, and the line under the table says why.
-    m_countLabel->setText(tr("Not saved: %1").arg(error));
+    showCountText([error] { return tr("Not saved: %1").arg(error); });
 }
 
 void HistoryPanel::updateButtons()

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <functional>
+
 #include <QWidget>
 
 #include "client/core/historystore.h"
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QDateEdit;
@@ -27,7 +30,8 @@ class HistoryTableModel;
  * A view over HistoryStore, which the window owns. When the store could not be opened the
  * tab says why in words and stays inert; the rest of the window does not depend on it.
  * The store is read again only when needed: at once on refresh(), shortly after
- * recordsChanged() while the tab is shown, or when it is shown next.
+ * recordsChanged() while the tab is shown, or when it is shown next. A change of language
+ * does not read it: the filters, the table and the entry shown are written again as they are.
  */
 class HistoryPanel : public QWidget
 {
@@ -80,8 +84,14 @@ signals:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    void retranslateUi();
+    /** Tab goes through the filters, the table and its buttons, then the entry: as laid out. */
+    void orderTabs();
+    /** The line under the table; text makes it, again in each language. */
+    void showCountText(std::function<QString()> text);
     QWidget *createFilters();
     QWidget *createDetail();
     /** The label and tag choices as the store has them now, keeping what is chosen. */
@@ -98,6 +108,7 @@ private:
     HistoryStore *m_store;
     HistoryTableModel *m_model = nullptr;
     bool m_dirty = true; ///< the store changed since the rows were read
+    bool m_retranslating = false; ///< the model's dataChanged is its words', not an edit's
     QTimer *m_searchDelay = nullptr;
     QTimer *m_changeDelay = nullptr;
 
@@ -111,7 +122,11 @@ private:
     QLineEdit *m_searchEdit = nullptr;
     QWidget *m_filters = nullptr;
     QTableView *m_view = nullptr;
+    QLabel *m_labelFilterLabel = nullptr;
+    QLabel *m_tagFilterLabel = nullptr;
     QLabel *m_countLabel = nullptr;
+    std::function<QString()> m_countText;
+    QAction *m_deleteAction = nullptr;
     QPushButton *m_deleteButton = nullptr;
     QPushButton *m_exportButton = nullptr;
 
@@ -123,6 +138,8 @@ private:
     QLabel *m_quality = nullptr;
     QLabel *m_plant = nullptr;
     QLabel *m_origin = nullptr; ///< file, time, model
+    QLabel *m_tagEditLabel = nullptr;
+    QLabel *m_noteEditLabel = nullptr;
     QLineEdit *m_tagEdit = nullptr;
     QPlainTextEdit *m_noteEdit = nullptr;
     QPushButton *m_saveButton = nullptr;

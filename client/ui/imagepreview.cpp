@@ -1,5 +1,6 @@
 #include "client/ui/imagepreview.h"
 
+#include <QEvent>
 #include <QPainter>
 
 namespace orchard {
@@ -7,7 +8,21 @@ namespace orchard {
 ImagePreview::ImagePreview(QWidget *parent) : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-    clear();
+    retranslateUi(); // shows the hint
+}
+
+void ImagePreview::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ImagePreview::retranslateUi()
+{
+    setAccessibleName(tr("Photo preview"));
+    if (m_showsHint)
+        clear();
 }
 
 void ImagePreview::setImage(const QImage &image, const QString &caption)
@@ -15,6 +30,8 @@ void ImagePreview::setImage(const QImage &image, const QString &caption)
     m_image = image;
     m_caption = caption;
     m_message.clear();
+    m_showsHint = false;
+    describe();
     update();
 }
 
@@ -22,9 +39,17 @@ void ImagePreview::clear(const QString &message)
 {
     m_image = QImage();
     m_caption.clear();
-    m_message = message.isEmpty() ? tr("Open leaf photos (Ctrl+O), a folder (Ctrl+Shift+O),\nor drop them here.")
-                                  : message;
+    m_showsHint = message.isEmpty();
+    m_message = m_showsHint ? tr("Open leaf photos (Ctrl+O), a folder (Ctrl+Shift+O),\nor drop them here.") : message;
+    describe();
     update();
+}
+
+void ImagePreview::describe()
+{
+    // One line for a screen reader: the painted text breaks lines to fit the widget.
+    QString text = m_image.isNull() ? m_message : m_caption;
+    setAccessibleDescription(text.replace(QLatin1Char('\n'), QLatin1Char(' ')));
 }
 
 int ImagePreview::captionHeight() const
@@ -56,8 +81,9 @@ void ImagePreview::paintEvent(QPaintEvent *)
         return;
     }
     const QRect target = imageRect();
-    // Enlarging a tiny image smoothly would blur it into mush; show its pixels instead.
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < m_image.width());
+    // Enlarging a tiny image smoothly would blur it into mush; show its pixels instead. On a
+    // high-density screen the target has devicePixelRatio real pixels to each of its own.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() * devicePixelRatioF() < m_image.width());
     painter.drawImage(target, m_image);
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRect(0, height() - captionHeight(), width(), captionHeight()), Qt::AlignCenter,

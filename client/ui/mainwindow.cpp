@@ -7,9 +7,12 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileIconProvider>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHeaderView>
@@ -18,16 +21,20 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSslCertificate>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -35,12 +42,14 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include "client/core/componentversions.h"
 #include "client/core/historyrecord.h"
 #include "client/core/historystore.h"
 #include "client/core/imagebatch.h"
 #include "client/core/imagelistmodel.h"
 #include "client/core/modelchoice.h"
 #include "client/core/plantdiagnosis.h"
+#include "client/core/recentpaths.h"
 #include "client/core/requestqueue.h"
 #include "client/core/resultstablemodel.h"
 #include "client/core/serverconnection.h"
@@ -50,7 +59,15 @@
 #include "client/ui/plantresultpanel.h"
 #include "client/ui/resultpanel.h"
 #include "client/ui/settingsdialog.h"
+#include "common/i18n/uilanguage.h"
 #include "common/protocol/protocolerror.h"
+
+// Outside any namespace, as Q_INIT_RESOURCE must be: the resources of a static library
+// (the icons in resources/orchard.qrc) are linked in only when something refers to them.
+static void initOrchardResources()
+{
+    Q_INIT_RESOURCE(orchard);
+}
 
 namespace orchard {
 
@@ -71,10 +88,16 @@ MainWindow::MainWindow(QWidget *parent)
     , m_results(new ResultsTableModel(m_batch, this))
     , m_modelChoice(new ModelChoice(this))
 {
-    // Qt adds the application's display name ("— Orchard") itself.
-    setWindowTitle(tr("Leaf diagnosis"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/orchard.png")));
+    initOrchardResources();
+    // The SVG stays sharp at any scale; the PNG for a Qt without its SVG icon plugin.
+    QIcon icon(QStringLiteral(":/icons/orchard.svg"));
+    if (icon.availableSizes().isEmpty() && icon.pixmap(64).isNull())
+        icon = QIcon(QStringLiteral(":/icons/orchard.png"));
+    setWindowIcon(icon);
     setAcceptDrops(true);
+    // Once, from the keychain (or the settings file where the farmer chose that): never
+    // replaced by a later ClientSettings::load(), which does not read it.
+    m_settings.loadAccessToken();
     m_queue->setSendsOriginals(m_settings.sendOriginals);
     // Opened before the window shows: a first diagnosis must have somewhere to go. A
     // history that cannot be opened is said in the log and the History tab, not a dialog:
@@ -83,15 +106,115 @@ MainWindow::MainWindow(QWidget *parent)
     const bool historyOpen = m_history->open();
     createActions();
     createLayout();
+    createMenus();
     connectConnection();
     connectBatch();
-    updateStatus();
+    retranslateUi();
     updateActions();
     if (!historyOpen) {
         appendLog(tr("History is off: %1").arg(m_history->errorString()));
         statusBar()->showMessage(tr("History is off (see the History tab)."), 10000);
     }
-    resize(1180, 780);
+    restoreLayout();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslateUi()
+{
+    updateWindowTitle();
+    m_openAction->setText(tr("&Open Images…"));
+    m_openAction->setToolTip(tr("Open leaf photos (Ctrl+O)"));
+    // The toolbar's words: at the window's 1180 px every button must show, none behind "»".
+    m_openAction->setIconText(tr("Open"));
+    m_openFolderAction->setText(tr("Open &Folder…"));
+    m_openFolderAction->setToolTip(tr("Open every photo in a folder (Ctrl+Shift+O)"));
+    m_openFolderAction->setIconText(tr("Folder"));
+    m_predictAction->setText(tr("&Predict"));
+    m_predictAction->setToolTip(tr("Diagnose the selected image (Ctrl+P)"));
+    m_predictAction->setIconText(tr("Predict"));
+    m_predictAllAction->setText(tr("Predict &All"));
+    m_predictAllAction->setToolTip(tr("Diagnose every image in the list (Ctrl+Shift+P)"));
+    m_predictAllAction->setIconText(tr("Predict All"));
+    m_plantAction->setText(tr("Diagnose as One P&lant"));
+    m_plantAction->setIconText(tr("One Plant"));
+    m_plantAction->setToolTip(tr("Combine the selected photos of one plant into one diagnosis (Ctrl+L)"));
+    m_cancelAction->setText(tr("&Cancel"));
+    m_cancelAction->setIconText(tr("Cancel"));
+    m_cancelAction->setToolTip(tr("Stop sending the rest of the batch (Esc)"));
+    m_exportAction->setText(tr("&Export CSV…"));
+    m_exportAction->setToolTip(tr("Save the results table as a CSV file (Ctrl+E)"));
+    m_exportAction->setIconText(tr("Export"));
+    m_settingsAction->setText(tr("&Settings…"));
+    m_settingsAction->setIconText(tr("Settings"));
+    m_settingsAction->setToolTip(tr("Server address, language and display options"));
+    m_removeAction->setText(tr("&Remove Selected"));
+    m_removeAction->setToolTip(tr("Take the selected photos out of the list (Delete); the history keeps their diagnoses"));
+    m_clearAction->setText(tr("C&lear List"));
+    m_clearAction->setToolTip(tr("Take every photo out of the list (Ctrl+Shift+Delete)"));
+    m_clearRecentAction->setText(tr("&Clear Recent"));
+    m_modelCardAction->setText(tr("&Model Card"));
+    m_modelCardAction->setToolTip(tr("What the model that answers Predict was trained on and how well it does (F1)"));
+    m_aboutAction->setText(tr("&About Orchard"));
+    m_quitAction->setText(tr("&Quit"));
+    m_toolbar->setWindowTitle(tr("Toolbar"));
+    m_toolbar->toggleViewAction()->setText(tr("Show &Toolbar"));
+    m_fileMenu->setTitle(tr("&File"));
+    m_recentMenu->setTitle(tr("Open &Recent"));
+    m_editMenu->setTitle(tr("&Edit"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_diagnoseMenu->setTitle(tr("&Diagnose"));
+    m_helpMenu->setTitle(tr("&Help"));
+
+    const QStringList tabTitles { tr("Results"), tr("Plant"), tr("History"), tr("Log") };
+    const QStringList tabMenuTexts { tr("&Results"), tr("&Plant"), tr("&History"), tr("&Log") };
+    for (int tab = 0; tab < m_tabs->count() && tab < tabTitles.size(); ++tab) {
+        m_tabs->setTabText(tab, tabTitles.at(tab));
+        m_tabActions.at(tab)->setText(tabMenuTexts.at(tab));
+    }
+    m_tabs->setAccessibleName(tr("Results, plant, history and log"));
+
+    m_imageList->setAccessibleName(tr("Photos"));
+    m_imageList->setAccessibleDescription(tr("The photos to diagnose, each with its state; Delete takes the selected "
+                                             "ones out of the list"));
+    m_resultsView->setAccessibleName(tr("Results table"));
+    m_resultsView->setAccessibleDescription(tr("One row per photo diagnosed: file, diagnosis, confidence, model"));
+    m_log->setAccessibleName(tr("Log"));
+    m_tagLabel->setText(tr("Field/&plot:"));
+    m_tagChooser->lineEdit()->setPlaceholderText(tr("no tag"));
+    m_tagChooser->setToolTip(tr("The field or plot the photos come from: new diagnoses are kept under it "
+                                "in the history"));
+    m_tagChooser->setAccessibleName(tr("Field or plot"));
+    m_tagChooser->setAccessibleDescription(m_tagChooser->toolTip());
+    m_reconnectButton->setText(tr("Reconnect"));
+    m_reconnectButton->setToolTip(tr("Connect to the server again; images not yet diagnosed are sent"));
+    m_reconnectButton->setAccessibleName(m_reconnectButton->text());
+    m_statusLabel->setAccessibleName(tr("Connection"));
+    m_progress->setFormat(tr("%v of %m"));
+    m_progress->setAccessibleName(tr("Batch progress"));
+    m_rateLabel->setAccessibleName(tr("Images per second"));
+    // The diagnosis column is sized for its longest usual text, in this language.
+    m_resultsView->horizontalHeader()->resizeSection(
+            ResultsTableModel::Label,
+            m_resultsView->fontMetrics().horizontalAdvance(tr("Not sure: T-shirt/top")) + 24);
+    updateStatus();
+    updateProgress();
+    updateRecentMenu();
+}
+
+void MainWindow::updateWindowTitle()
+{
+    // Qt adds the application's display name ("— Orchard") itself. The server once: the
+    // status bar says how the connection is, the title which server this window works with.
+    if (m_connection->isConnected())
+        setWindowTitle(tr("Leaf diagnosis — %1:%2").arg(m_connection->host()).arg(m_connection->port()));
+    else
+        setWindowTitle(tr("Leaf diagnosis"));
 }
 
 void MainWindow::connectConnection()
@@ -143,6 +266,7 @@ void MainWindow::connectBatch()
     connect(m_modelChoice, &ModelChoice::choiceChanged, this, [this] {
         m_queue->setModel(m_modelChoice->requestModel(), m_modelChoice->requestVersion());
     });
+    connect(m_batch, &ImageBatch::itemsRemoved, this, &MainWindow::forgetRows);
     connect(m_queue, &RequestQueue::progressChanged, this, &MainWindow::updateProgress);
     connect(m_queue, &RequestQueue::batchFinished, this, &MainWindow::onBatchFinished);
     connect(m_imageList->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showSelected);
@@ -267,44 +391,37 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {
-    QStyle *style = this->style();
-    m_openAction = new QAction(style->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Images…"), this);
+    // Texts, tooltips and shortcuts' words are set in retranslateUi(), in the language installed.
+    const auto action = [this](QStyle::StandardPixmap icon, const char *name) {
+        auto *created = new QAction(icon == QStyle::SP_CustomBase ? QIcon() : this->style()->standardIcon(icon), QString(), this);
+        created->setObjectName(QString::fromLatin1(name));
+        return created;
+    };
+    m_openAction = action(QStyle::SP_DialogOpenButton, "openAction");
     m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Open leaf photos (Ctrl+O)"));
-    m_openAction->setIconText(tr("Open"));
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFiles);
 
-    m_openFolderAction = new QAction(style->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder…"), this);
+    m_openFolderAction = action(QStyle::SP_DirOpenIcon, "openFolderAction");
     m_openFolderAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
-    m_openFolderAction->setToolTip(tr("Open every photo in a folder (Ctrl+Shift+O)"));
-    m_openFolderAction->setIconText(tr("Folder"));
     connect(m_openFolderAction, &QAction::triggered, this, &MainWindow::openFolder);
 
-    m_predictAction = new QAction(style->standardIcon(QStyle::SP_MediaPlay), tr("&Predict"), this);
+    m_predictAction = action(QStyle::SP_MediaPlay, "predictAction");
     m_predictAction->setShortcut(Qt::CTRL | Qt::Key_P);
-    m_predictAction->setToolTip(tr("Diagnose the selected image (Ctrl+P)"));
     connect(m_predictAction, &QAction::triggered, this, &MainWindow::predictSelected);
 
-    m_predictAllAction = new QAction(style->standardIcon(QStyle::SP_MediaSeekForward), tr("Predict &All"), this);
+    m_predictAllAction = action(QStyle::SP_MediaSeekForward, "predictAllAction");
     m_predictAllAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_P);
-    m_predictAllAction->setToolTip(tr("Diagnose every image in the list (Ctrl+Shift+P)"));
     connect(m_predictAllAction, &QAction::triggered, this, &MainWindow::predictAll);
 
-    m_plantAction = new QAction(style->standardIcon(QStyle::SP_FileDialogContentsView), tr("Diagnose as One P&lant"),
-                                this);
-    m_plantAction->setObjectName(QStringLiteral("plantAction"));
-    // The toolbar's words: at the window's 1180 px every button must show, none behind "»".
-    m_plantAction->setIconText(tr("One Plant"));
+    m_plantAction = action(QStyle::SP_FileDialogContentsView, "plantAction");
     m_plantAction->setShortcut(Qt::CTRL | Qt::Key_L);
-    m_plantAction->setToolTip(tr("Combine the selected photos of one plant into one diagnosis (Ctrl+L)"));
     connect(m_plantAction, &QAction::triggered, this, &MainWindow::diagnoseAsPlant);
 
-    m_cancelAction = new QAction(style->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this);
+    m_cancelAction = action(QStyle::SP_MediaStop, "cancelAction");
     m_cancelAction->setShortcut(Qt::Key_Escape);
-    m_cancelAction->setToolTip(tr("Stop sending the rest of the batch (Esc)"));
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelBatch);
 
-    m_connectAction = new QAction(style->standardIcon(QStyle::SP_BrowserReload), tr("&Connect"), this);
+    m_connectAction = action(QStyle::SP_BrowserReload, "connectAction");
     m_connectAction->setShortcut(Qt::CTRL | Qt::Key_K);
     connect(m_connectAction, &QAction::triggered, this, [this] {
         if (m_connection->state() == ServerConnection::State::Disconnected)
@@ -313,34 +430,136 @@ void MainWindow::createActions()
             disconnectFromServer();
     });
 
-    m_exportAction = new QAction(style->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export CSV…"), this);
+    m_exportAction = action(QStyle::SP_DialogSaveButton, "exportAction");
     m_exportAction->setShortcut(Qt::CTRL | Qt::Key_E);
-    m_exportAction->setToolTip(tr("Save the results table as a CSV file (Ctrl+E)"));
-    m_exportAction->setIconText(tr("Export"));
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::chooseCsvFile);
 
-    m_settingsAction = new QAction(style->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Settings…"), this);
+    m_settingsAction = action(QStyle::SP_FileDialogDetailedView, "settingsAction");
     m_settingsAction->setShortcut(QKeySequence::Preferences);
-    m_settingsAction->setToolTip(tr("Server address and display options"));
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::showSettings);
 
-    auto *toolbar = addToolBar(tr("Main"));
-    toolbar->setObjectName(QStringLiteral("mainToolbar"));
-    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolbar->setMovable(false);
+    // Delete removes photos only while the list has the focus: in the tag's text field or
+    // the history's search it deletes characters, as everywhere else.
+    m_removeAction = action(QStyle::SP_TrashIcon, "removeAction");
+    m_removeAction->setShortcut(QKeySequence::Delete);
+    m_removeAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_removeAction, &QAction::triggered, this, &MainWindow::removeSelected);
+
+    m_clearAction = action(QStyle::SP_DialogResetButton, "clearAction");
+    m_clearAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete);
+    connect(m_clearAction, &QAction::triggered, this, &MainWindow::clearList);
+
+    m_clearRecentAction = action(QStyle::SP_CustomBase, "clearRecentAction");
+    connect(m_clearRecentAction, &QAction::triggered, this, [this] {
+        RecentPaths::clear();
+        updateRecentMenu();
+    });
+
+    m_modelCardAction = action(QStyle::SP_FileDialogInfoView, "modelCardAction");
+    m_modelCardAction->setShortcut(QKeySequence::HelpContents);
+    connect(m_modelCardAction, &QAction::triggered, this, &MainWindow::showModelCard);
+
+    m_aboutAction = action(QStyle::SP_MessageBoxInformation, "aboutAction");
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+
+    m_quitAction = action(QStyle::SP_DialogCloseButton, "quitAction");
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &MainWindow::close);
+
+    m_toolbar = addToolBar(QString());
+    m_toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    m_toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolbar->setMovable(false);
     for (QAction *action : { m_openAction, m_openFolderAction })
-        toolbar->addAction(action);
-    toolbar->addSeparator();
+        m_toolbar->addAction(action);
+    m_toolbar->addSeparator();
     for (QAction *action : { m_predictAction, m_predictAllAction, m_plantAction, m_cancelAction })
-        toolbar->addAction(action);
-    toolbar->addSeparator();
+        m_toolbar->addAction(action);
+    m_toolbar->addSeparator();
     // Next to Predict: which model answers is part of what Predict does.
     m_modelPicker = new ModelPicker(m_modelChoice, this);
     m_modelPicker->setObjectName(QStringLiteral("modelPicker"));
     connect(m_modelPicker, &ModelPicker::chosenByUser, this, &MainWindow::rememberModelChoice);
-    toolbar->addWidget(m_modelPicker);
+    m_toolbar->addWidget(m_modelPicker);
     for (QAction *action : { m_exportAction, m_connectAction, m_settingsAction })
-        toolbar->addAction(action);
+        m_toolbar->addAction(action);
+}
+
+void MainWindow::createMenus()
+{
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    m_fileMenu->addActions({ m_openAction, m_openFolderAction });
+    m_recentMenu = m_fileMenu->addMenu(QString());
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_exportAction);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_quitAction);
+
+    m_editMenu = menuBar()->addMenu(QString());
+    m_editMenu->setObjectName(QStringLiteral("editMenu"));
+    m_editMenu->addActions({ m_removeAction, m_clearAction });
+    m_editMenu->addSeparator();
+    m_editMenu->addAction(m_settingsAction);
+
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    QAction *toolbarShown = m_toolbar->toggleViewAction();
+    toolbarShown->setObjectName(QStringLiteral("toolbarShownAction"));
+    m_viewMenu->addAction(toolbarShown);
+    m_viewMenu->addSeparator();
+    // Alt+1…4: each tab of the bottom pane from the keyboard, wherever the focus is.
+    for (int tab = 0; tab < m_tabs->count(); ++tab) {
+        auto *show = m_viewMenu->addAction(QString());
+        show->setObjectName(QStringLiteral("showTab%1Action").arg(tab + 1));
+        show->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + tab)));
+        connect(show, &QAction::triggered, this, [this, tab] {
+            m_tabs->setCurrentIndex(tab);
+            m_tabs->currentWidget()->setFocus(Qt::ShortcutFocusReason);
+        });
+        m_tabActions.append(show);
+    }
+
+    m_diagnoseMenu = menuBar()->addMenu(QString());
+    m_diagnoseMenu->setObjectName(QStringLiteral("diagnoseMenu"));
+    m_diagnoseMenu->addActions({ m_predictAction, m_predictAllAction, m_plantAction, m_cancelAction });
+    m_diagnoseMenu->addSeparator();
+    m_diagnoseMenu->addAction(m_connectAction);
+
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_helpMenu->setObjectName(QStringLiteral("helpMenu"));
+    m_helpMenu->addActions({ m_modelCardAction, m_aboutAction });
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList paths = RecentPaths::load();
+    const QFileIconProvider icons;
+    for (int i = 0; i < paths.size(); ++i) {
+        const QFileInfo info(paths.at(i));
+        // "&1 leaf.jpg": a digit to choose it with, the name to recognise it, the folder in the tooltip.
+        const QString name = info.isDir() ? tr("%1 (folder)").arg(info.fileName()) : info.fileName();
+        QAction *open = m_recentMenu->addAction(icons.icon(info), i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(name)
+                                                                       : name);
+        open->setToolTip(QDir::toNativeSeparators(info.absoluteFilePath()));
+        open->setStatusTip(open->toolTip());
+        open->setData(info.absoluteFilePath());
+        connect(open, &QAction::triggered, this, [this, path = info.absoluteFilePath()] { addPaths({ path }); });
+    }
+    if (paths.isEmpty()) {
+        QAction *none = m_recentMenu->addAction(tr("No recent photos or folders"));
+        none->setEnabled(false);
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(m_clearRecentAction);
+    m_clearRecentAction->setEnabled(!paths.isEmpty());
+    m_recentMenu->setEnabled(true);
 }
 
 void MainWindow::createLayout()
@@ -355,7 +574,7 @@ void MainWindow::createLayout()
     m_imageList->setMinimumWidth(240);
     // Right-click on the selection: what can be done with it.
     m_imageList->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_imageList->addActions({ m_predictAction, m_plantAction });
+    m_imageList->addActions({ m_predictAction, m_plantAction, m_removeAction });
 
     m_preview = new ImagePreview(this);
     m_preview->setObjectName(QStringLiteral("preview"));
@@ -376,8 +595,6 @@ void MainWindow::createLayout()
     const QFontMetrics metrics = m_resultsView->fontMetrics();
     m_resultsView->setWordWrap(false);
     m_resultsView->horizontalHeader()->setSectionResizeMode(ResultsTableModel::Label, QHeaderView::Interactive);
-    m_resultsView->horizontalHeader()->resizeSection(ResultsTableModel::Label,
-                                                     metrics.horizontalAdvance(tr("Not sure: T-shirt/top")) + 24);
     m_resultsView->horizontalHeader()->setSectionResizeMode(ResultsTableModel::Model, QHeaderView::Interactive);
     m_resultsView->horizontalHeader()->resizeSection(ResultsTableModel::Model,
                                                      metrics.horizontalAdvance(QStringLiteral("fashion-mnist v10")) + 24);
@@ -393,13 +610,14 @@ void MainWindow::createLayout()
     });
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("bottomTabs"));
-    m_tabs->addTab(m_resultsView, tr("Results"));
-    m_tabs->addTab(m_plantPanel, tr("Plant"));
+    // The tabs' titles are set in retranslateUi(), in this order.
+    m_tabs->addTab(m_resultsView, QString());
+    m_tabs->addTab(m_plantPanel, QString());
     m_historyPanel = new HistoryPanel(m_history.get(), this);
     m_historyPanel->setObjectName(QStringLiteral("historyPanel"));
-    m_tabs->addTab(m_historyPanel, tr("History"));
+    m_tabs->addTab(m_historyPanel, QString());
     connect(m_historyPanel, &HistoryPanel::photoRequested, this, &MainWindow::showPhoto);
-    m_tabs->addTab(m_log, tr("Log"));
+    m_tabs->addTab(m_log, QString());
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::fitTabs);
 
     // The tag sits over the photos it will be given to.
@@ -408,14 +626,16 @@ void MainWindow::createLayout()
     imageLayout->setContentsMargins(0, 0, 0, 0);
     imageLayout->addWidget(createTagRow());
     imageLayout->addWidget(m_imageList, 1);
-    auto *top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(imageSide);
-    top->addWidget(m_preview);
-    top->addWidget(m_resultPanel);
-    top->setStretchFactor(1, 1);
-    top->setSizes({ 260, 560, 340 });
+    m_horizontal = new QSplitter(Qt::Horizontal, this);
+    m_horizontal->setObjectName(QStringLiteral("photoSplitter"));
+    m_horizontal->addWidget(imageSide);
+    m_horizontal->addWidget(m_preview);
+    m_horizontal->addWidget(m_resultPanel);
+    m_horizontal->setStretchFactor(1, 1);
+    m_horizontal->setSizes({ 260, 560, 340 });
     m_vertical = new QSplitter(Qt::Vertical, this);
-    m_vertical->addWidget(top);
+    m_vertical->setObjectName(QStringLiteral("paneSplitter"));
+    m_vertical->addWidget(m_horizontal);
     m_vertical->addWidget(m_tabs);
     m_vertical->setStretchFactor(0, 3);
     m_vertical->setStretchFactor(1, 1);
@@ -429,15 +649,14 @@ void MainWindow::createStatusBar()
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(QStringLiteral("connectionStatus"));
     m_reconnectButton = new QToolButton(this);
-    m_reconnectButton->setText(tr("Reconnect"));
-    m_reconnectButton->setToolTip(tr("Connect to the server again; images not yet diagnosed are sent"));
+    m_reconnectButton->setObjectName(QStringLiteral("reconnectButton"));
     connect(m_reconnectButton, &QToolButton::clicked, this, &MainWindow::connectToServer);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("batchProgress"));
-    m_progress->setFormat(tr("%v of %m"));
     m_progress->setMaximumWidth(220);
     m_progress->hide();
     m_rateLabel = new QLabel(this);
+    m_rateLabel->setObjectName(QStringLiteral("rateLabel"));
     // Permanent widgets, so that passing messages ("Loaded 20 images.") never hide where
     // the connection stands.
     statusBar()->addPermanentWidget(m_statusLabel);
@@ -483,6 +702,7 @@ void MainWindow::addPaths(const QStringList &paths)
     }
     if (!paths.isEmpty())
         m_settings.lastDirectory = QFileInfo(paths.constFirst()).absolutePath();
+    RecentPaths::add(paths);
     // Reading and thumbnailing run on the pool, so results complete in any order; they are
     // listed in the order the files were given, each as soon as it and all before it are ready.
     auto *watcher = new QFutureWatcher<LoadedImage>(this);
@@ -635,10 +855,7 @@ QWidget *MainWindow::createTagRow()
     m_tagChooser->setEditable(true);
     m_tagChooser->setInsertPolicy(QComboBox::NoInsert); // a tag joins the list once used
     m_tagChooser->lineEdit()->setMaxLength(kMaxTagLength);
-    m_tagChooser->lineEdit()->setPlaceholderText(tr("no tag"));
     m_tagChooser->lineEdit()->setClearButtonEnabled(true);
-    m_tagChooser->setToolTip(tr("The field or plot the photos come from: new diagnoses are kept under it "
-                                "in the history"));
     if (m_history->isOpen())
         m_tagChooser->addItems(m_history->tags());
     m_tagChooser->setCurrentText(m_settings.historyTag);
@@ -648,9 +865,9 @@ QWidget *MainWindow::createTagRow()
     auto *row = new QWidget(this);
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *label = new QLabel(tr("Field/&plot:"), row);
-    label->setBuddy(m_tagChooser);
-    layout->addWidget(label);
+    m_tagLabel = new QLabel(row);
+    m_tagLabel->setBuddy(m_tagChooser);
+    layout->addWidget(m_tagLabel);
     layout->addWidget(m_tagChooser, 1);
     return row;
 }
@@ -917,6 +1134,7 @@ void MainWindow::updateStatus()
     if (m_connection->state() == ServerConnection::State::Disconnected && !m_lastError.isEmpty())
         text = tr("Disconnected: %1").arg(m_lastError);
     m_statusLabel->setText(text);
+    updateWindowTitle();
     const bool offerReconnect = m_connection->state() == ServerConnection::State::Disconnected && !m_lastError.isEmpty();
     m_reconnectButton->setVisible(offerReconnect);
     m_connectAction->setText(m_connection->state() == ServerConnection::State::Disconnected ? tr("&Connect")
@@ -936,6 +1154,8 @@ void MainWindow::updateActions()
     m_plantAction->setEnabled(selectedRows().size() >= 2);
     m_cancelAction->setEnabled(!m_queue->isIdle());
     m_exportAction->setEnabled(m_results->rowCount() > 0 || haveImages);
+    m_removeAction->setEnabled(!selectedRows().isEmpty());
+    m_clearAction->setEnabled(haveImages);
 }
 
 void MainWindow::updateProgress()
@@ -993,6 +1213,8 @@ void MainWindow::showSettings()
     if (dialog.exec() != QDialog::Accepted)
         return;
     const ClientSettings chosen = dialog.settings();
+    if (chosen.language != m_settings.language)
+        applyLanguage(chosen.language); // every window retranslates itself on the LanguageChange
     const bool serverChanged = chosen.host != m_settings.host || chosen.port != m_settings.port
             || chosen.accessToken != m_settings.accessToken || chosen.useTls != m_settings.useTls
             || chosen.caFile != m_settings.caFile || chosen.pinnedFingerprint != m_settings.pinnedFingerprint;
@@ -1004,6 +1226,165 @@ void MainWindow::showSettings()
         connectToServer();
     }
     updateStatus();
+}
+
+void MainWindow::removeSelected()
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return;
+    const int current = m_imageList->currentIndex().row();
+    m_batch->remove(rows);
+    statusBar()->showMessage(tr("Removed %n photo(s) from the list; the history keeps their diagnoses.", nullptr,
+                                int(rows.size())),
+                             5000);
+    // The photo that took the first removed one's place, so Delete can go on down the list.
+    if (m_images->count() > 0) {
+        const int next = std::min(rows.constFirst() <= current ? rows.constFirst() : current, m_images->count() - 1);
+        m_imageList->setCurrentIndex(m_images->index(std::max(next, 0)));
+    }
+    updateProgress();
+    updateActions();
+}
+
+void MainWindow::clearList()
+{
+    const int removed = m_images->count();
+    if (removed == 0)
+        return;
+    m_batch->clear();
+    statusBar()->showMessage(tr("Cleared the list (%n photo(s)); the history keeps their diagnoses.", nullptr, removed),
+                             5000);
+    showSelected();
+    updateProgress();
+    updateActions();
+}
+
+void MainWindow::forgetRows(int first, int last)
+{
+    // Rows after the removed ones move up: what the window keeps by row follows them.
+    const int removed = last - first + 1;
+    QHash<int, qint64> ids;
+    for (auto id = m_historyIds.cbegin(); id != m_historyIds.cend(); ++id) {
+        if (id.key() < first)
+            ids.insert(id.key(), id.value());
+        else if (id.key() > last)
+            ids.insert(id.key() - removed, id.value());
+    }
+    m_historyIds = ids;
+    QList<int> plantRows;
+    for (int row : std::as_const(m_plantRows)) {
+        if (row >= first && row <= last) {
+            // A plant whose photo left the list cannot be combined any more.
+            if (m_plantWaiting)
+                m_plantPanel->showAbandoned(tr("A photo of the plant was taken out of the list. Select its photos "
+                                               "and click Diagnose as One Plant again."));
+            m_plantWaiting = false;
+            plantRows.clear();
+            break;
+        }
+        plantRows.append(row > last ? row - removed : row);
+    }
+    m_plantRows = plantRows;
+}
+
+void MainWindow::applyLanguage(const QString &code)
+{
+    UiLanguage::apply(QStringLiteral("orchard-client"), code);
+}
+
+void MainWindow::showModelCard()
+{
+    const QString name = m_modelChoice->chosenModel().isEmpty() ? m_connection->modelName() : m_modelChoice->chosenModel();
+    const std::optional<ServedModelInfo> model = m_connection->servedModel(name);
+    if (!model) {
+        QMessageBox::information(this, tr("Model Card"),
+                                 m_connection->isConnected()
+                                         ? tr("The server did not send a card for model %1.").arg(name)
+                                         : tr("Connect to a server to read the cards of the models it serves."));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("modelCardDialog"));
+    dialog.setWindowTitle(tr("Model Card — %1").arg(model->name));
+    auto *layout = new QVBoxLayout(&dialog);
+    QStringList versions;
+    for (qint64 version : model->versions)
+        versions.append(QLocale().toString(version));
+    auto *facts = new QLabel(tr("<b>%1</b>, version(s) %2, from %3:%4. It tells apart %n label(s): %5.", nullptr,
+                                int(model->labels.size()))
+                                     .arg(model->name.toHtmlEscaped(), versions.join(QStringLiteral(", ")),
+                                          m_connection->host().toHtmlEscaped())
+                                     .arg(m_connection->port())
+                                     .arg(model->labels.join(QStringLiteral(", ")).toHtmlEscaped()),
+                             &dialog);
+    facts->setWordWrap(true);
+    layout->addWidget(facts);
+    auto *card = new QTextBrowser(&dialog);
+    card->setObjectName(QStringLiteral("modelCardText"));
+    card->setAccessibleName(tr("Model card"));
+    card->setOpenExternalLinks(false);
+    if (model->card.trimmed().isEmpty())
+        card->setPlainText(tr("The lab wrote no card for this model."));
+    else
+        card->setMarkdown(model->card);
+    layout->addWidget(card, 1);
+    if (model->card.size() >= ServedModelInfo::kMaxCardLength) {
+        layout->addWidget(new QLabel(tr("The server sends the first %1 characters of a card; the whole card is the "
+                                        "model's README.md on the server.")
+                                             .arg(QLocale().toString(ServedModelInfo::kMaxCardLength)),
+                                     &dialog));
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(640, 520);
+    dialog.exec();
+}
+
+void MainWindow::showAbout()
+{
+    const ComponentVersions versions = ComponentVersions::current();
+    QString server;
+    if (m_connection->isConnected())
+        server = tr("<p>Connected to %1 at %2:%3.</p>")
+                         .arg(m_connection->serverName().toHtmlEscaped(), m_connection->host().toHtmlEscaped())
+                         .arg(m_connection->port());
+    QMessageBox::about(this, tr("About Orchard"),
+                       tr("<h3>Orchard %1</h3><p>Diagnoses leaf photos with the models an Orchard server serves.</p>"
+                          "<p>Qt %2 (built with %3)<br>OpenCV %4<br>LibTorch %5, on the server: the models run "
+                          "there, not on this computer</p>%6")
+                               .arg(versions.orchard, versions.qtRunning, versions.qtBuilt, versions.openCv,
+                                    versions.libTorch, server));
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1180, 780);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_horizontal->restoreState(settings.value(QStringLiteral("window/photoSplitter")).toByteArray());
+    m_vertical->restoreState(settings.value(QStringLiteral("window/paneSplitter")).toByteArray());
+    m_resultsView->horizontalHeader()->restoreState(settings.value(QStringLiteral("window/resultsColumns")).toByteArray());
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/photoSplitter"), m_horizontal->saveState());
+    // Not the History tab's enlarged split: the one the farmer set, which it goes back to.
+    if (!m_sizesBeforeHistory.isEmpty()) {
+        const QList<int> shown = m_vertical->sizes();
+        m_vertical->setSizes(m_sizesBeforeHistory);
+        settings.setValue(QStringLiteral("window/paneSplitter"), m_vertical->saveState());
+        m_vertical->setSizes(shown);
+    } else {
+        settings.setValue(QStringLiteral("window/paneSplitter"), m_vertical->saveState());
+    }
+    settings.setValue(QStringLiteral("window/resultsColumns"), m_resultsView->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -1026,6 +1407,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         return;
     }
     m_connection->abort();
+    saveLayout();
     // Only the folder is remembered here: a --host/--port given for this run is not a setting.
     ClientSettings saved = ClientSettings::load();
     saved.lastDirectory = m_settings.lastDirectory;

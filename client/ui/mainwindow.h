@@ -13,11 +13,13 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QListView;
+class QMenu;
 class QPlainTextEdit;
 class QProgressBar;
 class QSplitter;
 class QTabWidget;
 class QTableView;
+class QToolBar;
 class QToolButton;
 
 namespace orchard {
@@ -72,6 +74,12 @@ public:
     void cancelBatch();
     /** Writes the results table as CSV; false (and a message for the user) on failure. */
     bool exportCsv(const QString &path);
+    /** Edit > Remove Selected (Delete in the list): the selected photos leave the list. */
+    void removeSelected();
+    /** Edit > Clear List: every photo leaves the list (the history keeps its diagnoses). */
+    void clearList();
+    /** Speaks code ("en", "zh_CN"; empty: the system's language) at once, without a restart. */
+    void applyLanguage(const QString &code);
 
     /** Connects with the saved settings, or the given server (the command line's --host/--port). */
     void connectToServer();
@@ -100,20 +108,39 @@ public:
     HistoryPanel *historyPanel() const { return m_historyPanel; }
     /** The field or plot tag new diagnoses are kept under (editable, remembered). */
     QComboBox *tagChooser() const { return m_tagChooser; }
+    /** File > Open Recent: the photos and folders opened lately (RecentPaths). */
+    QMenu *recentMenu() const { return m_recentMenu; }
+    QTableView *resultsView() const { return m_resultsView; }
+    QTabWidget *tabs() const { return m_tabs; }
 
 signals:
     /** A call of addPaths() finished: added images, and files that could not be read. */
     void imagesLoaded(int added, int failed);
 
 protected:
+    void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
     void createActions();
+    void createMenus();
     void createLayout();
     void createStatusBar();
+    /** Every text the window sets itself, in the language now installed (also on LanguageChange). */
+    void retranslateUi();
+    /** The window's size, toolbar, splitters and column widths as the farmer left them. */
+    void restoreLayout();
+    void saveLayout();
+    void updateRecentMenu();
+    /** Photos first…last left the list: the rows the window keeps move up with the rest. */
+    void forgetRows(int first, int last);
+    /** Help > Model Card: the card of the model that answers Predict now, as the server sent it. */
+    void showModelCard();
+    void showAbout();
+    /** "Leaf diagnosis — lab.example:5050" while connected; Qt adds "— Orchard". */
+    void updateWindowTitle();
     void openFiles();
     void openFolder();
     void chooseCsvFile();
@@ -206,6 +233,22 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_removeAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QAction *m_clearRecentAction = nullptr;
+    QAction *m_modelCardAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QList<QAction *> m_tabActions; ///< View > Results, Plant, History, Log
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_editMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_diagnoseMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QToolBar *m_toolbar = nullptr;
+    QSplitter *m_horizontal = nullptr; ///< the photos, the preview, the result
+    QLabel *m_tagLabel = nullptr;
 };
 
 } // namespace orchard

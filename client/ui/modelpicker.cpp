@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -19,11 +20,10 @@ ModelPicker::ModelPicker(ModelChoice *choice, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
     layout->setSpacing(6);
-    m_label = new QLabel(tr("&Model:"), this);
+    m_label = new QLabel(this);
     m_models = new QComboBox(this);
     m_models->setObjectName(QStringLiteral("modelBox"));
     m_models->setModel(choice);
-    m_models->setPlaceholderText(tr("not connected"));
     // As wide as the longest name offered, but never narrower than a short one, so that the
     // toolbar does not jump much from one server to the next.
     m_models->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -32,7 +32,6 @@ ModelPicker::ModelPicker(ModelChoice *choice, QWidget *parent)
     m_versions = new QComboBox(this);
     m_versions->setObjectName(QStringLiteral("versionBox"));
     m_versions->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_versions->setToolTip(tr("Which version of the model answers: the latest, or one kept for comparison"));
     layout->addWidget(m_label);
     layout->addWidget(m_models);
     layout->addWidget(m_versions);
@@ -44,7 +43,27 @@ ModelPicker::ModelPicker(ModelChoice *choice, QWidget *parent)
     connect(choice, &QAbstractItemModel::modelReset, this, &ModelPicker::showChoice);
     connect(choice, &QAbstractItemModel::rowsRemoved, this, &ModelPicker::showChoice);
     connect(choice, &QAbstractItemModel::dataChanged, this, &ModelPicker::showChoice);
-    showChoice();
+    retranslateUi(); // and shows the choice
+}
+
+void ModelPicker::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ModelPicker::retranslateUi()
+{
+    m_label->setText(tr("&Model:"));
+    m_models->setPlaceholderText(tr("not connected"));
+    m_models->setAccessibleName(tr("Model"));
+    m_models->setAccessibleDescription(tr("The model that diagnoses the photos you send"));
+    m_versions->setToolTip(tr("Which version of the model answers: the latest, or one kept for comparison"));
+    m_versions->setAccessibleName(tr("Model version"));
+    m_versions->setAccessibleDescription(m_versions->toolTip());
+    m_choice->retranslate(); // the cards' tooltips
+    showChoice(); // the tooltips and the versions' words
 }
 
 void ModelPicker::showChoice()

@@ -29,7 +29,11 @@ signals:
     /** The farmer picked a model or version (not emitted when a welcome sets the choice). */
     void chosenByUser();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslateUi();
     /** The boxes show the choice again: its row, its model's versions, the tooltips. */
     void showChoice();
     void onModelActivated(int row);

@@ -1,9 +1,13 @@
 #include "client/ui/resultpanel.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QVBoxLayout>
+
+#include "client/core/diagnosistext.h"
 
 namespace orchard {
 
@@ -17,7 +21,12 @@ constexpr double kCandidateFloor = 0.05;
 
 QString percent(double score)
 {
-    return QStringLiteral("%1 %").arg(score * 100.0, 0, 'f', 1);
+    return DiagnosisText::percent(score);
+}
+
+QString milliseconds(double value, int decimals = 1)
+{
+    return QLocale().toString(value, 'f', decimals);
 }
 
 } // namespace
@@ -49,7 +58,8 @@ QString ResultPanel::candidatesSentence(const QVector<LabelScore> &topK, const Q
     return candidates.size() == 1
             ? tr("It could be %1.").arg(candidates.first())
             : tr("It could be %1 or %2.")
-                      .arg(candidates.mid(0, candidates.size() - 1).join(QStringLiteral(", ")), candidates.last());
+                      .arg(candidates.mid(0, candidates.size() - 1).join(tr(", ", "between candidates")),
+                           candidates.last());
 }
 
 ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
@@ -104,11 +114,65 @@ ResultPanel::ResultPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_timing);
     layout->addStretch(1);
     setMinimumWidth(260);
-    showNothing();
+    retranslateUi(); // shows nothing yet, in the language installed
+}
+
+void ResultPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ResultPanel::retranslateUi()
+{
+    setAccessibleName(tr("Diagnosis"));
+    setAccessibleDescription(tr("The diagnosis of the selected image, its top answers and what to do"));
+    render();
+}
+
+void ResultPanel::render()
+{
+    switch (m_shown) {
+    case Shown::Nothing:
+        clearBars();
+        m_heading->setText(tr("Diagnosis"));
+        m_label->setText(QStringLiteral("—"));
+        m_confidence->setText(tr("Select an image and click Predict (Ctrl+P)."));
+        break;
+    case Shown::Pending:
+        clearBars();
+        m_heading->setText(tr("Diagnosis for %1").arg(m_fileName));
+        m_label->setText(tr("Waiting…"));
+        m_confidence->setText(tr("The image is with the server."));
+        break;
+    case Shown::Error:
+        clearBars();
+        m_heading->setText(tr("Diagnosis for %1").arg(m_fileName));
+        m_label->setText(tr("No diagnosis"));
+        m_confidence->setText(m_error);
+        break;
+    case Shown::Reply:
+        renderReply();
+        return;
+    }
+    m_advice->hide();
+    m_quality->hide();
+    m_model->clear();
+    m_timing->clear();
 }
 
 void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
 {
+    m_shown = Shown::Reply;
+    m_reply = reply;
+    m_roundTripMs = roundTripMs;
+    render();
+}
+
+void ResultPanel::renderReply()
+{
+    const PredictionReply &reply = m_reply;
     clearBars();
     m_heading->setText(tr("Diagnosis for %1").arg(reply.name.isEmpty() ? tr("this image") : reply.name));
     showAnswer(reply);
@@ -118,11 +182,18 @@ void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
         auto *grid = new QGridLayout(row);
         grid->setContentsMargins(0, 0, 0, 0);
         auto *name = new QLabel(entry.label, row);
+        name->setTextFormat(Qt::PlainText); // a label comes from the server: shown as it is
         auto *bar = new QProgressBar(row);
         bar->setRange(0, 1000);
         bar->setValue(static_cast<int>(entry.score * 1000.0));
-        bar->setFormat(QStringLiteral("%1 %").arg(entry.score * 100.0, 0, 'f', 1));
-        bar->setToolTip(tr("%1: softmax probability %2").arg(entry.label).arg(entry.score, 0, 'f', 4));
+        bar->setFormat(percent(entry.score));
+        // A bar's length says nothing to a screen reader: its name says label and value.
+        bar->setAccessibleName(tr("%1: %2").arg(entry.label, percent(entry.score)));
+        const QString probability = tr("%1: softmax probability %2")
+                                            .arg(entry.label, QLocale().toString(entry.score, 'f', 4));
+        bar->setToolTip(probability);
+        bar->setAccessibleDescription(probability);
+        name->setBuddy(bar);
         grid->addWidget(name, 0, 0);
         grid->addWidget(bar, 0, 1);
         grid->setColumnStretch(1, 1);
@@ -137,18 +208,17 @@ void ResultPanel::showReply(const PredictionReply &reply, double roundTripMs)
     else
         m_model->setText(tr("Answered by model %1.").arg(reply.model));
     m_timing->setText(tr("Server: waited %1 ms, decode %2 ms, infer %3 ms, total %4 ms. Round trip %5 ms.")
-                              .arg(reply.timing.wait, 0, 'f', 1)
-                              .arg(reply.timing.decode + reply.timing.preprocess, 0, 'f', 1)
-                              .arg(reply.timing.infer, 0, 'f', 1)
-                              .arg(reply.timing.total, 0, 'f', 1)
-                              .arg(roundTripMs, 0, 'f', 0));
+                              .arg(milliseconds(reply.timing.wait),
+                                   milliseconds(reply.timing.decode + reply.timing.preprocess),
+                                   milliseconds(reply.timing.infer), milliseconds(reply.timing.total),
+                                   milliseconds(m_roundTripMs, 0)));
 }
 
 void ResultPanel::showAnswer(const PredictionReply &reply)
 {
     if (!reply.uncertain) {
         m_label->setText(reply.label);
-        m_confidence->setText(tr("%1 % confident").arg(reply.confidence * 100.0, 0, 'f', 1));
+        m_confidence->setText(tr("%1 confident").arg(percent(reply.confidence)));
         m_advice->setVisible(!reply.advice.isEmpty());
         m_advice->setText(tr("<b>What to do</b><br>%1").arg(reply.advice.toHtmlEscaped()));
         return;
@@ -177,38 +247,23 @@ void ResultPanel::showQuality(const PredictionReply &reply)
 
 void ResultPanel::showPending(const QString &fileName)
 {
-    clearBars();
-    m_heading->setText(tr("Diagnosis for %1").arg(fileName));
-    m_label->setText(tr("Waiting…"));
-    m_confidence->setText(tr("The image is with the server."));
-    m_advice->hide();
-    m_quality->hide();
-    m_model->clear();
-    m_timing->clear();
+    m_shown = Shown::Pending;
+    m_fileName = fileName;
+    render();
 }
 
 void ResultPanel::showError(const QString &fileName, const QString &error)
 {
-    clearBars();
-    m_heading->setText(tr("Diagnosis for %1").arg(fileName));
-    m_label->setText(tr("No diagnosis"));
-    m_confidence->setText(error);
-    m_advice->hide();
-    m_quality->hide();
-    m_model->clear();
-    m_timing->clear();
+    m_shown = Shown::Error;
+    m_fileName = fileName;
+    m_error = error;
+    render();
 }
 
 void ResultPanel::showNothing()
 {
-    clearBars();
-    m_heading->setText(tr("Diagnosis"));
-    m_label->setText(QStringLiteral("—"));
-    m_confidence->setText(tr("Select an image and click Predict (Ctrl+P)."));
-    m_advice->hide();
-    m_quality->hide();
-    m_model->clear();
-    m_timing->clear();
+    m_shown = Shown::Nothing;
+    render();
 }
 
 QString ResultPanel::labelText() const
@@ -239,6 +294,16 @@ QString ResultPanel::modelText() const
 int ResultPanel::barCount() const
 {
     return static_cast<int>(m_bars.size());
+}
+
+QStringList ResultPanel::barTexts() const
+{
+    QStringList texts;
+    for (const QWidget *row : m_bars) {
+        if (const auto *bar = row->findChild<QProgressBar *>())
+            texts.append(bar->accessibleName());
+    }
+    return texts;
 }
 
 void ResultPanel::clearBars()

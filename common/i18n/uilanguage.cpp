@@ -1,6 +1,7 @@
 #include "common/i18n/uilanguage.h"
 
 #include <QCoreApplication>
+#include <QEvent>
 #include <QLibraryInfo>
 #include <QTranslator>
 
@@ -97,6 +98,9 @@ QString UiLanguage::apply(const QString &catalog, const QString &code)
         catalogs.qts = load(QStringLiteral("qtbase_%1").arg(language),
                             QLibraryInfo::path(QLibraryInfo::TranslationsPath));
     catalogs.language = language;
+    // QApplication posts LanguageChange to each window; delivered now, every window speaks
+    // the new language when apply() returns (the Settings dialog's OK, the tests).
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LanguageChange);
     return language;
 }
 

@@ -194,3 +194,125 @@ TEST_CASE("ImageBatch: local failures and answers from elsewhere are results too
     CHECK(batch.item(answered).roundTripMs == 4.0);
     CHECK(batch.rowsWithResult() == QList<int> { empty, answered });
 }
+
+TEST_CASE("ImageBatch: remove() takes scattered rows out range by range, the last range first")
+{
+    ServerConnection connection;
+    RequestQueue queue(&connection);
+    ImageBatch batch(&queue);
+    for (int i = 0; i < 6; ++i) {
+        LoadedImage image;
+        image.path = image.fileName = QStringLiteral("leaf_%1.jpg").arg(i);
+        batch.append(image);
+    }
+    QSignalSpy aboutToRemove(&batch, &ImageBatch::itemsAboutToBeRemoved);
+    QSignalSpy removed(&batch, &ImageBatch::itemsRemoved);
+    // Unsorted, repeated and out of range rows are taken as the set of rows in the batch.
+    batch.remove({ 4, 1, 2, 5, -1, 9, 2 });
+
+    REQUIRE(aboutToRemove.count() == 2);
+    CHECK(aboutToRemove.at(0) == QVariantList { 4, 5 });
+    CHECK(aboutToRemove.at(1) == QVariantList { 1, 2 });
+    CHECK(removed.count() == 2);
+    CHECK(removed.at(0) == QVariantList { 4, 5 });
+    CHECK(removed.at(1) == QVariantList { 1, 2 });
+    REQUIRE(batch.count() == 2);
+    CHECK(batch.item(0).image.path == "leaf_0.jpg");
+    CHECK(batch.item(1).image.path == "leaf_3.jpg"); // moved up from row 3
+    CHECK(batch.rowOf(QStringLiteral("leaf_4.jpg")) == -1);
+
+    batch.remove({});
+    batch.remove({ 7 });
+    CHECK(batch.count() == 2);
+    CHECK(aboutToRemove.count() == 2); // nothing to take: no signal
+
+    batch.clear();
+    CHECK(batch.count() == 0);
+    CHECK(aboutToRemove.last() == QVariantList { 0, 1 });
+    batch.clear(); // an empty batch: nothing happens
+    CHECK(aboutToRemove.count() == 3);
+}
+
+TEST_CASE("ImageBatch: removing pending photos cancels them and a late answer lands nowhere")
+{
+    BatchFixture fixture;
+    // Named replies (the JSON form echoes the name) show which request an answer was for,
+    // and the files themselves go as they are: enqueue() puts the first one on the wire at once.
+    fixture.connection.setForceBase64(true);
+    fixture.queue.setSendsOriginals(true);
+    fixture.queue.setMaxInFlight(1);
+    const QList<SampleImage> samples = sampleImages();
+    REQUIRE(samples.size() >= 4);
+    for (int i = 0; i < 4; ++i)
+        fixture.batch.add(loaded(samples.at(i)));
+    QSignalSpy finished(&fixture.batch, &ImageBatch::itemFinished);
+    int answers = 0; // every reply the connection reads, ours or dropped
+    QObject::connect(&fixture.connection, &ServerConnection::predictionReceived, &fixture.batch,
+                     [&answers] { ++answers; });
+    for (int row = 0; row < 4; ++row)
+        fixture.batch.enqueue(row, 1);
+    REQUIRE(fixture.batch.item(0).status == Status::Sent);
+    REQUIRE(fixture.batch.item(2).status == Status::Queued);
+
+    // Row 0 is on the wire, row 2 waits in the line: both go, 1 and 3 move up to 0 and 1.
+    fixture.batch.remove({ 2, 0 });
+    REQUIRE(fixture.batch.count() == 2);
+    CHECK(fixture.batch.item(0).image.path == samples.at(1).path);
+    CHECK(fixture.batch.item(1).image.path == samples.at(3).path);
+    CHECK(fixture.queue.totalCount() == 2);
+    CHECK(fixture.batch.item(0).status == Status::Sent); // sent at once in the place row 0 left
+    CHECK(fixture.batch.item(1).status == Status::Queued);
+
+    // Three answers come: the removed row 0's (dropped) and the two left's.
+    REQUIRE(QTest::qWaitFor([&] { return answers == 3 && finished.count() == 2; }, kWaitMs));
+    CHECK(fixture.queue.isIdle());
+    CHECK(fixture.queue.doneCount() == 2);
+    QList<int> finishedRows;
+    for (const QList<QVariant> &emitted : std::as_const(finished))
+        finishedRows.append(emitted.at(0).toInt());
+    CHECK(finishedRows == QList<int> { 0, 1 });
+    for (int row = 0; row < 2; ++row) {
+        INFO("row " << row);
+        const ImageBatch::Item &item = fixture.batch.item(row);
+        CHECK(item.status == Status::Done);
+        CHECK(item.reply.name == item.image.fileName); // its own answer, not the removed one's
+    }
+    CHECK(fixture.batch.countWithStatus(Status::Done) == 2);
+    CHECK(fixture.batch.rowsWithResult() == QList<int> { 0, 1 });
+}
+
+TEST_CASE("ImageBatch: clear() while photos are on their way leaves an empty batch and an idle queue")
+{
+    BatchFixture fixture;
+    fixture.queue.setSendsOriginals(true);
+    fixture.queue.setMaxInFlight(2);
+    const QList<SampleImage> samples = sampleImages();
+    for (const SampleImage &sample : samples)
+        fixture.batch.add(loaded(sample));
+    QSignalSpy finished(&fixture.batch, &ImageBatch::itemFinished);
+    int answers = 0; // every reply the connection reads, ours or dropped
+    QObject::connect(&fixture.connection, &ServerConnection::predictionReceived, &fixture.batch,
+                     [&answers] { ++answers; });
+    QSignalSpy batchFinished(&fixture.queue, &RequestQueue::batchFinished);
+    for (int row = 0; row < fixture.batch.count(); ++row)
+        fixture.batch.enqueue(row, 1);
+    REQUIRE(fixture.queue.inFlightCount() == 2);
+
+    fixture.batch.clear();
+    CHECK(fixture.batch.count() == 0);
+    CHECK(fixture.queue.isIdle());
+    CHECK(fixture.queue.totalCount() == 0);
+    CHECK(batchFinished.count() == 1);
+
+    // The two answers on their way still come, and change nothing.
+    REQUIRE(QTest::qWaitFor([&] { return answers == 2; }, kWaitMs));
+    QCoreApplication::processEvents();
+    CHECK(finished.isEmpty());
+    CHECK(fixture.batch.count() == 0);
+
+    // The batch is good for new photos afterwards.
+    fixture.batch.add(loaded(samples.first()));
+    fixture.batch.enqueue(0, 1);
+    REQUIRE(finished.wait(kWaitMs));
+    CHECK(fixture.batch.item(0).status == Status::Done);
+}

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <QAbstractItemModelTester>
+#include <QLocale>
 #include <QSignalSpy>
 
 #include "client/core/imagebatch.h"
@@ -134,4 +135,65 @@ TEST_CASE("ResultsTableModel: the Model column names the model and version that 
     CHECK(cell(fixture.model, 0, ResultsTableModel::Model) == "apple-leaf v3");
     CHECK(cell(fixture.model, 1, ResultsTableModel::Model) == "fashion-mnist");
     CHECK(cell(fixture.model, 2, ResultsTableModel::Model).isEmpty());
+}
+
+TEST_CASE("ResultsTableModel: images taken out of the batch take their rows, the rest keep theirs")
+{
+    TableFixture fixture; // a.jpg, b.jpg, c.jpg
+    for (const char *name : { "d.jpg", "e.jpg", "f.jpg" }) {
+        LoadedImage image;
+        image.path = image.fileName = QString::fromLatin1(name);
+        fixture.batch.add(image);
+    }
+    // Results for a, c, d and f: table rows 0..3 are batch rows 0, 2, 3, 5.
+    for (int row : { 0, 2, 3, 5 })
+        fixture.answer(row, QStringLiteral("scab"), 0.5, 1.0);
+    REQUIRE(fixture.model.rowCount() == 4);
+    QSignalSpy removed(&fixture.model, &QAbstractItemModel::rowsRemoved);
+
+    // b (no result), c and d (results) go: one range of the batch, two rows of the table.
+    fixture.batch.remove({ 1, 2, 3 });
+    REQUIRE(removed.count() == 1);
+    CHECK(removed.at(0).at(1).toInt() == 1);
+    CHECK(removed.at(0).at(2).toInt() == 2);
+    REQUIRE(fixture.model.rowCount() == 2);
+    CHECK(cell(fixture.model, 0, ResultsTableModel::File) == "a.jpg");
+    CHECK(cell(fixture.model, 1, ResultsTableModel::File) == "f.jpg");
+    CHECK(fixture.model.batchRow(1) == 2); // f.jpg moved up from batch row 5
+
+    // An image without a result goes without a table row going; the rows behind still map.
+    fixture.batch.remove({ 1 }); // e.jpg
+    CHECK(removed.count() == 1);
+    CHECK(fixture.model.batchRow(1) == 1);
+    CHECK(cell(fixture.model, 1, ResultsTableModel::File) == "f.jpg");
+    // A result that comes afterwards finds its row by the new numbering.
+    fixture.answer(1, QStringLiteral("rust"), 0.9, 2.0);
+    CHECK(cell(fixture.model, 1, ResultsTableModel::Label) == "rust");
+    CHECK(fixture.model.rowCount() == 2);
+    CHECK(fixture.model.toCsv().count(QStringLiteral("\r\n")) == 3);
+
+    fixture.batch.clear();
+    CHECK(fixture.model.rowCount() == 0);
+    CHECK(fixture.model.toCsv() == "file,label,confidence,ms,error,model,model_version\r\n");
+}
+
+TEST_CASE("ResultsTableModel: a failed row is said in words to a screen reader, and retranslate() renews all")
+{
+    TableFixture fixture;
+    fixture.batch.fail(0, QStringLiteral("BAD_IMAGE"), QStringLiteral("not an image"));
+    fixture.answer(1, QStringLiteral("rust"), 0.8, 1234.5);
+    CHECK(fixture.model.index(0, ResultsTableModel::File).data(Qt::AccessibleTextRole) == "a.jpg, failed: not an image");
+    CHECK(fixture.model.index(1, ResultsTableModel::File).data(Qt::AccessibleTextRole) == "b.jpg");
+    // The table's numbers as the language writes them; the CSV's stay machine-readable.
+    CHECK(cell(fixture.model, 1, ResultsTableModel::Milliseconds) == QLocale().toString(1234.5, 'f', 1));
+    CHECK(fixture.model.toCsv().contains("b.jpg,rust,0.8000,1234.50,"));
+
+    QSignalSpy headers(&fixture.model, &QAbstractItemModel::headerDataChanged);
+    QSignalSpy changed(&fixture.model, &QAbstractItemModel::dataChanged);
+    fixture.model.retranslate();
+    REQUIRE(headers.count() == 1);
+    CHECK(headers.at(0).at(1).toInt() == 0);
+    CHECK(headers.at(0).at(2).toInt() == ResultsTableModel::ColumnCount - 1);
+    REQUIRE(changed.count() == 1);
+    CHECK(changed.at(0).at(1).toModelIndex() == fixture.model.index(1, ResultsTableModel::ColumnCount - 1));
 }

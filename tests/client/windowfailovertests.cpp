@@ -22,6 +22,7 @@
 #include "client/core/serverconnection.h"
 #include "client/ui/mainwindow.h"
 #include "server/core/orchardserver.h"
+#include "tests/clientgui/windowfixture.h"
 #include "tests/support/testdata.h"
 
 using namespace orchard;
@@ -47,17 +48,11 @@ std::unique_ptr<OrchardServer> startServer(quint16 port)
 }
 
 /** A window with settings of its own (QSettings in test mode), shown offscreen, the samples loaded. */
-struct Window
+struct Window : IsolatedSettings
 {
     Window()
+        : IsolatedSettings(QStringLiteral("orchard-client-failover-tests"))
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("OrchardTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("orchard-client-failover-tests"));
-        QSettings().clear();
-        ClientSettings settings;
-        settings.connectOnStart = false;
-        settings.save();
         window = std::make_unique<MainWindow>();
         window->show();
         REQUIRE(QTest::qWaitForWindowExposed(window.get()));

@@ -2,6 +2,8 @@
 // and a poor photo.
 #include <catch2/catch.hpp>
 
+#include <QCoreApplication>
+#include <QEvent>
 #include <QLabel>
 #include <QTest>
 
@@ -84,4 +86,40 @@ TEST_CASE("ResultPanel: quality warnings are said in words for any answer")
     panel.showReply(answer(false), 5.0);
     panel.showPending(QStringLiteral("next.jpg"));
     CHECK(panel.qualityText().isEmpty());
+}
+
+TEST_CASE("ResultPanel: a change of language shows the same reply, error or wait again")
+{
+    ResultPanel panel;
+    auto changeLanguage = [&panel] {
+        QEvent change(QEvent::LanguageChange);
+        QCoreApplication::sendEvent(&panel, &change);
+    };
+    PredictionReply reply = answer(false);
+    reply.quality = PhotoQualityReport { 3.5, 0.08, { QStringLiteral("blurry") } };
+    panel.showReply(reply, 12.0);
+    const QStringList bars = panel.barTexts();
+    CHECK(bars == QStringList { "Scab: 41.0 %", "Rust: 33.0 %", "Healthy: 20.0 %", "Black rot: 6.0 %" });
+    changeLanguage();
+    CHECK(panel.labelText() == "Scab");
+    CHECK(panel.confidenceText() == "41.0 % confident");
+    CHECK(panel.barTexts() == bars); // made again, not added to
+    CHECK(panel.adviceText().contains("Remove fallen leaves."));
+    CHECK(panel.qualityText() == "The photo looks blurry.");
+    CHECK(panel.modelText() == "Answered by model apple-leaf.");
+
+    panel.showError(QStringLiteral("broken.png"), QStringLiteral("not an image"));
+    changeLanguage();
+    CHECK(panel.labelText() == "No diagnosis");
+    CHECK(panel.confidenceText() == "not an image");
+    CHECK(panel.barCount() == 0);
+    CHECK(panel.qualityText().isEmpty());
+
+    panel.showPending(QStringLiteral("next.jpg"));
+    changeLanguage();
+    CHECK(panel.labelText() == "Waiting…");
+    panel.showNothing();
+    changeLanguage();
+    CHECK(panel.labelText() == "—");
+    CHECK(panel.modelText().isEmpty());
 }

@@ -20,6 +20,7 @@
 #include "client/core/imagelistmodel.h"
 #include "client/core/serverconnection.h"
 #include "client/ui/mainwindow.h"
+#include "common/i18n/uilanguage.h"
 
 namespace orchard::test {
 
@@ -39,6 +40,8 @@ struct IsolatedSettings
         QCoreApplication::setOrganizationName(QStringLiteral("OrchardTests"));
         QCoreApplication::setApplicationName(applicationName);
         QSettings().clear();
+        // As orchard-client's main() does first: the English catalog's plural forms.
+        UiLanguage::apply(QStringLiteral("orchard-client"), QStringLiteral("en"));
         ClientSettings settings;
         settings.connectOnStart = false;
         settings.save();
