@@ -11,9 +11,25 @@
         <source>%1 %</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>blurry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>overexposed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
-    <name>QObject</name>
+    <name>ImageLoader</name>
     <message>
         <source>cannot open the file: %1</source>
         <translation type="unfinished"></translation>
@@ -24,6 +40,50 @@
     </message>
     <message>
         <source>not an image this computer can display (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlantDiagnosis</name>
+    <message>
+        <source>answered by model %1, not %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No photo of the plant could be diagnosed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n photo(s): %2</source>
+        <translation>
+            <numerusform>%1 of %n photo: %2</numerusform>
+            <numerusform>%1 of %n photos: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TokenStore</name>
+    <message>
+        <source>neither GNOME Keyring nor KWallet could be reached; the keychain library said: “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system keychain could not be used; it said: “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the keychain refused access: “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>the keychain did not answer within %n second(s)</source>
+        <translation>
+            <numerusform>the keychain did not answer within %n second</numerusform>
+            <numerusform>the keychain did not answer within %n seconds</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the keychain has not answered an earlier question yet</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -138,14 +198,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>1 diagnosis</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 diagnoses</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>—</source>
         <translation type="unfinished"></translation>
     </message>
@@ -175,14 +227,6 @@
     </message>
     <message>
         <source>Top answers: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Diagnosed with 1 other photo as one plant: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Diagnosed with %1 other photos as one plant: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -219,14 +263,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Delete this diagnosis from the history? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete these %1 diagnoses from the history? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Export history</source>
         <translation type="unfinished"></translation>
     </message>
@@ -236,16 +272,124 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Saved %1 diagnoses to %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first day whose diagnoses are listed, when From is ticked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last day whose diagnoses are listed, when To is ticked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search notes and files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only diagnoses whose note or file name contains these words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diagnoses in the history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One row per diagnosis, newest first; Tag and Note can be edited in place, Delete removes the selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thumbnail of the entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag of the entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The field or plot this diagnosis belongs to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note of the entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n diagnosis(es)</source>
+        <translation>
+            <numerusform>%n diagnosis</numerusform>
+            <numerusform>%n diagnoses</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The photo of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Diagnosed with %n other photo(s) as one plant: %1</source>
+        <translation>
+            <numerusform>Diagnosed with %n other photo as one plant: %1</numerusform>
+            <numerusform>Diagnosed with %n other photos as one plant: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n diagnosis(es) from the history? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete %n diagnosis from the history? This cannot be undone.</numerusform>
+            <numerusform>Delete %n diagnoses from the history? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n diagnosis(es) to %1</source>
+        <translation>
+            <numerusform>Saved %n diagnosis to %1</numerusform>
+            <numerusform>Saved %n diagnoses to %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -286,6 +430,11 @@
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>between quality warnings</comment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::ImageListModel</name>
@@ -305,8 +454,29 @@ error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Not diagnosed yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1
-%2 × %3 pixels, %4%5</source>
+%2 × %3 pixels, %4
+%5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -315,6 +485,10 @@ error</source>
     <message>
         <source>Open leaf photos (Ctrl+O), a folder (Ctrl+Shift+O),
 or drop them here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photo preview</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -494,14 +668,6 @@ or drop them here.</source>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Server address and display options</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -711,6 +877,223 @@ but the server may still diagnose it.</source>
         <source>Saying goodbye to the server…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Predict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Predict All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server address, language and display options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove Selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the selected photos out of the list (Delete); the history keeps their diagnoses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;lear List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take every photo out of the list (Ctrl+Shift+Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Clear Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Model Card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the model that answers Predict was trained on and how well it does (F1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Orchard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Toolbar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show &amp;Toolbar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Diagnose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Plant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results, plant, history and log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The photos to diagnose, each with its state; Delete takes the selected ones out of the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One row per photo diagnosed: file, diagnosis, confidence, model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Field or plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images per second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leaf diagnosis — %1:%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (folder)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recent photos or folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n photo(s) from the list; the history keeps their diagnoses.</source>
+        <translation>
+            <numerusform>Removed %n photo from the list; the history keeps its diagnosis.</numerusform>
+            <numerusform>Removed %n photos from the list; the history keeps their diagnoses.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared the list (%n photo(s)); the history keeps their diagnoses.</source>
+        <translation>
+            <numerusform>Cleared the list (%n photo); the history keeps its diagnosis.</numerusform>
+            <numerusform>Cleared the list (%n photos); the history keeps their diagnoses.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A photo of the plant was taken out of the list. Select its photos and click Diagnose as One Plant again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model Card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server did not send a card for model %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect to a server to read the cards of the models it serves.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model Card — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1&lt;/b&gt;, version(s) %2, from %3:%4. It tells apart %n label(s): %5.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;, version(s) %2, from %3:%4. It tells apart %n label: %5.</numerusform>
+            <numerusform>&lt;b&gt;%1&lt;/b&gt;, version(s) %2, from %3:%4. It tells apart %n labels: %5.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lab wrote no card for this model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sends the first %1 characters of a card; the whole card is the model&apos;s README.md on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Connected to %1 at %2:%3.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Orchard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Orchard %1&lt;/h3&gt;&lt;p&gt;Diagnoses leaf photos with the models an Orchard server serves.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3)&lt;br&gt;OpenCV %4&lt;br&gt;LibTorch %5, on the server: the models run there, not on this computer&lt;/p&gt;%6</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::ModelChoice</name>
@@ -773,6 +1156,18 @@ but the server may still diagnose it.</source>
         <source>v%1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model that diagnoses the photos you send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model version</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::PlantResultPanel</name>
@@ -789,18 +1184,6 @@ but the server may still diagnose it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>One plant, %1 photos</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Diagnosing… %1 of %2 photos answered</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>One plant, %1 of %2 photos combined</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -814,10 +1197,6 @@ but the server may still diagnose it.</source>
     </message>
     <message>
         <source>No diagnosis</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>None of the %1 photos could be diagnosed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -843,6 +1222,52 @@ but the server may still diagnose it.</source>
     <message>
         <source>Every photo agrees.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between quality warnings</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos to look at again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The photos that disagree with the plant&apos;s diagnosis or were left out, each with why; activate one to show it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>One plant, %n photo(s)</source>
+        <translation>
+            <numerusform>One plant, %n photo</numerusform>
+            <numerusform>One plant, %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Diagnosing… %1 of %n photo(s) answered</source>
+        <translation>
+            <numerusform>Diagnosing… %1 of %n photo answered</numerusform>
+            <numerusform>Diagnosing… %1 of %n photos answered</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>One plant, %1 of %n photo(s) combined</source>
+        <translation>
+            <numerusform>One plant, %1 of %n photo combined</numerusform>
+            <numerusform>One plant, %1 of %n photos combined</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the next labels</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>None of the %n photo(s) could be diagnosed.</source>
+        <translation>
+            <numerusform>The %n photo could not be diagnosed.</numerusform>
+            <numerusform>None of the %n photos could be diagnosed.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -915,10 +1340,6 @@ but the server may still diagnose it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 % confident</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&lt;b&gt;What to do&lt;/b&gt;&lt;br&gt;%1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -950,6 +1371,23 @@ but the server may still diagnose it.</source>
         <source>Select an image and click Predict (Ctrl+P).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>, </source>
+        <comment>between candidates</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The diagnosis of the selected image, its top answers and what to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 confident</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::ResultsTableModel</name>
@@ -979,6 +1417,10 @@ but the server may still diagnose it.</source>
     </message>
     <message>
         <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1014,22 +1456,6 @@ but the server may still diagnose it.</source>
     </message>
     <message>
         <source>Connected to %1 at %2:%3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> (TLS)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> as %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>, %1 models (default %2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>, model %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1073,16 +1499,31 @@ but the server may still diagnose it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Gave up reconnecting to %1:%2 after %3 %4. %5</source>
+        <source>Connected to %1 at %2:%3 (TLS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>attempt</source>
+        <source>%1 as %2</source>
+        <comment>connected to a server as the label its token names</comment>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%1, %n models (default %2)</source>
+        <translation>
+            <numerusform>%1, %n model (default %2)</numerusform>
+            <numerusform>%1, %n models (default %2)</numerusform>
+        </translation>
+    </message>
     <message>
-        <source>attempts</source>
+        <source>%1, model %2</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Gave up reconnecting to %1:%2 after %n attempt(s). %3</source>
+        <translation>
+            <numerusform>Gave up reconnecting to %1:%2 after %n attempt. %3</numerusform>
+            <numerusform>Gave up reconnecting to %1:%2 after %n attempts. %3</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1169,6 +1610,126 @@ but the server may still diagnose it.</source>
     </message>
     <message>
         <source>Please enter the server&apos;s address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Store the token in the settings file (readable by anyone with access to this account)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only if this computer has no keychain and you do not want to enter the token at every start: the settings file is plain text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store the token in the settings file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anyone with access to this account can read the settings file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file of the certificate authority that signed the server&apos;s certificate, if the administrator gave you one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trusted fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Labels to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>La&amp;nguage:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language of Orchard&apos;s windows, used as soon as you press OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send original photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save these settings and close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close without saving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token is stored in the settings file, readable by anyone with access to this account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain service is available on this computer (%1), so the token is stored in the settings file, readable by anyone with access to this account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A token you enter is stored in the system keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored in the system keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain service is available on this computer (%1): the token is kept for this session only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -4,76 +4,96 @@
 <context>
     <name>orchard::EventLogModel</name>
     <message>
-        <source>on %1 port %2</source>
+        <source>listening</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>no longer accepting connections</source>
+        <source>stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>all workers busy; waiting at position %1</source>
+        <source>queued</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>refused %1: %2</source>
+        <source>busy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>hung up while waiting</source>
+        <source>left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>worker assigned after waiting %1 s</source>
+        <source>started</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>worker assigned</source>
+        <source>auth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>authenticated as %1</source>
+        <source>prediction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 %2% %3 ms</source>
+        <source>timeout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>client went offline</source>
+        <source>error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>worker pool resized to %1</source>
+        <source>offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: not ready for new clients for %2 s while serving the ones here, then shutting down</source>
+        <source>closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>warmed up %1 worker thread%2 in %3 ms (slowest thread %4 ms)</source>
+        <source>workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1; a warm-up prediction failed: %2</source>
+        <source>draining</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>repository</source>
+        <source>warm-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 version %2</source>
+        <source>model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>orchard::ModelTableModel</name>
-    <message>
-        <source>%1 (default)</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>loading and warming up; requests go on meanwhile</source>
         <translation type="unfinished"></translation>
@@ -122,6 +142,30 @@
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>loading (default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready (default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready: serving; loading: being loaded and warmed up; failed: could not be loaded. (default): what requests that name no model get</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::MonitorWindow</name>
@@ -167,10 +211,6 @@ on average over the last %4 s.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Model: &lt;b&gt;%1&lt;/b&gt; version %2, %3 labels</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Worker pool</source>
         <translation type="unfinished"></translation>
     </message>
@@ -204,40 +244,6 @@ on average over the last %4 s.
     </message>
     <message>
         <source>Workers:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--model-control %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 &lt;b&gt;%2&lt;/b&gt;, %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Repository</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Model folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n loading</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Models (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -325,27 +331,6 @@ on average over the last %4 s.
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Served %1 images in %2 sessions, %3 errors.
-Latency (last %4): p50 %5 ms, p95 %6 ms.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>1 thread</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 threads</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>one image a pass</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>batches of up to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No predictions yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -355,11 +340,6 @@ Latency (last %4): p50 %5 ms, p95 %6 ms.</source>
     </message>
     <message>
         <source>Last %1 s: average batch %2 images, queue %3 ms.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Inference: %1, %2; %3 queued.
-%4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -378,13 +358,180 @@ Latency (last %4): p50 %5 ms, p95 %6 ms.</source>
         <source>Cannot listen: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1:%2:%3</source>
+        <comment>hours:minutes:seconds</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the server and close the monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Menu bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Busy workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connections waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every connection: waiting for a worker, served, or closed a moment ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sessions and models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sessions and models tabs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One row per connection: waiting for a worker, served, or closed a moment ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One row per model version the repository selects: served, loading, or failed to load</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter the event log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shows only the events whose session, peer, event or text contains what is typed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happened, newest last: connections, predictions, errors, model loads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About the Orchard server monitor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Orchard server monitor&lt;/h3&gt;&lt;p&gt;Orchard %1&lt;br&gt;Qt %2&lt;/p&gt;&lt;p&gt;Watches a running Orchard server: its workers, sessions, models, throughput and events.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Model: &lt;b&gt;%1&lt;/b&gt; version %2, %n label(s)</source>
+        <translation>
+            <numerusform>Model: &lt;b&gt;%1&lt;/b&gt; version %2, %n label</numerusform>
+            <numerusform>Model: &lt;b&gt;%1&lt;/b&gt; version %2, %n labels</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Models given at start-up, %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repository &lt;b&gt;%1&lt;/b&gt;, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model folder &lt;b&gt;%1&lt;/b&gt;, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models (%1 loading, %2 failed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Models (%n loading)</source>
+        <translation>
+            <numerusform>Models (%n loading)</numerusform>
+            <numerusform>Models (%n loading)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Models (%n failed)</source>
+        <translation>
+            <numerusform>Models (%n failed)</numerusform>
+            <numerusform>Models (%n failed)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stop accepting connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start accepting connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images served: %1, sessions: %2, errors: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latency: no images yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Latency of the last %n image(s): p50 %1 ms, p95 %2 ms.</source>
+        <translation>
+            <numerusform>Latency of the last %n image: p50 %1 ms, p95 %2 ms.</numerusform>
+            <numerusform>Latency of the last %n images: p50 %1 ms, p95 %2 ms.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Inference: %n thread(s), one image a pass; %1 queued.</source>
+        <translation>
+            <numerusform>Inference: %n thread, one image a pass; %1 queued.</numerusform>
+            <numerusform>Inference: %n threads, one image a pass; %1 queued.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Inference: %n thread(s), batches of up to %1; %2 queued.</source>
+        <translation>
+            <numerusform>Inference: %n thread, batches of up to %1; %2 queued.</numerusform>
+            <numerusform>Inference: %n threads, batches of up to %1; %2 queued.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>orchard::SessionTableModel</name>
-    <message>
-        <source>left while waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Closed: %1</source>
         <translation type="unfinished"></translation>
@@ -437,6 +584,42 @@ Latency (last %4): p50 %5 ms, p95 %6 ms.</source>
         <source>Mean ms</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Closed: left while waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed: the client went offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The label of the access token the client proved it holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting: for a free worker; active: being served; closed: gone, shown for a few seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Place in the line of connections waiting for a worker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When the client connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Images classified for this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Milliseconds the latest image took, end to end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean milliseconds of this session&apos;s images</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::ThroughputPlot</name>
@@ -446,14 +629,6 @@ Latency (last %4): p50 %5 ms, p95 %6 ms.</source>
     </message>
     <message>
         <source>p95</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>p50 </source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>latency (lines): </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -469,8 +644,49 @@ Latency (last %4): p50 %5 ms, p95 %6 ms.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Images per second (bars, left axis) and p50/p95 latency in ms (lines, right axis) over the last %1 minutes</source>
+        <source>%1 ms</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>latency (lines):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Images per second (bars, left axis) and p50/p95 latency in ms (lines, right axis; p95 dashed) over the last %n minute(s)</source>
+        <translation>
+            <numerusform>Images per second (bars, left axis) and p50/p95 latency in ms (lines, right axis; p95 dashed) over the last %n minute</numerusform>
+            <numerusform>Images per second (bars, left axis) and p50/p95 latency in ms (lines, right axis; p95 dashed) over the last %n minutes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Throughput and latency plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No figures yet: a bar is added every second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last second: no images served.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Last second: %n image(s) per second, latency p50 %1 ms, p95 %2 ms.</source>
+        <translation>
+            <numerusform>Last second: %n image per second, latency p50 %1 ms, p95 %2 ms.</numerusform>
+            <numerusform>Last second: %n images per second, latency p50 %1 ms, p95 %2 ms.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Highest over the last %1 s: %n image(s) per second.</source>
+        <translation>
+            <numerusform>Highest over the last %1 s: %n image per second.</numerusform>
+            <numerusform>Highest over the last %1 s: %n images per second.</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
