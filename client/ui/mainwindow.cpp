@@ -734,7 +734,11 @@ void MainWindow::addPaths(const QStringList &paths)
         watcher->deleteLater();
     });
     statusBar()->showMessage(tr("Loading %1 images…").arg(files.size()));
-    watcher->setFuture(QtConcurrent::mapped(files, [](const QString &path) { return ImageLoader::load(path); }));
+    // Read here, on the GUI thread: thumbnails made with as many pixels as the screen shows.
+    const qreal ratio = ImageLoader::screenPixelRatio();
+    watcher->setFuture(QtConcurrent::mapped(files, [ratio](const QString &path) {
+        return ImageLoader::load(path, ImageLoader::kThumbnailSize, ratio);
+    }));
 }
 
 void MainWindow::openFiles()

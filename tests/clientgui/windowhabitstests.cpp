@@ -22,6 +22,7 @@
 #include <QTimer>
 
 #include "client/core/imagelistmodel.h"
+#include "client/core/imageloader.h"
 #include "client/core/recentpaths.h"
 #include "client/core/resultstablemodel.h"
 #include "client/ui/mainwindow.h"
@@ -359,4 +360,21 @@ TEST_CASE("A photo can be loaded, diagnosed, read and exported with the keyboard
     const QString text = QString::fromUtf8(file.readAll());
     CHECK(text.startsWith("file,label,confidence"));
     CHECK(text.contains("trouser_0.png,Trouser,"));
+}
+
+// Run twice by ctest: at the screen's scale, and with QT_SCALE_FACTOR=2 as on a high-DPI
+// screen (tests/clientgui/CMakeLists.txt), where a 96-point thumbnail needs 192 pixels.
+TEST_CASE("Thumbnails in the list have as many pixels as the screen shows")
+{
+    WindowFixture fixture;
+    const qreal ratio = qApp->devicePixelRatio();
+    if (qEnvironmentVariable("QT_SCALE_FACTOR") == QLatin1String("2"))
+        REQUIRE(ratio == 2.0);
+    fixture.load({ ORCHARD_SOURCE_DIR "/resources/samples/trouser_0.png" });
+    const QVariant decoration = fixture.window->images()->index(0).data(Qt::DecorationRole);
+    const QImage image = decoration.canConvert<QImage>() ? decoration.value<QImage>()
+                                                         : decoration.value<QPixmap>().toImage();
+    REQUIRE_FALSE(image.isNull());
+    CHECK(image.devicePixelRatio() == ratio);
+    CHECK(image.width() == qRound(ImageLoader::kThumbnailSize * ratio));
 }
