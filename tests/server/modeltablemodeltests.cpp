@@ -2,6 +2,8 @@
 // copies of the shipped model, some broken on purpose, loaded for real.
 #include <catch2/catch.hpp>
 
+#include "tests/support/retranslatecheck.h"
+
 #include <QBrush>
 #include <QDir>
 #include <QFont>
@@ -207,19 +209,7 @@ TEST_CASE("retranslate() tells the views that every title and every row's text c
     ModelTableModel model(store.get());
     REQUIRE(model.rowCount() == 2);
 
-    QSignalSpy headers(&model, &QAbstractItemModel::headerDataChanged);
-    QSignalSpy cells(&model, &QAbstractItemModel::dataChanged);
-    model.retranslate();
-    REQUIRE(headers.count() == 1);
-    CHECK(headers.first().at(0).value<Qt::Orientation>() == Qt::Horizontal);
-    CHECK(headers.first().at(1).toInt() == 0);
-    CHECK(headers.first().at(2).toInt() == ModelTableModel::ColumnCount - 1);
-    REQUIRE(cells.count() == 1);
-    CHECK(cells.first().at(0).toModelIndex() == model.index(0, 0));
-    CHECK(cells.first().at(1).toModelIndex() == model.index(1, ModelTableModel::ColumnCount - 1));
-    const auto roles = cells.first().at(2).value<QList<int>>();
-    CHECK(roles.contains(Qt::DisplayRole));
-    CHECK(roles.contains(Qt::ToolTipRole));
+    checkRetranslateAnnounces(model, [&] { model.retranslate(); }, { Qt::DisplayRole, Qt::ToolTipRole });
     // The headers say what their short titles count.
     CHECK_FALSE(model.headerData(ModelTableModel::State, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
 }
