@@ -231,25 +231,40 @@ bool HistoryStore::migrate()
         return false;
     }
     const QList<QStringList> &steps = migrationSteps();
-    for (int version = m_foundVersion; version < kSchemaVersion; ++version) {
-        // Each step in its own transaction, with the version it reaches: a step that fails
-        // leaves the file at the last version it completed.
-        if (!db.transaction())
-            return fail(QStringLiteral("Cannot update the history"), db.lastError());
+    // Each step in its own transaction, with the version it reaches: a step that fails
+    // leaves the file at the last version it completed. BEGIN IMMEDIATE takes the write
+    // lock first (waiting out another program's, QSQLITE_BUSY_TIMEOUT) and the version is
+    // read again inside it: two programs that find a new, empty file at the same moment
+    // (the window and orchard-cli at first start) then migrate it once, one after the
+    // other, where a deferred BEGIN let both run step 1 and the second fail on it.
+    for (;;) {
+        if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return fail(QStringLiteral("Cannot update the history"), query.lastError());
+        if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
+            const QSqlError error = query.lastError();
+            query.exec(QStringLiteral("ROLLBACK"));
+            return fail(QStringLiteral("Cannot read the history"), error);
+        }
+        const int version = query.value(0).toInt();
+        query.finish();
+        if (version >= kSchemaVersion) {
+            query.exec(QStringLiteral("COMMIT"));
+            return true;
+        }
         for (const QString &statement : steps.at(version)) {
             if (!query.exec(statement)) {
                 const QSqlError error = query.lastError();
-                db.rollback();
+                query.exec(QStringLiteral("ROLLBACK"));
                 return fail(QStringLiteral("Cannot update the history"), error);
             }
         }
-        if (!query.exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1)) || !db.commit()) {
-            const QSqlError error = query.lastError().isValid() ? query.lastError() : db.lastError();
-            db.rollback();
+        if (!query.exec(QStringLiteral("PRAGMA user_version = %1").arg(version + 1))
+            || !query.exec(QStringLiteral("COMMIT"))) {
+            const QSqlError error = query.lastError();
+            query.exec(QStringLiteral("ROLLBACK"));
             return fail(QStringLiteral("Cannot update the history"), error);
         }
     }
-    return true;
 }
 
 std::optional<qint64> HistoryStore::add(const HistoryRecord &record)

@@ -4,11 +4,17 @@
 // (not SQLite, written by a newer Orchard, held locked by another writer).
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <memory>
+#include <vector>
+
 #include <QFile>
 #include <QImage>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include "client/core/historystore.h"
 
@@ -264,5 +270,46 @@ TEST_CASE("Files the store cannot use are refused in words", "[history]")
         other = {};
         QSqlDatabase::removeDatabase(QStringLiteral("other-writer"));
         CHECK(store.add(makeRecord(QStringLiteral("Scab"), QString(), localDay(1))));
+    }
+}
+
+TEST_CASE("Programs that create the same new history at the same moment both open it", "[history]")
+{
+    // The window and orchard-cli at a farmer's first start: each finds an empty file and
+    // migrates it. Before BEGIN IMMEDIATE one of them failed now and then (1 in 30).
+    constexpr int kRounds = 20;
+    constexpr int kPrograms = 3;
+    QTemporaryDir folder;
+    REQUIRE(folder.isValid());
+    for (int round = 0; round < kRounds; ++round) {
+        const QString path = folder.filePath(QStringLiteral("new-%1.sqlite").arg(round));
+        std::atomic<int> ready { 0 };
+        std::atomic<int> opened { 0 };
+        QStringList errors;
+        QMutex errorsLock;
+        std::vector<std::unique_ptr<QThread>> programs;
+        for (int program = 0; program < kPrograms; ++program) {
+            programs.emplace_back(QThread::create([&] {
+                HistoryStore store(path);
+                // All start opening together, as two processes launched at once would.
+                ++ready;
+                while (ready.load() < kPrograms)
+                    QThread::yieldCurrentThread();
+                if (store.open()) {
+                    ++opened;
+                } else {
+                    const QMutexLocker locked(&errorsLock);
+                    errors.append(store.errorString());
+                }
+            }));
+            programs.back()->start();
+        }
+        for (auto &program : programs)
+            REQUIRE(program->wait(30000));
+        INFO("round " << round << ": " << errors.join(QStringLiteral(" | ")).toStdString());
+        REQUIRE(opened.load() == kPrograms);
+        HistoryStore store(path);
+        REQUIRE(store.open());
+        CHECK(store.foundSchemaVersion() == HistoryStore::kSchemaVersion);
     }
 }
