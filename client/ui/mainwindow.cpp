@@ -641,6 +641,10 @@ void MainWindow::createLayout()
     m_vertical->setStretchFactor(1, 1);
     m_vertical->setSizes({ 520, 200 });
     setCentralWidget(m_vertical);
+    // Tab goes as the eye does: the tag over the photos, the photos, then the bottom pane's
+    // tabs before the page they show (the pages were made before the tab bar had its place).
+    setTabOrder(m_tagChooser, m_imageList);
+    setTabOrder(m_imageList, m_tabs);
     createStatusBar();
 }
 

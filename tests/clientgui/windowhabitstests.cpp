@@ -378,3 +378,23 @@ TEST_CASE("Thumbnails in the list have as many pixels as the screen shows")
     CHECK(image.devicePixelRatio() == ratio);
     CHECK(image.width() == qRound(ImageLoader::kThumbnailSize * ratio));
 }
+
+TEST_CASE("Tab moves through the window in the order it is laid out")
+{
+    WindowFixture fixture;
+    fixture.load({ ORCHARD_SOURCE_DIR "/resources/samples/trouser_0.png" });
+    MainWindow *window = fixture.window.get();
+    activate(window);
+    window->tagChooser()->setFocus();
+    REQUIRE(QTest::qWaitFor([window] { return QApplication::focusWidget() == window->tagChooser(); }, kWaitMs));
+    QStringList visited;
+    for (int step = 0; step < 10; ++step) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QWidget *focused = QApplication::focusWidget();
+        if (focused == window->tagChooser())
+            break;
+        visited.append(accessibleNameOf(focused));
+    }
+    // The field, the photos, the bottom pane's tabs, the page shown; then round again.
+    CHECK(visited.join(QLatin1Char('|')).toStdString() == "Photos|Results|Results table");
+}
