@@ -10,6 +10,7 @@
 #include <QJsonObject>
 
 #include "client/core/plantdiagnosis.h"
+#include "tests/support/englishcatalog.h"
 
 using namespace orchard;
 
@@ -35,6 +36,7 @@ PredictionReply replyOf(const QVector<QPair<int, double>> &scores, const QString
 
 PlantPhoto photo(const QString &name, const QVector<QPair<int, double>> &scores)
 {
+    orchard::test::useEnglishCatalog(); // every case makes its photos first
     return PlantPhoto::fromReply(name, replyOf(scores));
 }
 
