@@ -72,6 +72,7 @@ int ImageListModel::rowCount(const QModelIndex &parent) const
 
 void ImageListModel::retranslate()
 {
+    emit headerDataChanged(Qt::Horizontal, 0, 0); // a list shows none, a view may
     if (m_batch->count() > 0)
         emit dataChanged(index(0), index(m_batch->count() - 1),
                          { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole, Qt::AccessibleDescriptionRole });
@@ -151,8 +152,8 @@ QImage ImageListModel::badged(const Item &item, qreal devicePixelRatio)
     if (!item.image.thumbnail.isNull()) {
         const QImage thumb = ImageLoader::thumbnail(item.image.thumbnail, side, ratio);
         const QSizeF size = thumb.deviceIndependentSize();
-        painter.drawImage(QRectF((side - size.width()) / 2.0, (side - size.height()) / 2.0, size.width(), size.height()),
-                          thumb);
+        const QPointF corner((side - size.width()) / 2.0, (side - size.height()) / 2.0);
+        painter.drawImage(QRectF(corner, size), thumb);
     } else {
         // No thumbnail (a format this computer cannot show): a grey square with a question mark.
         painter.fillRect(QRectF(0, 0, side, side), QColor(0xee, 0xee, 0xee));

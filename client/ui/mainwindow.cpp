@@ -202,6 +202,11 @@ void MainWindow::retranslateUi()
     m_resultsView->horizontalHeader()->resizeSection(
             ResultsTableModel::Label,
             m_resultsView->fontMetrics().horizontalAdvance(tr("Not sure: T-shirt/top")) + 24);
+    m_images->retranslate(); // the badges and tooltips of the photo list
+    m_results->retranslate(); // the results table's titles and "Not sure: …"
+    // The photo shown: its result and caption were written in the language of the moment.
+    m_preview->setProperty("path", QString());
+    showSelected();
     updateStatus();
     updateProgress();
     updateRecentMenu();

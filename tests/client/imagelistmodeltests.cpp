@@ -11,6 +11,7 @@
 #include "client/core/imageloader.h"
 #include "client/core/requestqueue.h"
 #include "client/core/serverconnection.h"
+#include "tests/support/retranslatecheck.h"
 #include "tests/support/testdata.h"
 
 using namespace orchard;
@@ -122,15 +123,8 @@ TEST_CASE("ImageListModel: the badge says in words what its colour says, in the 
     CHECK(ImageListModel::statusText(fixture.model.item(answered)) == "Done: Not sure: Trouser 40 %");
 
     // retranslate() tells the views that every row's words may have changed.
-    QSignalSpy changed(&fixture.model, &QAbstractItemModel::dataChanged);
-    fixture.model.retranslate();
-    REQUIRE(changed.count() == 1);
-    CHECK(changed.at(0).at(0).toModelIndex().row() == 0);
-    CHECK(changed.at(0).at(1).toModelIndex().row() == fixture.model.rowCount() - 1);
-    const auto roles = changed.at(0).at(2).value<QList<int>>();
-    CHECK(roles.contains(Qt::DisplayRole));
-    CHECK(roles.contains(Qt::ToolTipRole));
-    CHECK(roles.contains(Qt::AccessibleTextRole));
+    checkRetranslateAnnounces(fixture.model, [&] { fixture.model.retranslate(); },
+                              { Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole });
 }
 
 TEST_CASE("ImageListModel: rows removed from the batch leave the list, pending ones too")

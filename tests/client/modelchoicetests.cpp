@@ -15,6 +15,7 @@
 #include "client/core/clientsettings.h"
 #include "client/core/modelchoice.h"
 #include "client/core/serverconnection.h"
+#include "tests/support/retranslatecheck.h"
 #include "tests/support/serverfixture.h"
 
 using namespace orchard;
@@ -293,4 +294,22 @@ TEST_CASE("ClientSettings: the chosen model and version survive a save and a loa
     QSettings().setValue(QStringLiteral("predict/modelVersion"), QStringLiteral("-2"));
     CHECK_FALSE(ClientSettings::load().modelVersion);
     QSettings().clear();
+}
+
+TEST_CASE("ModelChoice: retranslate() renews every row's tooltip")
+{
+    ModelChoice choice;
+    QAbstractItemModelTester tester(&choice, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy changed(&choice, &QAbstractItemModel::dataChanged);
+    choice.retranslate(); // no offer yet: no rows to renew
+    CHECK(changed.isEmpty());
+    ServedModelInfo fashion;
+    fashion.name = QStringLiteral("fashion-mnist");
+    fashion.versions = { 1 };
+    fashion.isDefault = true;
+    ServedModelInfo apple;
+    apple.name = QStringLiteral("apple-leaf");
+    apple.versions = { 3 };
+    choice.setOffer({ fashion, apple }, QStringLiteral("fashion-mnist"));
+    orchard::test::checkRetranslateAnnounces(choice, [&] { choice.retranslate(); }, { Qt::ToolTipRole });
 }

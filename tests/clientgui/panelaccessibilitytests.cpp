@@ -57,7 +57,8 @@ const QString kSamples = QStringLiteral(ORCHARD_SOURCE_DIR "/resources/samples")
 
 bool hasChinese(const QString &text)
 {
-    return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF; });
+    return std::any_of(text.cbegin(), text.cend(),
+                       [](QChar c) { return c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF; });
 }
 
 /**
@@ -416,7 +417,8 @@ TEST_CASE("History tab: thumbnails are made at the screen's density")
     const QImage icon = panel.model()->index(0, HistoryTableModel::File).data(Qt::DecorationRole).value<QImage>();
     REQUIRE_FALSE(icon.isNull());
     CHECK(icon.devicePixelRatio() == qApp->devicePixelRatio());
-    CHECK(qMax(icon.deviceIndependentSize().width(), icon.deviceIndependentSize().height()) == HistoryTableModel::kIconSide);
+    const QSizeF iconSize = icon.deviceIndependentSize();
+    CHECK(qMax(iconSize.width(), iconSize.height()) == HistoryTableModel::kIconSide);
     panel.view()->setCurrentIndex(panel.model()->index(0, HistoryTableModel::Time));
     const auto pictures = panel.findChildren<QLabel *>();
     const auto shown = std::find_if(pictures.cbegin(), pictures.cend(), [](const QLabel *label) {
@@ -467,7 +469,8 @@ TEST_CASE("Panels: a change of language re-shows what each panel shows, and back
         CHECK(result.modelText().startsWith("⟦Answered by model apple-leaf, version 3."));
         CHECK(result.accessibleName() == MarkingTranslator::marked(QStringLiteral("Diagnosis")));
         // An error the window wrote is shown as it was given; the panel's own words change.
-        REQUIRE(waitFor([&] { return failed.labelText() == MarkingTranslator::marked(QStringLiteral("No diagnosis")); }));
+        const QString noDiagnosis = MarkingTranslator::marked(QStringLiteral("No diagnosis"));
+        REQUIRE(waitFor([&] { return failed.labelText() == noDiagnosis; }));
         CHECK(failed.confidenceText() == "BAD_IMAGE: not an image");
 
         REQUIRE(waitFor([&] { return plant.agreementText().startsWith("⟦"); }));
@@ -535,7 +538,7 @@ TEST_CASE("Language switch: the result panel speaks Simplified Chinese and Engli
     CHECK(panel.barTexts().first() == "Scab: 41.0 %");
 }
 
-TEST_CASE("Language switch: the plant panel, the preview and the model picker speak Simplified Chinese and English again")
+TEST_CASE("Language switch: the plant panel, preview and model picker speak Simplified Chinese and English again")
 {
     PlantResultPanel plant;
     plant.showDiagnosis(twoOfThree());
@@ -572,7 +575,8 @@ TEST_CASE("Language switch: the History tab speaks Simplified Chinese and Englis
         CHECK(waitFor([&] { return panel.countText() == count; }));
         CHECK(hasChinese(panel.fromCheck()->text()));
         CHECK(hasChinese(panel.labelCombo()->itemText(0)));
-        CHECK(hasChinese(panel.model()->headerData(HistoryTableModel::Diagnosis, Qt::Horizontal, Qt::DisplayRole).toString()));
+        const QVariant header = panel.model()->headerData(HistoryTableModel::Diagnosis, Qt::Horizontal, Qt::DisplayRole);
+        CHECK(hasChinese(header.toString()));
         CHECK(hasChinese(panel.model()->index(0, HistoryTableModel::Warnings).data().toString()));
         CHECK(hasChinese(panel.detailText()));
     }
