@@ -1,6 +1,7 @@
 #include "client/core/historystore.h"
 
 #include <QAtomicInteger>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -11,6 +12,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QVariant>
 
 #include "client/core/csvcell.h"
@@ -217,8 +219,19 @@ bool HistoryStore::migrate()
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery query(db);
     // WAL: the CLI and the window both write, and a reader never blocks the writer.
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
-        return fail(QStringLiteral("Cannot open the history"), query.lastError());
+    // Switching a new file to WAL needs its exclusive lock, and SQLite answers BUSY at
+    // once, without its busy handler, when two connections that both read the header
+    // try to upgrade together (its deadlock rule): three programs opening one new file
+    // failed here about once in 200 rounds under ASan. So retry for the same time a
+    // writer would wait; the pause gives the winner time to finish its switch.
+    const QDeadlineTimer walDeadline(kBusyTimeoutMs);
+    while (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+        const QString code = query.lastError().nativeErrorCode();
+        const bool busy = code == QLatin1String("5") || code == QLatin1String("6");
+        if (!busy || walDeadline.hasExpired())
+            return fail(QStringLiteral("Cannot open the history"), query.lastError());
+        QThread::msleep(5);
+    }
     if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
         return fail(QStringLiteral("Cannot read the history"), query.lastError());
     m_foundVersion = query.value(0).toInt();
