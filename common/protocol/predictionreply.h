@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include "common/protocol/detectionreport.h"
 #include "common/protocol/labelscore.h"
 #include "common/protocol/result.h"
 
@@ -22,6 +23,9 @@ struct StageTimings
     double queue = 0.0;      ///< preprocessed, waiting for an inference thread (the batcher)
     double infer = 0.0;      ///< the model's forward pass (for the whole batch the image was in)
     double total = 0.0;      ///< from the last body byte to the reply being built
+    /** Pipeline models only: the detector's forward pass, and the classifier's over all crops. */
+    std::optional<double> detect;
+    std::optional<double> classify;
 };
 
 /** How good the photo was, as the server measured it before the model ran. */
@@ -58,6 +62,17 @@ struct PredictionReply
     std::optional<PhotoQualityReport> quality;
     /** Under the model's min_confidence or min_margin; older servers do not say (false). */
     bool uncertain = false;
+    /**
+     * Pipeline models only (absent otherwise): what was found, best score first. The
+     * top-level label, confidence and top-k are the first detection's; with none they say
+     * nothingFound(), index −1 and confidence 0.
+     */
+    std::optional<QVector<DetectionReport>> detections;
+    /** Boxes found beyond the pipeline's max_boxes, left out of detections (the worst ones). */
+    int droppedDetections = 0;
+
+    /** The top-level label of a pipeline's reply that found nothing. */
+    static QString nothingFound();
 
     QJsonObject toJson() const;
     QByteArray toBody() const;
