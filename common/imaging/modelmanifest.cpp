@@ -304,6 +304,78 @@ int optionalInteger(
     return requiredInteger(object, parent, key, minimum, maximum);
 }
 
+ModelManifest::Kind parseKind(const QJsonObject &root)
+{
+    const QJsonValue value = root.value(QStringLiteral("kind"));
+    if (value.isUndefined())
+        return ModelManifest::Kind::Classifier;
+    const QString kind = value.toString();
+    if (kind == QLatin1String("classifier"))
+        return ModelManifest::Kind::Classifier;
+    if (kind == QLatin1String("detector"))
+        return ModelManifest::Kind::Detector;
+    if (kind == QLatin1String("pipeline"))
+        return ModelManifest::Kind::Pipeline;
+    fail(QStringLiteral("kind"), QStringLiteral("must be \"classifier\", \"detector\" or \"pipeline\", found %1")
+                                         .arg(value.isString() ? u'"' + kind + u'"' : describeType(value)));
+}
+
+ModelManifest::Part parsePart(const QJsonObject &root, const QString &key)
+{
+    const QJsonValue value = required(root, {}, key);
+    if (!value.isObject())
+        failType(key, QStringLiteral("an object with \"model\" and \"version\""), value);
+    const QJsonObject object = value.toObject();
+    ModelManifest::Part part;
+    part.model = requiredString(object, key, QStringLiteral("model"));
+    if (part.model.contains(u'/') || part.model.contains(u'\\') || part.model.startsWith(u'.'))
+        fail(join(key, QStringLiteral("model")), QStringLiteral("must name a model of this repository, found \"%1\"")
+                                                         .arg(part.model));
+    part.version = requiredInteger(object, key, QStringLiteral("version"), 1, std::numeric_limits<qint32>::max());
+    return part;
+}
+
+ModelManifest::Pipeline parsePipeline(const QJsonObject &root)
+{
+    ModelManifest::Pipeline pipeline;
+    pipeline.detector = parsePart(root, QStringLiteral("detector"));
+    pipeline.classifier = parsePart(root, QStringLiteral("classifier"));
+    const QString parent = QStringLiteral("crops");
+    const QJsonValue value = root.value(parent);
+    if (value.isUndefined())
+        return pipeline;
+    if (!value.isObject())
+        failType(parent, QStringLiteral("an object"), value);
+    const QJsonObject crops = value.toObject();
+    ModelManifest::CropRules &rules = pipeline.crops;
+    rules.padding = optionalNumber(crops, parent, QStringLiteral("padding"), 0.0, 2.0, rules.padding);
+    const QJsonValue square = crops.value(QStringLiteral("square"));
+    if (!square.isUndefined() && !square.isBool())
+        failType(join(parent, QStringLiteral("square")), QStringLiteral("true or false"), square);
+    rules.square = square.toBool(rules.square);
+    rules.minSize = optionalNumber(crops, parent, QStringLiteral("min_size"), 1.0, kMaxInputSide, rules.minSize);
+    // The crops of one image are one forward pass: 256 of them is a batch the size of a
+    // training batch, beyond which a photo is more likely a texture than a scene.
+    rules.maxBoxes = optionalInteger(crops, parent, QStringLiteral("max_boxes"), 1, 256, rules.maxBoxes);
+    rules.scoreThreshold
+            = optionalNumber(crops, parent, QStringLiteral("score_threshold"), 0.0, 1.0, rules.scoreThreshold);
+    rules.nmsIou = optionalNumber(crops, parent, QStringLiteral("nms_iou"), 0.0, 1.0, rules.nmsIou);
+    return pipeline;
+}
+
+ModelManifest::DetectorOutput parseDetectorOutput(const QJsonObject &root)
+{
+    ModelManifest::DetectorOutput output;
+    const QJsonValue value = root.value(QStringLiteral("output"));
+    if (value.isUndefined())
+        return output;
+    if (!value.isObject())
+        failType(QStringLiteral("output"), QStringLiteral("an object"), value);
+    output.maxDetections = optionalInteger(value.toObject(), QStringLiteral("output"), QStringLiteral("max_detections"),
+                                           1, 10000, output.maxDetections);
+    return output;
+}
+
 ModelManifest::Quality parseQuality(const QJsonObject &root)
 {
     const QString parent = QStringLiteral("quality");
@@ -388,6 +460,15 @@ InferenceResult<ModelManifest> ModelManifest::load(const QString &directory)
         const QJsonObject root = document.object();
         manifest.name = requiredString(root, {}, QStringLiteral("name"));
         manifest.version = requiredString(root, {}, QStringLiteral("version"));
+        manifest.kind = parseKind(root);
+        if (manifest.kind == Kind::Pipeline) {
+            // Its labels, advice and input are its classifier's and detector's, read with them.
+            manifest.pipeline = parsePipeline(root);
+            manifest.metrics = parseMetrics(root);
+            return manifest;
+        }
+        if (manifest.kind == Kind::Detector)
+            manifest.detectorOutput = parseDetectorOutput(root);
         manifest.labels = parseLabels(root);
         manifest.descriptions = parseDescriptions(root, manifest.labels);
         manifest.input = parseInput(root);
@@ -401,6 +482,19 @@ InferenceResult<ModelManifest> ModelManifest::load(const QString &directory)
             QStringLiteral("%1: key \"%2\" %3").arg(path, problem.key, problem.text));
     }
     return manifest;
+}
+
+QString ModelManifest::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Classifier:
+        return QStringLiteral("classifier");
+    case Kind::Detector:
+        return QStringLiteral("detector");
+    case Kind::Pipeline:
+        return QStringLiteral("pipeline");
+    }
+    return {};
 }
 
 QString ModelManifest::colorName(Color color)

@@ -21,6 +21,12 @@ namespace orchard {
  */
 struct ModelManifest
 {
+    /**
+     * "kind": a classifier (the default: one score per label), a detector (rows of
+     * x, y, width, height, score in its input's pixels) or a pipeline (no model of its own:
+     * a detector and a classifier of the same repository, and the rules between them).
+     */
+    enum class Kind { Classifier, Detector, Pipeline };
     enum class Color { Gray, Rgb, Bgr };
     enum class Resize { Area, Linear, Letterbox };
 
@@ -65,6 +71,45 @@ struct ModelManifest
         double overexposedShare = 0.25;
     };
 
+    /** A repository entry a pipeline names: REPO/<model>/<version>. */
+    struct Part
+    {
+        QString model;
+        qint64 version = 1;
+    };
+
+    /**
+     * A pipeline's "crops" block: what is kept of the detector's boxes and how each becomes
+     * the classifier's input (docs/models.md, "Pipelines").
+     */
+    struct CropRules
+    {
+        double padding = 0.15; ///< the box grows by this share of its size on each side
+        bool square = true; ///< cut a square of the longer side around the box's centre
+        double minSize = 4.0; ///< boxes narrower or lower than this, in photo pixels, are dropped
+        int maxBoxes = 32; ///< the best ones are classified; the rest are counted as dropped
+        double scoreThreshold = 0.3; ///< the detector's score a box needs
+        double nmsIou = 0.45; ///< of boxes overlapping more than this, NMS keeps the best
+    };
+
+    /** kind "pipeline": the parts and the rules; labels and input are the classifier's. */
+    struct Pipeline
+    {
+        Part detector;
+        Part classifier;
+        CropRules crops;
+    };
+
+    /** kind "detector": "output.max_detections", the rows its graph returns. */
+    struct DetectorOutput
+    {
+        int maxDetections = 100;
+    };
+
+    Kind kind = Kind::Classifier;
+    std::optional<Pipeline> pipeline; ///< set when kind is Pipeline
+    DetectorOutput detectorOutput; ///< meaningful when kind is Detector
+
     QString directory; ///< absolute path of the model folder
     QString name;
     QString version;
@@ -90,6 +135,7 @@ struct ModelManifest
     /** Reads and validates <directory>/model.json; the error names the file and the key. */
     static InferenceResult<ModelManifest> load(const QString &directory);
 
+    static QString kindName(Kind kind);
     static QString colorName(Color color);
     static QString resizeName(Resize resize);
 };

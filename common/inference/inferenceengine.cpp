@@ -3,6 +3,7 @@
 #include "common/inference/inferenceengine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -28,6 +29,7 @@
 #include <torch/script.h>
 #pragma pop_macro("slots")
 
+#include "common/imaging/decodedpixels.h"
 #include "common/imaging/imagedecoder.h"
 #include "common/imaging/imagepreprocessor.h"
 #include "common/imaging/photoquality.h"
@@ -213,6 +215,7 @@ struct InferenceEngine::Private
     ImagePreprocessor preprocessor;
     torch::jit::Module module; ///< set up by load() (eval, maybe optimised), then never changed
     bool optimized = false; ///< module is optimize_for_inference's version
+    mutable std::atomic<std::uint64_t> forwardPasses { 0 }; ///< every forward(), load()'s own included
     /** warmUp()'s images: encoded once at load(), the same for every thread. */
     QList<QByteArray> warmUpImages;
 };
@@ -251,11 +254,25 @@ std::vector<std::vector<float>> InferenceEngine::Private::classify(const std::ve
     // Module is a handle to shared state and forward() is not const; copying the handle
     // costs one reference count and leaves the loaded module untouched.
     torch::jit::Module shared = module;
+    forwardPasses.fetch_add(1, std::memory_order_relaxed);
     const c10::IValue output = shared.forward({ batch });
     if (!output.isTensor())
         throw OutputProblem { QStringLiteral("returns %1, not a tensor of logits")
                                   .arg(QString::fromStdString(output.tagKind())) };
     const torch::Tensor logits = output.toTensor();
+    if (manifest.kind == ModelManifest::Kind::Detector) {
+        // A detector's graph decodes its own boxes: [K, 5] rows of x, y, width, height,
+        // score in the input's pixels, for the one image it was given.
+        if (count != 1 || logits.dim() != 2 || logits.size(1) != 5
+            || logits.size(0) > manifest.detectorOutput.maxDetections)
+            throw OutputProblem { QStringLiteral("outputs shape %1 for %2 image(s), not [K, 5] with K at most %3 "
+                                                 "(\"output.max_detections\")")
+                                      .arg(shapeText(logits))
+                                      .arg(count)
+                                      .arg(manifest.detectorOutput.maxDetections) };
+        const torch::Tensor rows = logits.to(torch::kFloat32).contiguous();
+        return { std::vector<float>(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel()) };
+    }
     if (logits.dim() != 2 || logits.size(0) != count || logits.size(1) != manifest.labels.size())
         throw OutputProblem { QStringLiteral("outputs shape %1 for %2 image(s), not [%2, %3]")
                                   .arg(shapeText(logits))
@@ -279,6 +296,19 @@ void InferenceEngine::Private::optimize()
     std::vector<float> ramp(size);
     for (std::size_t i = 0; i < size; ++i)
         ramp[i] = -2.0f + 4.0f * float(i % 997) / 996.0f; // spread over a normalised range
+    const bool detector = manifest.kind == ModelManifest::Kind::Detector;
+    if (detector) {
+        // A detector's rows are its best peaks in order: a repeating ramp gives it many
+        // equal peaks, whose order float rounding may swap. A hash of the index does not.
+        for (std::size_t i = 0; i < size; ++i)
+            ramp[i] = -2.0f + 4.0f * float((i * 2654435761u) % 1000003u) / 1000002.0f;
+    }
+    // Box corners are in pixels (hundreds), probabilities in 0..1: relative for the first.
+    const auto differ = [detector](double expected, double actual) {
+        const double tolerance = detector ? kOptimizationTolerance * 10 * (1.0 + std::abs(expected))
+                                          : kOptimizationTolerance;
+        return std::abs(expected - actual) > tolerance;
+    };
 
     const torch::jit::Module plain = module;
     try {
@@ -288,10 +318,9 @@ void InferenceEngine::Private::optimize()
         module = torch::jit::optimize_for_inference(candidate);
         const std::vector<float> actualZeros = classify(zeros);
         const std::vector<float> actualRamp = classify(ramp);
-        optimized = true;
-        for (std::size_t i = 0; i < expectedZeros.size(); ++i) {
-            if (std::abs(double(expectedZeros[i]) - actualZeros[i]) > kOptimizationTolerance
-                || std::abs(double(expectedRamp[i]) - actualRamp[i]) > kOptimizationTolerance)
+        optimized = expectedZeros.size() == actualZeros.size() && expectedRamp.size() == actualRamp.size();
+        for (std::size_t i = 0; optimized && i < expectedRamp.size(); ++i) {
+            if (differ(expectedRamp[i], actualRamp[i]) || (!detector && differ(expectedZeros[i], actualZeros[i])))
                 optimized = false;
         }
     } catch (const std::exception &) {
@@ -322,6 +351,11 @@ InferenceResult<std::shared_ptr<const InferenceEngine>> InferenceEngine::load(
     InferenceResult<ModelManifest> manifest = ModelManifest::load(modelDirectory);
     if (!manifest)
         return manifest.error();
+    if (manifest->kind == ModelManifest::Kind::Pipeline)
+        return InferenceError::invalidModel(
+            QStringLiteral("%1: key \"kind\" says pipeline: it has no model.pt of its own, and is served by "
+                           "loading its detector and classifier (PipelineEngine)")
+                .arg(manifest->manifestPath()));
     const QString modelPath = manifest->modelPath();
     const QString manifestPath = manifest->manifestPath();
     if (!QFileInfo(modelPath).isFile())
@@ -354,6 +388,9 @@ InferenceResult<std::shared_ptr<const InferenceEngine>> InferenceEngine::load(
     try {
         d->classify(zeros);
     } catch (const OutputProblem &problem) {
+        if (d->manifest.kind == ModelManifest::Kind::Detector)
+            return InferenceError::invalidModel(QStringLiteral("%1: a detector's model.pt must return boxes, but it %2")
+                                                        .arg(modelPath, problem.text));
         return InferenceError::invalidModel(
             QStringLiteral("%1: key \"labels\" lists %2 labels, but %3 %4")
                 .arg(manifestPath)
@@ -386,7 +423,9 @@ InferenceResult<std::shared_ptr<const InferenceEngine>> InferenceEngine::load(
     }
     int size = 2;
     try {
-        for (; size <= options.maxBatch; ++size)
+        // A detector takes one image at a time: its rows are the boxes of that image.
+        const int maxBatch = d->manifest.kind == ModelManifest::Kind::Detector ? 1 : options.maxBatch;
+        for (; size <= maxBatch; ++size)
             d->classify(std::vector<const float *>(std::size_t(size), zeros.data()));
     } catch (const std::exception &error) {
         // A model written for one image at a time (a reshape to [1, ...]) loads, but cannot
@@ -469,6 +508,10 @@ InferenceResult<Prediction> InferenceEngine::predict(const QByteArray &encodedIm
 InferenceResult<Prediction> InferenceEngine::predict(
     const QByteArray &encodedImage, int topK, const DecodePolicy &policy) const
 {
+    if (m_d->manifest.kind != ModelManifest::Kind::Classifier)
+        return InferenceError::internal(
+            QStringLiteral("the model %1 is a %2, not a classifier: it answers as part of a pipeline")
+                .arg(m_d->manifest.name, ModelManifest::kindName(m_d->manifest.kind)));
     const InferenceResult<PreparedImage> image = prepare(encodedImage, policy);
     if (!image)
         return image.error();
@@ -486,6 +529,20 @@ InferenceResult<PreparedImage> InferenceEngine::prepare(const QByteArray &encode
                                                         const DecodePolicy &policy) const
 {
     const ModelManifest::Input &spec = m_d->manifest.input;
+    return prepare(encodedImage, policy, spec.width, spec.height, false);
+}
+
+InferenceResult<PreparedImage> InferenceEngine::prepareKeepingPixels(const QByteArray &encodedImage,
+                                                                     const DecodePolicy &policy, int decodeWidth,
+                                                                     int decodeHeight) const
+{
+    return prepare(encodedImage, policy, decodeWidth, decodeHeight, true);
+}
+
+InferenceResult<PreparedImage> InferenceEngine::prepare(const QByteArray &encodedImage, const DecodePolicy &policy,
+                                                        int decodeWidth, int decodeHeight, bool keepPixels) const
+{
+    const ModelManifest::Input &spec = m_d->manifest.input;
     try {
         const Clock::time_point started = Clock::now();
         PreparedImage prepared;
@@ -494,7 +551,7 @@ InferenceResult<PreparedImage> InferenceEngine::prepare(const QByteArray &encode
             // The decoded pixels, and their share of the decode budget, live only until the
             // model's input is made from them.
             const InferenceResult<ImageDecoder::Image> image
-                = m_d->decoder.decode(encodedImage, spec.channels, spec.width, spec.height, policy);
+                = m_d->decoder.decode(encodedImage, spec.channels, decodeWidth, decodeHeight, policy);
             if (!image)
                 return image.error();
             decoded = Clock::now();
@@ -506,6 +563,10 @@ InferenceResult<PreparedImage> InferenceEngine::prepare(const QByteArray &encode
             prepared.sourceWidth = int(image->header.width);
             prepared.sourceHeight = int(image->header.height);
             prepared.decodeReduction = image->reduction;
+            // The budget's share goes back with image, as for every model: the pixels a
+            // pipeline keeps are one request's, until its crops are cut.
+            if (keepPixels)
+                prepared.pixels = std::make_shared<const DecodedPixels>(DecodedPixels { image->pixels });
         }
         prepared.decodeMs = millisecondsBetween(started, decoded);
         prepared.preprocessMs = millisecondsBetween(decoded, Clock::now());
@@ -546,6 +607,16 @@ InferenceResult<std::vector<std::vector<float>>> InferenceEngine::classify(
     }
 }
 
+InferenceResult<std::vector<float>> InferenceEngine::detect(const PreparedImage &input) const
+{
+    if (m_d->manifest.kind != ModelManifest::Kind::Detector)
+        return InferenceError::internal(QStringLiteral("the model %1 is not a detector").arg(m_d->manifest.name));
+    InferenceResult<std::vector<std::vector<float>>> rows = classify({ &input });
+    if (!rows)
+        return rows.error();
+    return std::move(rows->front());
+}
+
 Prediction InferenceEngine::finish(const PreparedImage &image, const std::vector<float> &probabilities, int topK,
                                    double inferMs) const
 {
@@ -584,10 +655,24 @@ Prediction InferenceEngine::finish(const PreparedImage &image, const std::vector
     return prediction;
 }
 
+std::uint64_t InferenceEngine::forwardPasses() const
+{
+    return m_d->forwardPasses.load(std::memory_order_relaxed);
+}
+
 InferenceResult<double> InferenceEngine::warmUp() const
 {
     const Clock::time_point started = Clock::now();
     for (const QByteArray &image : std::as_const(m_d->warmUpImages)) {
+        if (m_d->manifest.kind == ModelManifest::Kind::Detector) {
+            const InferenceResult<PreparedImage> prepared = prepare(image, DecodePolicy {});
+            if (!prepared)
+                return prepared.error();
+            const InferenceResult<std::vector<float>> rows = detect(*prepared);
+            if (!rows)
+                return rows.error();
+            continue;
+        }
         const InferenceResult<Prediction> prediction = predict(image, 1);
         if (!prediction)
             return prediction.error();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -114,12 +115,27 @@ public:
     InferenceResult<PreparedImage> prepare(const QByteArray &encodedImage, const DecodePolicy &policy) const;
 
     /**
+     * prepare() for a pipeline's detector: the image is decoded at a size of at least
+     * decodeWidth × decodeHeight (the JPEG reduction is chosen for that, not for the
+     * model's input) and the decoded pixels stay in PreparedImage::pixels for the crops.
+     */
+    InferenceResult<PreparedImage> prepareKeepingPixels(const QByteArray &encodedImage, const DecodePolicy &policy,
+                                                        int decodeWidth, int decodeHeight) const;
+
+    /**
      * One forward pass over several prepared inputs of this engine (a batch of
      * inputs.size()); the softmax probabilities of each, in order. Thread-safe. Every
      * image gets what it would get alone, to float rounding (tests/models: 1e-5). An error
      * is the engine's (Internal) and concerns the whole batch.
      */
     InferenceResult<std::vector<std::vector<float>>> classify(const std::vector<const PreparedImage *> &inputs) const;
+
+    /**
+     * A detector's forward pass over one prepared input (a model.json of "kind":
+     * "detector"): its rows of x, y, width, height and score, in the input's pixels, five
+     * floats each, best first. Thread-safe. Internal error for any other kind of model.
+     */
+    InferenceResult<std::vector<float>> detect(const PreparedImage &input) const;
 
     /**
      * predict()'s last step: the Prediction for an image and its probabilities, with
@@ -138,7 +154,13 @@ public:
      */
     InferenceResult<double> warmUp() const;
 
+    /** Forward passes this engine ran, load()'s and warmUp()'s included (tests count them). */
+    std::uint64_t forwardPasses() const;
+
 private:
+    InferenceResult<PreparedImage> prepare(const QByteArray &encodedImage, const DecodePolicy &policy, int decodeWidth,
+                                           int decodeHeight, bool keepPixels) const;
+
     struct Private;
     explicit InferenceEngine(std::unique_ptr<Private> d);
 

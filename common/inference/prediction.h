@@ -1,9 +1,12 @@
 #pragma once
 
+#include <optional>
+
 #include <QString>
 #include <QVector>
 
 #include "common/imaging/photoquality.h"
+#include "common/protocol/detectionreport.h"
 #include "common/protocol/labelscore.h"
 
 namespace orchard {
@@ -35,6 +38,14 @@ struct Prediction
     double preprocessMs = 0.0; ///< photo quality, colour, resize, normalise into the input buffer
     double inferMs = 0.0; ///< forward pass, softmax and top-k
 
+    /**
+     * Pipelines only (PipelineEngine): what was found, best score first, boxes in the sent
+     * image's pixels; the fields above are then the best detection's.
+     */
+    std::optional<QVector<DetectionReport>> detections;
+    int droppedDetections = 0; ///< boxes beyond the pipeline's max_boxes
+    std::optional<double> detectMs; ///< pipelines: the detector's pass (part of inferMs)
+    std::optional<double> classifyMs; ///< pipelines: the crops and their one pass (the rest of it)
     double totalMs() const { return decodeMs + preprocessMs + inferMs; }
 };
 

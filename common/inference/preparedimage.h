@@ -1,10 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "common/imaging/photoquality.h"
 
 namespace orchard {
+
+struct DecodedPixels;
 
 /**
  * One image decoded and preprocessed into its model's input, waiting for a forward pass
@@ -28,6 +31,11 @@ struct PreparedImage
 
     double decodeMs = 0.0;
     double preprocessMs = 0.0;
+    /**
+     * The decoded image itself, for pipelines only (InferenceEngine::prepareKeepingPixels):
+     * the crops are cut from it after the detector has run. Null otherwise.
+     */
+    std::shared_ptr<const DecodedPixels> pixels;
 };
 
 } // namespace orchard

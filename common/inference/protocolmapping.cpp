@@ -25,6 +25,17 @@ PredictionReply toPredictionReply(const Prediction &prediction, const ModelManif
     reply.timing.infer = prediction.inferMs;
     reply.timing.total = prediction.totalMs();
     reply.uncertain = prediction.uncertain;
+    reply.timing.detect = prediction.detectMs;
+    reply.timing.classify = prediction.classifyMs;
+    reply.detections = prediction.detections;
+    reply.droppedDetections = prediction.droppedDetections;
+    if (prediction.detections) {
+        // A pipeline's advice is its classifier's, per detection: the top level repeats the best one's.
+        reply.advice = prediction.detections->isEmpty()
+                ? QStringLiteral("Nothing was found in this photo. Take it closer, with what you want "
+                                 "diagnosed filling more of the picture.")
+                : prediction.detections->first().advice;
+    }
     PhotoQualityReport quality;
     quality.sharpness = prediction.quality.sharpness;
     quality.brightness = prediction.quality.brightness;
