@@ -71,6 +71,9 @@ void InferenceBatcher::stop()
 
 int InferenceBatcher::maxBatchFor(const ServedModel &model) const
 {
+    // A pipeline's image is its own batch: its crops are the classifier's batch.
+    if (model.pipeline())
+        return 1;
     return model.maxBatchSize() > 0 ? model.maxBatchSize() : m_options.maxBatch;
 }
 
@@ -136,6 +139,11 @@ void InferenceBatcher::runBatch(std::vector<Job> &batch)
     while (running > peak && !m_peakRunning.compare_exchange_weak(peak, running, std::memory_order_relaxed)) { }
 
     const ServedModel &model = *batch.front().model;
+    if (model.pipeline()) {
+        runPipeline(batch.front(), started);
+        m_running.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
     std::vector<const PreparedImage *> inputs;
     inputs.reserve(batch.size());
     for (const Job &job : batch)
@@ -176,6 +184,22 @@ void InferenceBatcher::runBatch(std::vector<Job> &batch)
         }
         job.promise.set_value(std::move(outcome));
     }
+}
+
+void InferenceBatcher::runPipeline(Job &job, Clock::time_point started)
+{
+    const ServedModel &model = *job.model;
+    BatchOutcome outcome;
+    outcome.pipelineRun = model.pipeline()->run(job.image);
+    outcome.queueMs = millisecondsBetween(job.queued, started);
+    outcome.inferMs = millisecondsBetween(started, Clock::now());
+    outcome.batchSize = 1;
+    m_passes.fetch_add(1, std::memory_order_relaxed);
+    m_images.fetch_add(1, std::memory_order_relaxed);
+    m_queueMicroseconds.fetch_add(std::uint64_t(std::max(0.0, outcome.queueMs) * 1000.0), std::memory_order_relaxed);
+    if (m_metrics)
+        m_metrics->countForwardPass(model.name(), 1);
+    job.promise.set_value(std::move(outcome));
 }
 
 } // namespace orchard

@@ -91,6 +91,8 @@ private:
     /** Takes the next batch off the queue, waiting as the options say; empty at the end. */
     std::vector<Job> takeBatch();
     void runBatch(std::vector<Job> &batch);
+    /** A pipeline's image: its detector, crops and classifier pass, on this thread. */
+    void runPipeline(Job &job, Clock::time_point started);
 
     Options m_options;
     ServerMetrics *m_metrics;

@@ -1,5 +1,7 @@
 #include "server/core/modelcatalog.h"
 
+#include "common/inference/pipelineengine.h"
+
 #include <QStringList>
 
 #include "common/imaging/modelmanifest.h"
@@ -76,7 +78,10 @@ QList<ServedModelInfo> ModelCatalog::describe() const
         info.name = model.key();
         info.versions = model->keys();
         info.labels = manifest.labels;
-        const ModelManifest::Input &input = manifest.input;
+        // A pipeline is sent photos for its detector (and the client's downscaling keeps
+        // twice its input, which its crops need).
+        const ModelManifest::Input &input = latest.pipeline() ? latest.pipeline()->detector().manifest().input
+                                                              : manifest.input;
         info.input = ModelInputInfo { input.width, input.height, input.channels,
                                       ModelManifest::colorName(input.color), ModelManifest::resizeName(input.resize) };
         info.isDefault = model.key() == m_defaultModel;

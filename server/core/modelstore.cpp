@@ -1,5 +1,8 @@
 #include "server/core/modelstore.h"
 
+#include "common/imaging/modelmanifest.h"
+#include "common/inference/pipelineengine.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -325,18 +328,33 @@ QList<ModelStore::Loaded> ModelStore::loadTasks(const QList<Task> &tasks, const 
         InferenceEngine::Options taskOptions = options;
         if (task.maxBatchSize > 0) // config.json's max_batch_size: the batches it will get
             taskOptions.maxBatch = task.maxBatchSize;
-        const auto engine = InferenceEngine::load(task.directory, taskOptions);
+        // A pipeline serves through its own engine; engine is then its classifier.
+        std::shared_ptr<const PipelineEngine> pipeline;
+        InferenceResult<std::shared_ptr<const InferenceEngine>> engine = std::shared_ptr<const InferenceEngine>();
+        const InferenceResult<ModelManifest> manifest = ModelManifest::load(task.directory);
+        if (manifest && manifest->kind == ModelManifest::Kind::Pipeline) {
+            const auto loaded = PipelineEngine::load(task.directory, taskOptions);
+            if (loaded) {
+                pipeline = *loaded;
+                engine = pipeline->sharedClassifier();
+            } else {
+                engine = loaded.error();
+            }
+        } else {
+            engine = InferenceEngine::load(task.directory, taskOptions);
+        }
         if (!engine) {
             result.error = engine.error().message;
-        } else if (const InferenceResult<double> warm = (*engine)->warmUp(); !warm) {
+        } else if (const InferenceResult<double> warm = pipeline ? pipeline->warmUp() : (*engine)->warmUp(); !warm) {
             result.error = QStringLiteral("its warm-up prediction failed: %1").arg(warm.error().message);
         } else {
             // A --model folder is named by its model.json; a repository's, by its folder.
-            const QString name = task.name.isEmpty() ? (*engine)->manifest().name : task.name;
+            const QString name = task.name.isEmpty() ? (pipeline ? pipeline->manifest().name : (*engine)->manifest().name)
+                                                     : task.name;
             result.task.name = name;
             result.model = std::make_shared<const ServedModel>(name, task.version, task.directory, *engine,
                                                                task.fingerprint, readCard(task.directory),
-                                                               timer.nsecsElapsed() / 1e6, task.maxBatchSize);
+                                                               timer.nsecsElapsed() / 1e6, task.maxBatchSize, pipeline);
         }
         results.append(std::move(result));
     }

@@ -1,5 +1,7 @@
 #include "server/core/servedmodel.h"
 
+#include "common/inference/pipelineengine.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -36,11 +38,12 @@ bool ModelFingerprint::operator==(const ModelFingerprint &other) const
 
 ServedModel::ServedModel(QString name, qint64 version, QString directory,
                          std::shared_ptr<const InferenceEngine> engine, ModelFingerprint fingerprint, QString card,
-                         double loadMs, int maxBatchSize)
+                         double loadMs, int maxBatchSize, std::shared_ptr<const PipelineEngine> pipeline)
     : m_name(std::move(name))
     , m_version(version)
     , m_directory(std::move(directory))
     , m_engine(std::move(engine))
+    , m_pipeline(std::move(pipeline))
     , m_fingerprint(std::move(fingerprint))
     , m_card(std::move(card))
     , m_loadMs(loadMs)

@@ -11,6 +11,7 @@
 namespace orchard {
 
 class InferenceEngine;
+class PipelineEngine;
 
 /**
  * What a version folder's files were when it was loaded: their sizes and modification
@@ -43,7 +44,8 @@ class ServedModel
 {
 public:
     ServedModel(QString name, qint64 version, QString directory, std::shared_ptr<const InferenceEngine> engine,
-                ModelFingerprint fingerprint, QString card, double loadMs, int maxBatchSize = 0);
+                ModelFingerprint fingerprint, QString card, double loadMs, int maxBatchSize = 0,
+                std::shared_ptr<const PipelineEngine> pipeline = nullptr);
     ~ServedModel();
     ServedModel(const ServedModel &) = delete;
     ServedModel &operator=(const ServedModel &) = delete;
@@ -53,6 +55,12 @@ public:
     const QString &directory() const { return m_directory; }
     const InferenceEngine &engine() const { return *m_engine; }
     const std::shared_ptr<const InferenceEngine> &sharedEngine() const { return m_engine; }
+    /**
+     * A pipeline (model.json "kind": "pipeline"): what answers its requests. engine() is
+     * then its classifier, whose labels, advice and manifest describe the answers. Null
+     * for a plain model.
+     */
+    const PipelineEngine *pipeline() const { return m_pipeline.get(); }
     const ModelFingerprint &fingerprint() const { return m_fingerprint; }
     /** The model card (README.md), for the clients' tooltips; empty when there is none. */
     const QString &card() const { return m_card; }
@@ -72,6 +80,7 @@ private:
     qint64 m_version;
     QString m_directory;
     std::shared_ptr<const InferenceEngine> m_engine;
+    std::shared_ptr<const PipelineEngine> m_pipeline;
     ModelFingerprint m_fingerprint;
     QString m_card;
     double m_loadMs;

@@ -16,6 +16,7 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include "common/inference/pipelineengine.h"
 #include "common/inference/inferenceengine.h"
 #include "server/core/modelstore.h"
 #include "common/inference/protocolmapping.h"
@@ -380,12 +381,19 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     ModelCatalog::Resolution chosen = m_context.models->catalog()->resolve(request->model, request->modelVersion);
     if (!chosen.model)
         return fail({ ErrorCode::UnknownModel, chosen.error, request->messageId });
+    const PipelineEngine *pipeline = chosen.model->pipeline();
+    if (!pipeline && chosen.model->engine().manifest().kind != ModelManifest::Kind::Classifier)
+        return fail({ ErrorCode::UnknownModel,
+                      QStringLiteral("%1 is a detector, part of a pipeline: ask for the pipeline that uses it")
+                              .arg(chosen.model->name()),
+                      request->messageId });
     const double waitMs = millisecondsSince(sinceReceived);
     DecodePolicy policy;
     policy.formats = m_context.config.imageFormats;
     policy.budget = m_context.config.decodeBudget.get();
     policy.stopRequested = m_context.stopRequested; // a wait for decode memory ends at shutdown
-    InferenceResult<PreparedImage> prepared = chosen.model->engine().prepare(request->imageData, policy);
+    InferenceResult<PreparedImage> prepared = pipeline ? pipeline->prepare(request->imageData, policy)
+                                                       : chosen.model->engine().prepare(request->imageData, policy);
     if (!prepared)
         return fail({ errorCodeFor(prepared.error()), prepared.error().message, request->messageId });
 
@@ -398,6 +406,7 @@ Session::Next Session::handleImage(BlockingFrameStream &stream, const Frame &fra
     // The input goes to the batcher; the sizes and timings stay for the reply.
     PreparedImage input;
     input.input = std::move(prepared->input);
+    input.pixels = std::move(prepared->pixels); // a pipeline's, for its crops
     pending.image = std::move(*prepared);
     pending.model = chosen.model;
     pending.answer = m_context.batcher->submit(std::move(chosen.model), std::move(input));
@@ -422,13 +431,19 @@ Session::Next Session::answerOldest(BlockingFrameStream &stream)
     // sessions have ended: this wait is one forward pass and the queue before it.
     const BatchOutcome outcome = pending.answer.get();
     const ServedModel &model = *pending.model;
+    if (outcome.pipelineRun && !*outcome.pipelineRun) {
+        m_context.metrics->observeFailedRequest(millisecondsSince(pending.received) / 1000);
+        return sendError(stream, { errorCodeFor(outcome.pipelineRun->error()), outcome.pipelineRun->error().message,
+                                   pending.messageId });
+    }
     if (!outcome.probabilities) {
         m_context.metrics->observeFailedRequest(millisecondsSince(pending.received) / 1000);
         return sendError(stream, { errorCodeFor(outcome.probabilities.error()), outcome.probabilities.error().message,
                                    pending.messageId });
     }
-    const Prediction prediction = model.engine().finish(pending.image, *outcome.probabilities, pending.topK,
-                                                        outcome.inferMs);
+    const Prediction prediction = outcome.pipelineRun
+            ? model.pipeline()->finish(pending.image, **outcome.pipelineRun, pending.topK)
+            : model.engine().finish(pending.image, *outcome.probabilities, pending.topK, outcome.inferMs);
     PredictionReply reply = toPredictionReply(prediction, model.engine().manifest());
     reply.model = model.name(); // a repository's folder name, which requests use
     reply.modelVersion = model.version();
