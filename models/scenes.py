@@ -20,8 +20,8 @@ same set on any machine:
     /usr/bin/python3 models/scenes.py --split test --count 200 --out /tmp/scenes-test
 
 writes scene_0000.jpg ... and boxes.json ({"scenes": [{"file", "boxes": [{"x", "y",
-"width", "height", "label", "index"}]}]}). Status: the generator only; the detector that
-trains on it is not written yet (see the issue's note).
+"width", "height", "label", "index"}]}]}). detect_train.py trains the fashion-detect pipeline on
+scenes of the train split and measures it on those of the test split.
 """
 from __future__ import annotations
 
@@ -147,18 +147,29 @@ def make_scene(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray)
     return np.clip(scene, 0, 255).astype(np.uint8), boxes
 
 
-def write_scenes(split: str, count: int, seed: int, out: Path) -> dict:
+def scene_stream(split: str, count: int, seed: int):
+    """(file name, JPEG bytes, true boxes) for each scene of a set, in order.
+
+    write_scenes() saves exactly these; detect_train.py evaluates on them in memory, so a
+    set measured there is the set this script writes with the same arguments.
+    """
     images, labels = load_items(split)
     rng = np.random.default_rng(seed)
-    out.mkdir(parents=True, exist_ok=True)
-    scenes = []
     for number in range(count):
         scene, boxes = make_scene(rng, images, labels)
-        name = f"scene_{number:04d}.jpg"
         quality = int(rng.integers(85, 96))
         # OpenCV writes BGR; the scene is RGB.
-        if not cv2.imwrite(str(out / name), cv2.cvtColor(scene, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]):
-            raise OSError(f"cannot write {out / name}")
+        ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(scene, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            raise RuntimeError("OpenCV could not encode a scene as JPEG")
+        yield f"scene_{number:04d}.jpg", encoded.tobytes(), boxes
+
+
+def write_scenes(split: str, count: int, seed: int, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    scenes = []
+    for name, jpeg, boxes in scene_stream(split, count, seed):
+        (out / name).write_bytes(jpeg)
         scenes.append({"file": name, "boxes": boxes})
     manifest = {"split": split, "seed": seed, "width": WIDTH, "height": HEIGHT, "labels": FASHION_LABELS,
                 "scenes": scenes}
