@@ -115,6 +115,18 @@ QString ResultFormatter::resultLine(const QString &file, const PredictionReply &
     if (reply.modelVersion)
         line.insert(QStringLiteral("model_version"), *reply.modelVersion);
     line.insert(QStringLiteral("uncertain"), reply.uncertain);
+    if (reply.detections) {
+        // A pipeline's answer, as the wire spells it: one object per thing found.
+        const QJsonObject wire = reply.toJson();
+        line.insert(QStringLiteral("detections"), wire.value(QStringLiteral("detections")));
+        if (reply.droppedDetections > 0)
+            line.insert(QStringLiteral("detections_dropped"), reply.droppedDetections);
+        if (reply.timing.detect)
+            timing.insert(QStringLiteral("detect"), *reply.timing.detect);
+        if (reply.timing.classify)
+            timing.insert(QStringLiteral("classify"), *reply.timing.classify);
+        line.insert(QStringLiteral("timing_ms"), timing);
+    }
     if (reply.quality)
         line.insert(QStringLiteral("quality"),
                     QJsonObject { { QStringLiteral("sharpness"), reply.quality->sharpness },
@@ -126,6 +138,23 @@ QString ResultFormatter::resultLine(const QString &file, const PredictionReply &
 QString ResultFormatter::notes(const PredictionReply &reply)
 {
     QString text;
+    if (reply.detections) {
+        // Each thing a pipeline found, best first: label, confidence and where it is.
+        QStringList found;
+        for (const DetectionReport &detection : *reply.detections)
+            found.append(QStringLiteral("%1 %2 at %3,%4 %5x%6")
+                                 .arg(detection.label)
+                                 .arg(detection.confidence, 0, 'f', 3)
+                                 .arg(detection.box.x)
+                                 .arg(detection.box.y)
+                                 .arg(detection.box.width)
+                                 .arg(detection.box.height));
+        text += QStringLiteral("  (%1 found%2%3)")
+                        .arg(reply.detections->size())
+                        .arg(found.isEmpty() ? QString() : QStringLiteral(": ") + found.join(QStringLiteral("; ")))
+                        .arg(reply.droppedDetections > 0 ? QStringLiteral("; %1 more not classified").arg(reply.droppedDetections)
+                                                         : QString());
+    }
     if (reply.uncertain)
         text += QStringLiteral("  (not sure)");
     if (reply.quality && !reply.quality->warnings.isEmpty())

@@ -472,7 +472,8 @@ TEST_CASE("A config check (--check-config) of good settings, tokens, TLS files a
     CHECK(out.contains("token file " + check.path("tokens") + ": 2 tokens"));
     CHECK(out.contains("TLS certificate " + check.path("server.crt")));
     CHECK(out.contains("SHA-256 fingerprint"));
-    CHECK(out.contains(QRegularExpression("models from \\S+: fashion-mnist 1 \\(default fashion-mnist\\), load")));
+    CHECK(out.contains(QRegularExpression("models from \\S+: fashion-crops 1, fashion-detect 1, fashion-detector 1, fashion-mnist 1 "
+                                          "\\(default fashion-mnist\\), load")));
     CHECK(out.contains("configuration good: would listen on 127.0.0.1 port " + port + " with 2 workers"));
     CHECK(check.err().isEmpty());
 }
