@@ -1,6 +1,7 @@
 #include "client/core/requestqueue.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include <QFutureWatcher>
@@ -166,6 +167,7 @@ void RequestQueue::prepareAhead()
         if (!PhotoDownscaler::worthCopying(job.file, input)) {
             job.bytes = job.file; // small enough already: it goes as it is, now
             job.preparedFor = input;
+            job.original = job.sent = QSize();
             continue;
         }
         job.preparing = true;
@@ -186,6 +188,8 @@ void RequestQueue::onPrepared(int jobId, const ModelInputInfo &input, const Phot
     job->preparing = false;
     job->bytes = result.bytes;
     job->preparedFor = input;
+    job->original = result.downscaled ? result.original : QSize();
+    job->sent = result.downscaled ? result.sent : QSize();
     emit jobPrepared(jobId, result.downscaled, result.original, result.sent);
     pump();
 }
@@ -255,7 +259,27 @@ void RequestQueue::onPrediction(const PredictionReply &reply)
     if (it == m_inFlight.end())
         return;
     const int jobId = it->id;
+    const QSize original = it->original;
+    const QSize sent = it->sent;
     m_inFlight.erase(it);
+    if (reply.detections && sent.isValid() && !sent.isEmpty() && original != sent) {
+        // The server's boxes are in the pixels of the copy it was sent; the farmer's photo
+        // is the original: scale them back, rounding outwards, inside the photo.
+        PredictionReply scaled = reply;
+        const double sx = double(original.width()) / sent.width();
+        const double sy = double(original.height()) / sent.height();
+        for (DetectionReport &detection : *scaled.detections) {
+            PixelBox &box = detection.box;
+            const int left = std::clamp(int(std::floor(box.x * sx)), 0, original.width());
+            const int top = std::clamp(int(std::floor(box.y * sy)), 0, original.height());
+            const int right = std::clamp(int(std::ceil((box.x + box.width) * sx)), left, original.width());
+            const int bottom = std::clamp(int(std::ceil((box.y + box.height) * sy)), top, original.height());
+            box = { left, top, right - left, bottom - top };
+        }
+        emit jobFinished(jobId, scaled);
+        finishJob();
+        return;
+    }
     emit jobFinished(jobId, reply);
     finishJob();
 }

@@ -54,6 +54,9 @@ public:
         QByteArray file;   ///< the image file, read once (copies are made from it)
         std::optional<ModelInputInfo> preparedFor; ///< the input `bytes` was made for
         bool preparing = false;
+        /** Set when bytes is a smaller copy: a pipeline's boxes are scaled back by these. */
+        QSize original;
+        QSize sent;
     };
 
     explicit RequestQueue(ServerConnection *connection, QObject *parent = nullptr);

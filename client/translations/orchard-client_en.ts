@@ -491,6 +491,21 @@ or drop them here.</source>
         <source>Photo preview</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n found: %1.</source>
+        <translation>
+            <numerusform>%n found: %1.</numerusform>
+            <numerusform>%n found: %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>orchard::MainWindow</name>

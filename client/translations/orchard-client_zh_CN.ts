@@ -493,6 +493,20 @@ or drop them here.</source>
         <source>Photo preview</source>
         <translation>照片预览</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n found: %1.</source>
+        <translation>
+            <numerusform>找到 %n 个：%1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>orchard::MainWindow</name>

@@ -585,6 +585,24 @@ void MainWindow::createLayout()
     m_preview->setObjectName(QStringLiteral("preview"));
     m_resultPanel = new ResultPanel(this);
     m_resultPanel->setObjectName(QStringLiteral("resultPanel"));
+    // A box clicked on the photo: the result panel shows that one's diagnosis and advice.
+    connect(m_preview, &ImagePreview::detectionClicked, this, [this](int index) {
+        const QModelIndex current = m_imageList->currentIndex();
+        if (!current.isValid())
+            return;
+        const ImageBatch::Item &item = m_batch->item(current.row());
+        if (!item.reply.detections || index >= item.reply.detections->size())
+            return;
+        const DetectionReport &detection = item.reply.detections->at(index);
+        PredictionReply chosen = item.reply;
+        chosen.label = detection.label;
+        chosen.index = detection.index;
+        chosen.confidence = detection.confidence;
+        chosen.topK = detection.topK;
+        chosen.advice = detection.advice;
+        chosen.uncertain = detection.uncertain;
+        m_resultPanel->showReply(chosen, item.roundTripMs);
+    });
 
     m_resultsView = new QTableView(this);
     m_resultsView->setObjectName(QStringLiteral("resultsView"));
@@ -1117,6 +1135,9 @@ void MainWindow::showSelected()
             m_resultPanel->showError(item.image.fileName, item.error);
         break;
     }
+    // A pipeline's boxes over the photo, in its own pixels (the reply's are, RequestQueue scales them).
+    const bool found = item.status == ImageBatch::Status::Done && item.reply.detections;
+    m_preview->setDetections(found ? *item.reply.detections : QVector<DetectionReport>(), item.image.dimensions);
     if (m_preview->property("path").toString() == item.image.path)
         return;
     m_preview->setProperty("path", item.image.path);
