@@ -206,7 +206,10 @@ WelcomeInfo Session::describeServer() const
         const ModelManifest &manifest = model->engine().manifest();
         info.model = model->name();
         info.labels = manifest.labels;
-        const ModelManifest::Input &input = manifest.input;
+        // A pipeline is sent photos for its detector, as ModelCatalog::describe() says too:
+        // a client that downscaled to its classifier's 28 x 28 would leave nothing to find.
+        const ModelManifest::Input &input = model->pipeline() ? model->pipeline()->detector().manifest().input
+                                                              : manifest.input;
         info.input = ModelInputInfo { input.width, input.height, input.channels, ModelManifest::colorName(input.color),
                                       ModelManifest::resizeName(input.resize) };
     }
