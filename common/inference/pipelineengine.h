@@ -82,7 +82,11 @@ public:
     InferenceResult<Prediction> predict(const QByteArray &encodedImage, int topK, const DecodePolicy &policy) const;
     InferenceResult<Prediction> predict(const QByteArray &encodedImage, int topK = 5) const;
 
-    /** Both parts' warm-ups and one run of the whole pipeline; the milliseconds it took. */
+    /**
+     * Both parts' warm-ups (the detector's photo-sized and input-sized images, the
+     * classifier's); the milliseconds they took. Every classifier batch size up to
+     * max_boxes was already run once by load().
+     */
     InferenceResult<double> warmUp() const;
 
 private:
