@@ -269,12 +269,9 @@ void RequestQueue::onPrediction(const PredictionReply &reply)
         const double sx = double(original.width()) / sent.width();
         const double sy = double(original.height()) / sent.height();
         for (DetectionReport &detection : *scaled.detections) {
-            PixelBox &box = detection.box;
-            const int left = std::clamp(int(std::floor(box.x * sx)), 0, original.width());
-            const int top = std::clamp(int(std::floor(box.y * sy)), 0, original.height());
-            const int right = std::clamp(int(std::ceil((box.x + box.width) * sx)), left, original.width());
-            const int bottom = std::clamp(int(std::ceil((box.y + box.height) * sy)), top, original.height());
-            box = { left, top, right - left, bottom - top };
+            const PixelBox &box = detection.box;
+            detection.box = PixelBox::scaled(box.x, box.y, box.width, box.height, sx, sy, original.width(),
+                                             original.height());
         }
         emit jobFinished(jobId, scaled);
         finishJob();

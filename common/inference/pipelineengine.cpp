@@ -198,11 +198,7 @@ Prediction PipelineEngine::finish(const PreparedImage &image, const Run &run, in
     for (const Run::Found &found : run.found) {
         const Prediction named = classifier.finish(sizes, found.probabilities, topK, 0.0);
         DetectionReport detection;
-        const int left = std::clamp(int(std::floor(found.x * factor)), 0, sentWidth);
-        const int top = std::clamp(int(std::floor(found.y * factor)), 0, sentHeight);
-        const int right = std::clamp(int(std::ceil((found.x + found.width) * factor)), left, sentWidth);
-        const int bottom = std::clamp(int(std::ceil((found.y + found.height) * factor)), top, sentHeight);
-        detection.box = { left, top, right - left, bottom - top };
+        detection.box = PixelBox::scaled(found.x, found.y, found.width, found.height, factor, factor, sentWidth, sentHeight);
         detection.label = named.label;
         detection.index = named.index;
         detection.confidence = named.confidence;

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+
 #include <QString>
 #include <QVector>
 
@@ -18,6 +21,20 @@ struct PixelBox
     bool operator==(const PixelBox &other) const
     {
         return x == other.x && y == other.y && width == other.width && height == other.height;
+    }
+
+    /**
+     * The box (x, y, width, height in some image's pixels) in those of an image sx × sy
+     * times as large, rounded outwards and kept inside its maxWidth × maxHeight.
+     */
+    static PixelBox scaled(double x, double y, double width, double height, double sx, double sy, int maxWidth,
+                           int maxHeight)
+    {
+        const int left = std::clamp(int(std::floor(x * sx)), 0, maxWidth);
+        const int top = std::clamp(int(std::floor(y * sy)), 0, maxHeight);
+        const int right = std::clamp(int(std::ceil((x + width) * sx)), left, maxWidth);
+        const int bottom = std::clamp(int(std::ceil((y + height) * sy)), top, maxHeight);
+        return { left, top, right - left, bottom - top };
     }
 };
 
